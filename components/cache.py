@@ -1,0 +1,31 @@
+"""Streamlit caching of the loaded data, keyed on the files' modification times so an edit shows at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from components.loader import DataFileError, Dataset, data_dir, load, seeds_dir
+
+
+def _stamp(*folders: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, mtime and size of every file in the folders: changes whenever a file does."""
+    files = sorted(p for folder in folders if folder.is_dir() for p in folder.iterdir() if p.is_file())
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
+@st.cache_data(show_spinner="Loading events…", max_entries=4)
+def _load(data: str, seeds: str, stamp: tuple[tuple[str, int, int], ...]) -> Dataset:
+    """Load and validate once per version of the files (stamp is part of the cache key)."""
+    return load(Path(data), Path(seeds))
+
+
+def load_dataset() -> Dataset:
+    """The validated dataset, or a clear error on the page and a stop when a file cannot be read."""
+    data, seeds = data_dir(), seeds_dir()
+    try:
+        return _load(str(data), str(seeds), _stamp(data, seeds))
+    except DataFileError as err:
+        st.error(f"The data cannot be loaded: {err}")
+        st.stop()

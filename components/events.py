@@ -1,0 +1,53 @@
+"""The events table: each filtered event with its date at its precision, place, actors, type and quote."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import dates
+from components.schema import GEO_PRECISION, LIST_SEP, REPORTED, Events
+
+DATE, PLACE, ACTORS, TYPE, QUOTE, SOURCE, ID = "Date", "Place", "Actors", "Type", "Quote", "Source", "ID"
+COLUMNS = [DATE, PLACE, ACTORS, TYPE, QUOTE, SOURCE, ID]
+
+
+def _place(location: str, precision: object) -> str:
+    """A place with its precision in words."""
+    if not location:
+        return "not stated"
+    return location if precision == 1 else f"{location} ({GEO_PRECISION.get(precision, 'precision unknown')})"
+
+
+def build_events_table(events: pd.DataFrame) -> pd.DataFrame:
+    """The events, oldest first, as analysts read them."""
+    ordered = events.sort_values([Events.event_date, Events.event_id_cnty])
+    actors = ordered[[Events.actor1, Events.assoc_actor_1, Events.actor2, Events.assoc_actor_2]].agg(
+        lambda row: "; ".join(n.strip() for cell in row for n in cell.split(LIST_SEP) if n.strip()), axis=1
+    )
+    return pd.DataFrame(
+        {
+            DATE: dates.labels(ordered),
+            PLACE: [_place(loc, p) for loc, p in zip(ordered[Events.location], ordered[Events.geo_precision])],
+            ACTORS: actors if len(ordered) else pd.Series(dtype=str),
+            TYPE: ordered[Events.event_kind],
+            QUOTE: "“" + ordered[Events.quote] + "”",
+            SOURCE: ordered[Events.source] + ", " + ordered[REPORTED].map(dates.day),
+            ID: ordered[Events.event_id_cnty],
+        },
+        columns=COLUMNS,
+    ).reset_index(drop=True)
+
+
+def render_events_table(table: pd.DataFrame) -> None:
+    """Draw the events table."""
+    st.subheader(f"Events ({len(table)})")
+    if table.empty:
+        st.info("No events match the filters.")
+        return
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={QUOTE: st.column_config.TextColumn(width="large")},
+    )

@@ -1,0 +1,101 @@
+"""The page header and headline figures: title, as-of date, filters in words, source, and three counts."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from components import dates
+from components.dates import Anchors
+from components.forces import present_count
+from components.schema import Sources
+
+TITLE = "Foreign military forces in Libya"
+STYLE = """<style>
+.block-container {padding-top: 1.5rem; padding-bottom: 1rem}
+h1 {font-size: 2rem !important; padding-bottom: 0.2rem}
+</style>"""  # a denser page, so that more of it fits one screenshot
+FIGURE, VALUE, NOTE = "Figure", "Value", "Note"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every chart states about itself so that a screenshot explains itself."""
+
+    as_of: str
+    filters: str
+    source: str
+    source_short: str  # for charts: publisher and date only
+
+    def title(self, what: str) -> str:
+        """A chart title: what it shows, the as-of date, and the filters on a second line."""
+        return f"{what} — {self.as_of}<br><span style='font-size:13px;color:#444'>{self.filters}</span>"
+
+
+def context(sources: pd.DataFrame, anchors: Anchors, described: str) -> Context:
+    """The context of the current view."""
+    return Context(
+        as_of=as_of(anchors),
+        filters=described,
+        source=source_line(sources),
+        source_short=source_line(sources, short=True),
+    )
+
+
+def wrap_notes(notes: list[str], width: int = 95) -> str:
+    """Notes under a chart, wrapped for plotly (which does not wrap text itself)."""
+    return "<br>".join(line for note in notes for line in textwrap.wrap(note, width))
+
+
+def source_line(sources: pd.DataFrame, short: bool = False) -> str:
+    """'Source: Middle East Monitor, “headline”, 29 Jan 2021' for every article the data cites."""
+    cited = [
+        f"{row[Sources.publisher]}, "
+        + ("" if short else f"“{row[Sources.headline]}”, ")
+        + dates.day(row[Sources.published])
+        for _, row in sources.sort_values(Sources.published).iterrows()
+    ]
+    return "Source: " + "; ".join(cited) if cited else "Source: none loaded"
+
+
+def as_of(anchors: Anchors) -> str:
+    """'as of 29 Jan 2021': the latest report in the data."""
+    return f"as of {dates.day(anchors.latest_report)}" if anchors.latest_report is not None else "no reports loaded"
+
+
+def build_headline(events: pd.DataFrame, forces: pd.DataFrame, anchors: Anchors) -> pd.DataFrame:
+    """The three headline figures, each with a note saying what it counts."""
+    overdue = anchors.days_overdue
+    return pd.DataFrame(
+        [
+            (
+                "Foreign forces present",
+                str(present_count(forces)),
+                "forces the sources place in Libya and do not report withdrawn",
+            ),
+            (
+                "Days since the deadline",
+                "—" if overdue is None else str(overdue),
+                f"deadline {dates.day(anchors.deadline)}, {as_of(anchors)}" if anchors.deadline is not None else "",
+            ),
+            ("Events shown", str(len(events)), "after the filters"),
+        ],
+        columns=[FIGURE, VALUE, NOTE],
+    )
+
+
+def render_header(ctx: Context) -> None:
+    """Title with the as-of date, the active filters in words, and the source line."""
+    st.markdown(STYLE, unsafe_allow_html=True)
+    st.title(f"{TITLE} — {ctx.as_of}")
+    st.markdown(f"**{ctx.filters}**  \n{ctx.source}")
+
+
+def render_headline(headline: pd.DataFrame) -> None:
+    """The headline figures as metrics in one row."""
+    for column, (_, row) in zip(st.columns(len(headline)), headline.iterrows()):
+        column.metric(row[FIGURE], row[VALUE])
+        column.caption(row[NOTE])

@@ -1,0 +1,51 @@
+"""Which foreign state stands behind each event, and one colour per state shared by every chart."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from components.filters import ACTOR_COLUMNS
+from components.schema import LIST_SEP, Actors
+
+NONE = "No foreign force named"
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies, and in greyscale print.
+PALETTE = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
+GREY = "#6b6b6b"
+
+
+def states(actors: pd.DataFrame) -> list[str]:
+    """Foreign states with a military role, in registry order (so colours never shift with filters)."""
+    involved = actors[Actors.foreign] & (actors[Actors.military_role] != "")
+    named = actors.loc[involved, Actors.sponsor].where(actors[Actors.sponsor] != "", actors[Actors.name])
+    return list(dict.fromkeys(named))
+
+
+def colours(actors: pd.DataFrame) -> dict[str, str]:
+    """Colour of each foreign state, and grey for events with none."""
+    return {state: PALETTE[i % len(PALETTE)] for i, state in enumerate(states(actors))} | {NONE: GREY}
+
+
+def backers(events: pd.DataFrame, actors: pd.DataFrame) -> pd.Series:
+    """For each event, the foreign state behind the first force or intervening state it names."""
+    registry = actors.set_index(Actors.name)
+    role = registry[Actors.military_role]
+    state = registry[Actors.sponsor].where(registry[Actors.sponsor] != "", registry.index.to_series())
+
+    def backer(row: pd.Series) -> str:
+        """The first force, else the first intervening state, of one event."""
+        names = [n.strip() for col in ACTOR_COLUMNS for n in row[col].split(LIST_SEP) if n.strip()]
+        for wanted in ("force", "intervening state"):
+            for name in names:
+                if name in role.index and role[name] == wanted:
+                    return state[name]
+        return NONE
+
+    if events.empty:
+        return pd.Series([], index=events.index, dtype=object)
+    return events.apply(backer, axis=1)
+
+
+def legend_label(state: str, actors: pd.DataFrame) -> str:
+    """'Russia and its forces' where the state sponsors forces, else the state's name."""
+    sponsors = set(actors.loc[actors[Actors.military_role] == "force", Actors.sponsor])
+    return f"{state} and its forces" if state in sponsors else state

@@ -1,0 +1,188 @@
+"""Map of Libya: one marker per place and foreign state, drawn from Natural Earth files served by the app."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components import dates, legend
+from components.headline import Context, wrap_notes
+from components.schema import Events
+
+TOPOJSON_URL = "app/static/topojson/"  # served by Streamlit's static serving: no CDN, no internet
+LIBYA = {"lat": (19.0, 34.6), "lon": (8.0, 26.6)}  # view extent, a little wider than Libya's borders
+NEIGHBOURS = {  # label points for the map's furniture, placed by eye inside each country on the Natural Earth map
+    "TUNISIA": (33.6, 9.3),
+    "ALGERIA": (26.5, 8.8),
+    "NIGER": (20.0, 11.5),
+    "CHAD": (20.0, 19.5),
+    "SUDAN": (20.0, 24.7),
+    "EGYPT": (27.5, 25.8),
+    "Mediterranean Sea": (34.1, 19.0),
+}
+LABEL_POSITIONS = ("top right", "bottom right", "top left", "bottom left")
+HEIGHT = 520
+KEY_GREY = "#444444"
+
+
+def _wrap(text: str, width: int = 70) -> str:
+    """Wrap long hover text onto several lines."""
+    return "<br>".join(textwrap.wrap(text, width))
+
+
+def _hover(group: pd.DataFrame) -> str:
+    """Hover text for one marker: each event's date, actors and quote."""
+    lines = []
+    for _, row in group.sort_values(Events.event_date).iterrows():
+        actors = ", ".join(a for a in (row[Events.actor1], row[Events.actor2]) if a)
+        precision = "approximate: " if row[Events.geo_precision] in (2, 3) else ""
+        lines.append(
+            f"<b>{row['_date']}</b> · {row[Events.event_kind]} · {actors}<br>"
+            f"<i>{precision}{row[Events.location]}</i><br>{_wrap('“' + row[Events.quote] + '”')}"
+        )
+    return "<br><br>".join(lines)
+
+
+def _label_positions(points: pd.DataFrame) -> list[str]:
+    """Place each name where it overlaps no name placed before it (greedy, north to south)."""
+    box_w, box_h = 0.42, 0.9  # degrees per character and per line at this map's scale
+    placed: list[tuple[float, float, float, float]] = []
+    chosen = []
+    for _, p in points.iterrows():
+        width = box_w * len(p[Events.location]) + 0.5
+        for position in LABEL_POSITIONS:
+            dx = 0.3 if "right" in position else -0.3 - width
+            dy = 0.2 if "top" in position else -0.2 - box_h
+            box = (p[Events.longitude] + dx, p[Events.latitude] + dy, width, box_h)
+            if not any(_overlap(box, other) for other in placed):
+                break
+        placed.append(box)
+        chosen.append(position)
+    return chosen
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """True when two (x, y, width, height) boxes intersect."""
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def build_map(events: pd.DataFrame, actors: pd.DataFrame, ctx: Context) -> go.Figure:
+    """A figure of the events' places, coloured by the foreign state involved, sized by the number of events."""
+    colours = legend.colours(actors)
+    located = events[events[Events.latitude].notna() & events[Events.longitude].notna()].copy()
+    located["_backer"] = legend.backers(located, actors)
+    located["_date"] = dates.labels(located)
+    fig = go.Figure()
+    markers = located.groupby([Events.location, "_backer"], sort=False)
+    for backer in [s for s in colours if s in set(located["_backer"])]:
+        groups = [(key[0], g) for key, g in markers if key[1] == backer]
+        approx = [bool(g[Events.geo_precision].isin([2, 3]).all()) for _, g in groups]
+        fig.add_trace(
+            go.Scattergeo(
+                lat=[g[Events.latitude].iloc[0] for _, g in groups],
+                lon=[g[Events.longitude].iloc[0] for _, g in groups],
+                mode="markers",
+                name=legend.legend_label(backer, actors),
+                marker={
+                    "size": [12 + 6 * len(g) for _, g in groups],
+                    "color": colours[backer],
+                    "symbol": ["circle-open" if a else "circle" for a in approx],  # hollow: approximate place
+                    "line": {"width": 3, "color": colours[backer]},
+                    "opacity": 0.9,
+                },
+                hovertext=[_hover(g) for _, g in groups],
+                hoverinfo="text",
+            )
+        )
+    places = located.drop_duplicates(Events.location).sort_values(Events.latitude, ascending=False)
+    fig.add_trace(
+        go.Scattergeo(
+            lat=places[Events.latitude],
+            lon=places[Events.longitude],
+            mode="text",
+            text=[f"<b>{p}</b>" for p in places[Events.location]],
+            textposition=_label_positions(places),
+            textfont={"size": 15, "color": "#1a1a1a"},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    fig.add_trace(
+        go.Scattergeo(
+            lat=[v[0] for v in NEIGHBOURS.values()],
+            lon=[v[1] for v in NEIGHBOURS.values()],
+            mode="text",
+            text=list(NEIGHBOURS),
+            textfont={"size": 11, "color": "#8a8a8a"},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    fig.add_trace(  # a legend entry explaining hollow markers; it has no point of its own
+        go.Scattergeo(
+            lat=[None],
+            lon=[None],
+            mode="markers",
+            name="Hollow: approximate place (near it, or a wider area)",
+            marker={"size": 14, "symbol": "circle-open", "color": KEY_GREY, "line": {"width": 3}},
+        )
+    )
+    notes = [_unmapped_note(events[events[Events.latitude].isna()]), ctx.source_short + " · Map: Natural Earth"]
+    if events.empty:
+        notes.insert(0, "No events match the filters.")
+    fig.update_geos(
+        scope="africa",
+        resolution=50,
+        projection_type="mercator",
+        lataxis_range=list(LIBYA["lat"]),
+        lonaxis_range=list(LIBYA["lon"]),
+        showcountries=True,
+        countrycolor="#7a7a7a",
+        countrywidth=1.2,
+        showcoastlines=True,
+        coastlinecolor="#5a6f80",
+        showland=True,
+        landcolor="#f3f1ea",
+        showocean=True,
+        oceancolor="#dfeaf2",
+        showlakes=False,
+        showframe=False,
+    )
+    fig.update_layout(
+        title={"text": ctx.title("Where"), "x": 0.01, "font": {"size": 18}},
+        height=HEIGHT,
+        margin={"l": 10, "r": 10, "t": 70, "b": 70},
+        legend={"x": 0.01, "y": 0.01, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 12}},
+        annotations=[
+            {
+                "text": wrap_notes(notes, 62),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.01,
+                "y": -0.02,
+                "yanchor": "top",
+                "showarrow": False,
+                "align": "left",
+                "xanchor": "left",
+                "font": {"size": 11, "color": "#555"},
+            }
+        ],
+    )
+    return fig
+
+
+def _unmapped_note(unmapped: pd.DataFrame) -> str:
+    """Say which events have no point on the map, so none is hidden without a word."""
+    if unmapped.empty:
+        return "Every event shown has a place on the map."
+    counts = unmapped[Events.location].value_counts()
+    parts = [f"{place or 'no place named'}: {n} event(s)" for place, n in counts.items()]
+    return "Not on the map (no single point) — " + "; ".join(parts) + ". They are in the events table."
+
+
+def render_map(fig: go.Figure) -> None:
+    """Draw the map; its country outlines come from this app's own static files."""
+    st.plotly_chart(fig, config={"topojsonURL": TOPOJSON_URL, "displaylogo": False}, width="stretch", theme=None)

@@ -1,0 +1,76 @@
+"""Sidebar filters, seeded from the URL on the first run and written back to it on every run."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from components import dates
+from components.filters import Filters, Options, from_query, to_query
+from components.timeline import ALL, WINDOW
+
+ACTOR, PLACE, TYPE, DATES, RADIUS, EXTENT = "actor", "place", "type", "dates", "radius_km", "extent"  # widget keys
+SEEDED, NOTICES = "_seeded_from_url", "_url_notices"
+EXTENTS = {WINDOW: "Ceasefire to deadline", ALL: "Every event"}
+
+
+def _seed(opts: Options, bounds: tuple[dt.date, dt.date]) -> None:
+    """Copy the link's filters into the widgets once per session, keeping what could not be used as notices."""
+    query = {key: st.query_params.get_all(key) for key in st.query_params}
+    filters, notices = from_query(query, opts)
+    st.session_state[ACTOR] = list(filters.actors)
+    st.session_state[PLACE] = list(filters.places)
+    st.session_state[TYPE] = list(filters.types)
+    st.session_state[DATES] = (filters.start or bounds[0], filters.end or bounds[1])
+    st.session_state[RADIUS] = float(filters.radius_km)
+    st.session_state[EXTENT] = filters.extent
+    st.session_state[NOTICES] = notices
+    st.session_state[SEEDED] = True
+
+
+def render_sidebar(opts: Options, events: pd.DataFrame) -> Filters:
+    """Draw the filters and return them; keep the URL in step so that it can be shared."""
+    bounds = (
+        (dates.starts(events).min().date(), dates.ends(events).max().date())
+        if len(events)
+        else (dt.date.today(), dt.date.today())
+    )
+    if SEEDED not in st.session_state:
+        _seed(opts, bounds)
+    for notice in st.session_state[NOTICES]:
+        st.warning(notice)
+
+    side = st.sidebar
+    side.header("Filters")
+    actors = side.multiselect("Actor", opts.actors, key=ACTOR, placeholder="All actors")
+    included = [f"{a} includes {', '.join(opts.sponsored[a])}." for a in actors if opts.sponsored.get(a)]
+    if included:
+        side.caption("A state includes the forces it sponsors: " + " ".join(included))
+    places = side.multiselect("Place", opts.places, key=PLACE, placeholder="All places")
+    radius = side.number_input(
+        "Within km of the place",
+        min_value=0.0,
+        max_value=2000.0,
+        step=10.0,
+        key=RADIUS,
+        help="0 keeps only events at the place itself; distances are geodesic.",
+    )
+    types = side.multiselect("Event type", opts.types, key=TYPE, placeholder="All types")
+    low, high = min(bounds[0], st.session_state[DATES][0]), max(bounds[1], st.session_state[DATES][-1])
+    chosen = side.date_input("Dates", min_value=low, max_value=high, key=DATES, format="YYYY-MM-DD")
+    start, end = (tuple(chosen) + (None, None))[:2] if isinstance(chosen, tuple) else (chosen, chosen)
+    extent = side.radio("Timeline", list(EXTENTS), format_func=EXTENTS.get, key=EXTENT)
+
+    filters = Filters(
+        actors=tuple(actors),
+        places=tuple(places),
+        types=tuple(types),
+        start=start if start and start > bounds[0] else None,  # the full span is no filter at all
+        end=end if end and end < bounds[1] else None,
+        radius_km=float(radius) if places else 0.0,
+        extent=extent,
+    )
+    st.query_params.from_dict(to_query(filters))
+    return filters
