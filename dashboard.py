@@ -4,23 +4,43 @@ import streamlit as st
 
 st.set_page_config(page_title="Conflict Monitor — Libya", layout="wide", initial_sidebar_state="expanded")
 
-from components import cache, dates, events, filters, forces, headline, places_map, problems, sidebar, timeline  # noqa: E402
+from components import (  # noqa: E402  (set_page_config must come first)
+    briefing,
+    cache,
+    events,
+    exports,
+    filters,
+    forces,
+    headline,
+    places_map,
+    problems,
+    selection,
+    sidebar,
+    timeline,
+)
 
 dataset = cache.load_dataset()
-anchors = dates.anchors(dataset.events)
 options = filters.options(dataset.events, dataset.actors)
-chosen = sidebar.render_sidebar(options, dataset.events)
-shown = filters.apply(dataset.events, dataset.places, chosen, options)
-ctx = headline.context(dataset.sources, anchors, filters.describe(chosen, options))
-forces_table = forces.build_forces(shown, dataset.actors, dataset.places, anchors, filters.focus(chosen, options))
+view = selection.select(dataset, sidebar.render_sidebar(options, dataset.events), options)
+briefing.render_exports(view, dataset)
+if view.filters.view == "briefing":
+    briefing.render_briefing(view, dataset, back=sidebar.dashboard_link(view.filters))
+    st.stop()
 
-headline.render_header(ctx)
-headline.render_headline(headline.build_headline(shown, forces_table, anchors))
+as_of = view.anchors.latest_report
+headline.render_header(view.ctx)
+headline.render_headline(headline.build_headline(view.events, view.forces, view.anchors))
 map_column, timeline_column = st.columns([1, 1.3])
 with map_column:
-    places_map.render_map(places_map.build_map(shown, dataset.actors, ctx))
+    places_map.render_map(
+        places_map.build_map(view.events, dataset.actors, view.ctx),
+        exports.file_name("map", as_of, view.filters, ""),
+    )
 with timeline_column:
-    timeline.render_timeline(timeline.build_timeline(shown, dataset.actors, anchors, chosen.extent, ctx))
-forces.render_forces(forces_table)
-events.render_events_table(events.build_events_table(shown))
+    timeline.render_timeline(
+        timeline.build_timeline(view.events, dataset.actors, view.anchors, view.filters.extent, view.ctx),
+        exports.file_name("timeline", as_of, view.filters, ""),
+    )
+forces.render_forces(view.forces)
+events.render_events_table(events.build_events_table(view.events))
 problems.render_problems(problems.build_problems(dataset), checked=len(dataset.events) + len(dataset.problems))

@@ -42,6 +42,11 @@ def labels(events: pd.DataFrame) -> pd.Series:
     return pd.Series(text, index=events.index).where(~as_of, "as of " + pd.Series(text, index=events.index))
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 day', '6 days'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def day(date: pd.Timestamp) -> str:
     """A day, written for people: '29 Jan 2021'."""
     return label(date, 1)

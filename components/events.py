@@ -32,7 +32,7 @@ def build_events_table(events: pd.DataFrame) -> pd.DataFrame:
             ACTORS: actors if len(ordered) else pd.Series(dtype=str),
             TYPE: ordered[Events.event_kind],
             QUOTE: "“" + ordered[Events.quote] + "”",
-            SOURCE: ordered[Events.source] + ", " + ordered[REPORTED].map(dates.day),
+            SOURCE: [f"{s}, {dates.day(d)}" for s, d in zip(ordered[Events.source], ordered[REPORTED])],
             ID: ordered[Events.event_id_cnty],
         },
         columns=COLUMNS,

@@ -71,7 +71,7 @@ def geocode_file(path: Path, geocode: Geocode, service: str = "Nominatim (OpenSt
     """Geocode the pending places of one places.csv and rewrite it; on a network error change nothing."""
     if not path.is_file():
         raise SystemExit(f"{path}: file not found")
-    with path.open(encoding="utf-8", newline="") as f:
+    with path.open(encoding="utf-8-sig", newline="") as f:  # a BOM from Excel is harmless, as in the loader
         reader = csv.DictReader(f)
         header, rows = list(reader.fieldnames or []), list(reader)
     todo = len(pending(rows))
@@ -80,7 +80,7 @@ def geocode_file(path: Path, geocode: Geocode, service: str = "Nominatim (OpenSt
     try:
         found = geocode_rows(rows, geocode, service, dt.date.today())
     except GeopyError as err:
-        reason = str(err).split("(Caused by")[0].strip()[:120]  # geopy's text repeats urllib3's whole chain
+        reason = " ".join(str(err).split("(Caused by")[0].split())[:120]  # geopy's text repeats urllib3's whole chain
         raise SystemExit(f"{path}: unchanged; cannot reach the geocoder ({type(err).__name__}: {reason})") from None
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, header, lineterminator="\n")

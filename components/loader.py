@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,6 +109,9 @@ def read_csv(path: Path, table: type[Table]) -> pd.DataFrame:
     except csv.Error as err:
         raise DataFileError(f"{path}, line {reader.line_num}: not valid CSV ({err})") from None
     header = [h.strip() for h in header]
+    repeated = sorted({h for h in header if h in table.names() and header.count(h) > 1})
+    if repeated:
+        raise DataFileError(f"{path}, line 1: column(s) named more than once: {', '.join(repeated)}")
     missing = [c for c in table.names() if c not in header]
     if len(missing) == len(table.names()):
         raise DataFileError(f"{path}, line 1: not a CSV of {name}: none of its columns ({', '.join(table.names())})")
@@ -209,15 +213,17 @@ def load_sources(seeds: Path) -> tuple[pd.DataFrame, dict[str, str]]:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             article = seeds / meta[Sources.article]
             raw = article.read_bytes()
+            text = raw.decode("utf-8")  # a UnicodeDecodeError is a ValueError: reported below with the file
             published = pd.Timestamp(meta[Sources.published])
         except (OSError, ValueError, KeyError) as err:
             raise DataFileError(f"{meta_path}: unreadable source metadata ({type(err).__name__}: {err})") from None
+        if hashlib.sha256(raw).hexdigest() != meta.get(Sources.sha256):  # quotes are checked against this text
+            raise DataFileError(f"{article}: its sha256 differs from {meta_path.name}: the article was changed")
         meta[Sources.published] = published
-        meta["sha256_ok"] = hashlib.sha256(raw).hexdigest() == meta.get(Sources.sha256)
         records.append(meta)
-        texts[meta[Sources.article]] = raw.decode("utf-8")
+        texts[meta[Sources.article]] = text
     columns = [Sources.article, Sources.publisher, Sources.headline, Sources.published, Sources.language]
-    return pd.DataFrame(records, columns=[*columns, Sources.sha256, "sha256_ok"]), texts
+    return pd.DataFrame(records, columns=[*columns, Sources.sha256]), texts
 
 
 def _checked(path: Path, table: type[Table]) -> tuple[pd.DataFrame, list[Problem]]:
@@ -252,11 +258,11 @@ def load(data: Path | None = None, seeds: Path | None = None) -> Dataset:
     actor_cols = [Events.actor1, Events.assoc_actor_1, Events.actor2, Events.assoc_actor_2]
     event_problems += check_references(events, Events, actor_cols, actors, Actors)
     event_problems += check_references(events, Events, [Events.location], places, Places)
-    event_problems += check_event_rows(events)
+    event_problems += check_event_rows(events, event_problems)
     problems += event_problems
     events = with_places(_keep(events, problems, Events.file), places)
     published = sources.set_index(Sources.article)[Sources.published]
-    events[REPORTED] = events[Events.article].map(published).dt.normalize()
+    events[REPORTED] = pd.to_datetime(events[Events.article].map(published)).dt.normalize()
     return Dataset(events=events, actors=actors, places=places, sources=sources, problems=problems)
 
 
@@ -273,8 +279,9 @@ def check_quotes(frame: pd.DataFrame, texts: dict[str, str], file: str) -> list[
     return problems
 
 
-def check_event_rows(events: pd.DataFrame) -> list[Problem]:
+def check_event_rows(events: pd.DataFrame, found: Iterable[Problem] = ()) -> list[Problem]:
     """Rules across columns of one event: year matches the date, a location has a precision and vice versa."""
+    flagged = {(p.line, p.column) for p in found}  # a cell already reported keeps its own message
     problems = []
     for row in events.itertuples(index=False):
         line, get = int(getattr(row, LINE)), row._asdict().get
@@ -282,7 +289,7 @@ def check_event_rows(events: pd.DataFrame) -> list[Problem]:
         if pd.notna(date) and pd.notna(year) and date.year != year:
             problems.append(Problem(Events.file, line, Events.year, str(year), f"{date.year}, the year of event_date"))
         has_place = bool(get(Events.location))
-        if has_place and pd.isna(get(Events.geo_precision)):
+        if has_place and pd.isna(get(Events.geo_precision)) and (line, Events.geo_precision) not in flagged:
             problems.append(Problem(Events.file, line, Events.geo_precision, "", "1, 2 or 3 for a located event"))
         if not has_place and (pd.notna(get(Events.latitude)) or pd.notna(get(Events.longitude))):
             problems.append(
@@ -297,7 +304,7 @@ def with_places(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     for col in (Events.latitude, Events.longitude, Events.admin1):
         from_places = events[Events.location].map(gazetteer[col])
         if events[col].dtype == object or str(events[col].dtype) == "str":
-            events[col] = events[col].mask(events[col] == "", from_places)
+            events[col] = events[col].mask(events[col] == "", from_places).fillna("")
         else:
             events[col] = events[col].fillna(from_places)
     return events

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import dates, legend
+from components import dates, exports, legend
 from components.headline import Context, wrap_notes
 from components.schema import Events
 
@@ -23,8 +23,27 @@ NEIGHBOURS = {  # label points for the map's furniture, placed by eye inside eac
     "EGYPT": (27.5, 25.8),
     "Mediterranean Sea": (34.1, 19.0),
 }
+GEO = {  # Libya and its neighbours, from the Natural Earth layers plotly.js draws itself
+    "scope": "africa",
+    "resolution": 50,
+    "projection_type": "mercator",
+    "lataxis_range": list(LIBYA["lat"]),
+    "lonaxis_range": list(LIBYA["lon"]),
+    "showcountries": True,
+    "countrycolor": "#7a7a7a",
+    "countrywidth": 1.2,
+    "showcoastlines": True,
+    "coastlinecolor": "#5a6f80",
+    "showland": True,
+    "landcolor": "#f3f1ea",
+    "showocean": True,
+    "oceancolor": "#dfeaf2",
+    "showlakes": False,
+    "showframe": False,
+}
 LABEL_POSITIONS = ("top right", "bottom right", "top left", "bottom left")
 HEIGHT = 520
+MAP_CREDIT = "Map: Natural Earth"
 KEY_GREY = "#444444"
 
 
@@ -69,19 +88,19 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
-def build_map(events: pd.DataFrame, actors: pd.DataFrame, ctx: Context) -> go.Figure:
-    """A figure of the events' places, coloured by the foreign state involved, sized by the number of events."""
+def draw_map(fig: go.Figure, events: pd.DataFrame, actors: pd.DataFrame, geo: str = "geo") -> list[str]:
+    """Draw the places on one geo subplot of a figure ("geo", or "geo2"...); return notes for under it."""
     colours = legend.colours(actors)
     located = events[events[Events.latitude].notna() & events[Events.longitude].notna()].copy()
     located["_backer"] = legend.backers(located, actors)
     located["_date"] = dates.labels(located)
-    fig = go.Figure()
     markers = located.groupby([Events.location, "_backer"], sort=False)
     for backer in [s for s in colours if s in set(located["_backer"])]:
         groups = [(key[0], g) for key, g in markers if key[1] == backer]
         approx = [bool(g[Events.geo_precision].isin([2, 3]).all()) for _, g in groups]
         fig.add_trace(
             go.Scattergeo(
+                geo=geo,
                 lat=[g[Events.latitude].iloc[0] for _, g in groups],
                 lon=[g[Events.longitude].iloc[0] for _, g in groups],
                 mode="markers",
@@ -100,6 +119,7 @@ def build_map(events: pd.DataFrame, actors: pd.DataFrame, ctx: Context) -> go.Fi
     places = located.drop_duplicates(Events.location).sort_values(Events.latitude, ascending=False)
     fig.add_trace(
         go.Scattergeo(
+            geo=geo,
             lat=places[Events.latitude],
             lon=places[Events.longitude],
             mode="text",
@@ -112,6 +132,7 @@ def build_map(events: pd.DataFrame, actors: pd.DataFrame, ctx: Context) -> go.Fi
     )
     fig.add_trace(
         go.Scattergeo(
+            geo=geo,
             lat=[v[0] for v in NEIGHBOURS.values()],
             lon=[v[1] for v in NEIGHBOURS.values()],
             mode="text",
@@ -123,6 +144,7 @@ def build_map(events: pd.DataFrame, actors: pd.DataFrame, ctx: Context) -> go.Fi
     )
     fig.add_trace(  # a legend entry explaining hollow markers; it has no point of its own
         go.Scattergeo(
+            geo=geo,
             lat=[None],
             lon=[None],
             mode="markers",
@@ -130,27 +152,17 @@ def build_map(events: pd.DataFrame, actors: pd.DataFrame, ctx: Context) -> go.Fi
             marker={"size": 14, "symbol": "circle-open", "color": KEY_GREY, "line": {"width": 3}},
         )
     )
-    notes = [_unmapped_note(events[events[Events.latitude].isna()]), ctx.source_short + " · Map: Natural Earth"]
+    notes = [_unmapped_note(events[events[Events.latitude].isna()])]
     if events.empty:
         notes.insert(0, "No events match the filters.")
-    fig.update_geos(
-        scope="africa",
-        resolution=50,
-        projection_type="mercator",
-        lataxis_range=list(LIBYA["lat"]),
-        lonaxis_range=list(LIBYA["lon"]),
-        showcountries=True,
-        countrycolor="#7a7a7a",
-        countrywidth=1.2,
-        showcoastlines=True,
-        coastlinecolor="#5a6f80",
-        showland=True,
-        landcolor="#f3f1ea",
-        showocean=True,
-        oceancolor="#dfeaf2",
-        showlakes=False,
-        showframe=False,
-    )
+    fig.update_layout({geo: GEO})
+    return notes
+
+
+def build_map(events: pd.DataFrame, actors: pd.DataFrame, ctx: Context) -> go.Figure:
+    """A figure of the events' places, coloured by the foreign state involved, sized by the number of events."""
+    fig = go.Figure()
+    notes = draw_map(fig, events, actors) + [ctx.source_short + " · " + MAP_CREDIT]
     fig.update_layout(
         title={"text": ctx.title("Where"), "x": 0.01, "font": {"size": 18}},
         height=HEIGHT,
@@ -179,10 +191,11 @@ def _unmapped_note(unmapped: pd.DataFrame) -> str:
     if unmapped.empty:
         return "Every event shown has a place on the map."
     counts = unmapped[Events.location].value_counts()
-    parts = [f"{place or 'no place named'}: {n} event(s)" for place, n in counts.items()]
+    parts = [f"{place or 'no place named'}: {dates.plural(n, 'event')}" for place, n in counts.items()]
     return "Not on the map (no single point) — " + "; ".join(parts) + ". They are in the events table."
 
 
-def render_map(fig: go.Figure) -> None:
+def render_map(fig: go.Figure, file_name: str) -> None:
     """Draw the map; its country outlines come from this app's own static files."""
-    st.plotly_chart(fig, config={"topojsonURL": TOPOJSON_URL, "displaylogo": False}, width="stretch", theme=None)
+    config = {**exports.toolbar(file_name), "topojsonURL": TOPOJSON_URL}
+    st.plotly_chart(fig, config=config, width="stretch", theme=None)

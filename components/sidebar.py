@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
 from components import dates
-from components.filters import Filters, Options, from_query, to_query
+from components.filters import VIEWS, Filters, Options, from_query, to_query
 from components.timeline import ALL, WINDOW
 
 ACTOR, PLACE, TYPE, DATES, RADIUS, EXTENT = "actor", "place", "type", "dates", "radius_km", "extent"  # widget keys
+BRIEFING = "briefing"
 SEEDED, NOTICES = "_seeded_from_url", "_url_notices"
 EXTENTS = {WINDOW: "Ceasefire to deadline", ALL: "Every event"}
 
@@ -26,6 +29,7 @@ def _seed(opts: Options, bounds: tuple[dt.date, dt.date]) -> None:
     st.session_state[DATES] = (filters.start or bounds[0], filters.end or bounds[1])
     st.session_state[RADIUS] = float(filters.radius_km)
     st.session_state[EXTENT] = filters.extent
+    st.session_state[BRIEFING] = filters.view == VIEWS[1]
     st.session_state[NOTICES] = notices
     st.session_state[SEEDED] = True
 
@@ -62,6 +66,7 @@ def render_sidebar(opts: Options, events: pd.DataFrame) -> Filters:
     chosen = side.date_input("Dates", min_value=low, max_value=high, key=DATES, format="YYYY-MM-DD")
     start, end = (tuple(chosen) + (None, None))[:2] if isinstance(chosen, tuple) else (chosen, chosen)
     extent = side.radio("Timeline", list(EXTENTS), format_func=EXTENTS.get, key=EXTENT)
+    briefing = side.toggle("Briefing view", key=BRIEFING, help="One 16:9 frame for slides: no sidebar, no toolbars.")
 
     filters = Filters(
         actors=tuple(actors),
@@ -71,6 +76,12 @@ def render_sidebar(opts: Options, events: pd.DataFrame) -> Filters:
         end=end if end and end < bounds[1] else None,
         radius_km=float(radius) if places else 0.0,
         extent=extent,
+        view=VIEWS[1] if briefing else VIEWS[0],
     )
     st.query_params.from_dict(to_query(filters))
     return filters
+
+
+def dashboard_link(filters: Filters) -> str:
+    """The query string of the same view as a dashboard, for the briefing's way back."""
+    return urlencode(to_query(replace(filters, view=VIEWS[0])), doseq=True)

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import dates, legend
+from components import dates, exports, legend
 from components.dates import DAY, Anchors
 from components.filters import EXTENTS
 from components.headline import Context, wrap_notes
@@ -61,14 +61,14 @@ def _groups(events: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["lane", "start", "end", "backer", "span", "kind", "count", "label", "hover"])
 
 
-def build_timeline(
-    events: pd.DataFrame, actors: pd.DataFrame, anchors: Anchors, extent: str, ctx: Context
-) -> go.Figure:
-    """The events on lanes by actor, with the withdrawal window, the deadline and the days overdue."""
+def draw_timeline(
+    fig: go.Figure, events: pd.DataFrame, actors: pd.DataFrame, anchors: Anchors, extent: str, axes: str = "xy"
+) -> list[str]:
+    """Draw the timeline on one pair of axes of a figure ("xy", or "x2y2" in a briefing); return notes for it."""
+    x, y = axes[: axes.index("y")], axes[axes.index("y") :]
     colours = legend.colours(actors)
     marks = _groups(events.assign(_backer=legend.backers(events, actors)))
     lanes = list(dict.fromkeys(marks.sort_values("start")["lane"]))
-    fig = go.Figure()
     for backer in [b for b in colours if b in set(marks["backer"])]:
         mine = marks[marks["backer"] == backer]
         points, spans = mine[~mine["span"]], mine[mine["span"]]
@@ -77,6 +77,8 @@ def build_timeline(
             go.Scatter(
                 x=points["start"],
                 y=points["lane"],
+                xaxis=x,
+                yaxis=y,
                 mode="markers",
                 marker={
                     "size": [14 + 4 * (n - 1) for n in points["count"]],
@@ -96,6 +98,8 @@ def build_timeline(
                 go.Scatter(
                     x=[span["start"], span["end"] + DAY],
                     y=[span["lane"], span["lane"]],
+                    xaxis=x,
+                    yaxis=y,
                     mode="lines",
                     line={"width": 12, "color": colours[backer]},
                     opacity=0.75,
@@ -109,50 +113,72 @@ def build_timeline(
             fig.add_annotation(
                 x=span["start"] + (span["end"] + DAY - span["start"]) / 2,
                 y=span["lane"],
+                xref=x,
+                yref=y,
                 text=f"{span['kind']} ({span['label']})",
                 yshift=15,
                 showarrow=False,
                 font={"size": 12},
             )
-        fig.add_trace(  # the colour's key, drawn as a plain dot whatever the shapes of its events
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=name,
-                legendgroup=backer,
-                marker={"symbol": "circle", "color": colours[backer], "size": 12},
-            )
-        )
-    for kind in [k for k in SYMBOLS if k in set(marks.loc[~marks["span"], "kind"])]:  # a key to the symbols
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=kind,
-                marker={"symbol": SYMBOLS[kind], "color": KEY_GREY, "size": 12},
-            )
-        )
+        fig.add_trace(key_trace(name, "circle", colours[backer], group=backer))  # a plain dot, whatever the shapes
+    for kind in [k for k in SYMBOLS if k in set(marks.loc[~marks["span"], "kind"])]:
+        fig.add_trace(key_trace(kind, SYMBOLS[kind], KEY_GREY))
     if marks["span"].any():
         fig.add_trace(
             go.Scatter(
-                x=[None],
-                y=[None],
-                mode="lines",
-                name="known to the month only",
-                line={"width": 10, "color": KEY_GREY},
+                x=[None], y=[None], mode="lines", name="known to the month only", line={"width": 10, "color": KEY_GREY}
             )
         )
-    notes = _draw_anchors(fig, anchors)
+    notes = _draw_anchors(fig, anchors, x, y)
     x_range, hidden = _extent(events, anchors, extent)
     if hidden:
-        notes.append(f"{hidden} event(s) outside this window: choose 'every event' to see them.")
+        notes.append(f"{dates.plural(hidden, 'event')} outside this window: choose 'Every event' to see them.")
     if events.empty:
         notes.append("No events match the filters.")
-    notes.append(ctx.source_short)
+    fig.update_layout(
+        {
+            _layout_key(x): {"range": x_range, "showgrid": True, "gridcolor": "#eee", "tickformat": "%d %b<br>%Y"},
+            _layout_key(y): {
+                "automargin": True,
+                "categoryorder": "array",
+                "categoryarray": lanes[::-1],
+                "range": [-0.7, max(len(lanes), 1) - 0.2],
+            },
+        }
+    )
+    return notes
+
+
+def key_trace(name: str, symbol: str, colour: str, group: str | None = None) -> go.Scatter:
+    """A legend entry with no point of its own."""
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        name=name,
+        legendgroup=group,
+        marker={"symbol": symbol, "color": colour, "size": 12},
+    )
+
+
+def lane_count(events: pd.DataFrame) -> int:
+    """How many lanes (actors) the timeline of these events has."""
+    return max(events[Events.actor1].nunique(), 2)
+
+
+def _layout_key(axis: str) -> str:
+    """'x' -> 'xaxis', 'y2' -> 'yaxis2'."""
+    return f"{axis[0]}axis{axis[1:]}"
+
+
+def build_timeline(
+    events: pd.DataFrame, actors: pd.DataFrame, anchors: Anchors, extent: str, ctx: Context
+) -> go.Figure:
+    """The events on lanes by actor, with the withdrawal window, the deadline and the days overdue."""
+    fig = go.Figure()
+    notes = draw_timeline(fig, events, actors, anchors, extent) + [ctx.source_short]
     top, bottom = 90, 240  # pixels: title above; tick labels, legend and notes below
-    height = 120 + 48 * max(len(lanes), 2) + top + bottom
+    height = 120 + 48 * lane_count(events) + top + bottom
     plot = height - top - bottom
     fig.add_annotation(  # at the very bottom, under the legend, whatever the figure's height
         text=wrap_notes(notes, 72),
@@ -166,14 +192,8 @@ def build_timeline(
         yanchor="bottom",
         font={"size": 11, "color": "#555"},
     )
-    fig.update_xaxes(range=x_range, showgrid=True, gridcolor="#eee", tickformat="%d %b<br>%Y", tickfont={"size": 12})
-    fig.update_yaxes(
-        automargin=True,
-        categoryorder="array",
-        categoryarray=lanes[::-1],
-        tickfont={"size": 13},
-        range=[-0.7, max(len(lanes), 1) - 0.2],
-    )
+    fig.update_xaxes(tickfont={"size": 12})
+    fig.update_yaxes(tickfont={"size": 13})
     fig.update_layout(
         title={"text": ctx.title("When"), "x": 0.01, "font": {"size": 18}},
         height=height,
@@ -185,19 +205,21 @@ def build_timeline(
     return fig
 
 
-def _draw_anchors(fig: go.Figure, anchors: Anchors) -> list[str]:
+def _draw_anchors(fig: go.Figure, anchors: Anchors, x: str, y: str) -> list[str]:
     """Draw the withdrawal window, the deadline and the overdue days; return notes for the caption."""
     notes = []
     if anchors.ceasefire_start is not None and anchors.deadline is not None:
-        fig.add_vrect(
-            x0=anchors.ceasefire_start,
-            x1=anchors.deadline,
-            fillcolor=WINDOW_FILL,
-            line_width=0,
-            layer="below",
-            annotation_text="Three-month withdrawal window",
-            annotation_position="bottom left",
-            annotation_font_size=12,
+        fig.add_shape(_band(anchors.ceasefire_start, anchors.deadline, WINDOW_FILL, x, y))
+        fig.add_annotation(
+            x=anchors.ceasefire_start,
+            y=0,
+            xref=x,
+            yref=f"{y} domain",
+            text="Three-month withdrawal window",
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            font={"size": 12, "color": "#7a5a00"},
         )
         low, high = anchors.window_days
         days = f"{low}–{high}" if low != high else f"{low}"
@@ -205,13 +227,23 @@ def _draw_anchors(fig: go.Figure, anchors: Anchors) -> list[str]:
             f"Ceasefire: {anchors.ceasefire_label} (the source gives the month only, so the window is {days} days)."
         )
     if anchors.deadline is not None:
-        fig.add_vline(x=anchors.deadline, line={"color": DEADLINE_RED, "width": 2, "dash": "dash"})
+        fig.add_shape(
+            type="line",
+            x0=anchors.deadline,
+            x1=anchors.deadline,
+            y0=0,
+            y1=1,
+            xref=x,
+            yref=f"{y} domain",
+            line={"color": DEADLINE_RED, "width": 2, "dash": "dash"},
+        )
         overdue = anchors.days_overdue
-        late = f"<br>{overdue} days overdue as of {dates.day(anchors.latest_report)}" if overdue else ""
+        late = f"<br>{dates.plural(overdue, 'day')} overdue as of {dates.day(anchors.latest_report)}" if overdue else ""
         fig.add_annotation(
             x=anchors.deadline,
             y=1,
-            yref="paper",
+            xref=x,
+            yref=f"{y} domain",
             text=f"<b>Withdrawal deadline {dates.day(anchors.deadline)}{late}</b>",
             showarrow=False,
             xanchor="right",
@@ -219,10 +251,24 @@ def _draw_anchors(fig: go.Figure, anchors: Anchors) -> list[str]:
             font={"color": DEADLINE_RED, "size": 12},
         )
         if overdue:
-            fig.add_vrect(
-                x0=anchors.deadline, x1=anchors.latest_report, fillcolor=OVERDUE_FILL, line_width=0, layer="below"
-            )
+            fig.add_shape(_band(anchors.deadline, anchors.latest_report, OVERDUE_FILL, x, y))
     return notes
+
+
+def _band(x0: pd.Timestamp, x1: pd.Timestamp, colour: str, x: str, y: str) -> dict:
+    """A shaded band over a span of dates, the full height of the plot."""
+    return {
+        "type": "rect",
+        "x0": x0,
+        "x1": x1,
+        "y0": 0,
+        "y1": 1,
+        "xref": x,
+        "yref": f"{y} domain",
+        "fillcolor": colour,
+        "line": {"width": 0},
+        "layer": "below",
+    }
 
 
 def _extent(events: pd.DataFrame, anchors: Anchors, extent: str) -> tuple[list[pd.Timestamp], int]:
@@ -240,6 +286,6 @@ def _extent(events: pd.DataFrame, anchors: Anchors, extent: str) -> tuple[list[p
     return [lo, hi], int(outside.sum())
 
 
-def render_timeline(fig: go.Figure) -> None:
-    """Draw the timeline."""
-    st.plotly_chart(fig, config={"displaylogo": False}, width="stretch", theme=None)
+def render_timeline(fig: go.Figure, file_name: str) -> None:
+    """Draw the timeline; its image button saves a 2x PNG named for what it shows."""
+    st.plotly_chart(fig, config=exports.toolbar(file_name), width="stretch", theme=None)

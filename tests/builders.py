@@ -1,0 +1,109 @@
+"""Small datasets built in code: a tiny article, its sidecar, and events, actors and places written as CSV."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from pathlib import Path
+
+from components.loader import Dataset, load
+from components.schema import Actors, Events, Places
+
+ARTICLE = "tiny.txt"
+TEXT = (
+    "Tiny Times, 2 March 2021.\n"
+    "Ruritanian troops are based near Alpha. Rur Security Services contractors guard Beta.\n"
+    "In February, Borduria signed a truce with Ruritania.\n"
+    "Syldavia sent advisers to Gamma on 1 March.\n"
+)
+
+ACTORS = [
+    {"name": "Ruritania", "kind": "state", "country": "Ruritania", "military_role": "intervening state",
+     "quote": "Ruritanian troops"},
+    {"name": "Ruritanian armed forces", "aliases": "Ruritanian troops", "kind": "state armed forces",
+     "country": "Ruritania", "sponsor": "Ruritania", "military_role": "force", "quote": "Ruritanian troops"},
+    {"name": "Rur Security Services", "kind": "private military company", "country": "Ruritania",
+     "sponsor": "Ruritania", "military_role": "force", "quote": "Rur Security Services contractors"},
+    {"name": "Borduria", "kind": "state", "country": "Borduria", "foreign": "no", "quote": "Borduria"},
+    {"name": "Syldavia", "kind": "state", "country": "Syldavia", "military_role": "intervening state",
+     "quote": "Syldavia sent advisers"},
+]  # fmt: skip
+
+PLACES = [
+    {"name": "Alpha", "latitude": "32.0", "longitude": "13.0", "precision": "town", "coord_source": "test"},
+    {"name": "Beta", "latitude": "32.3", "longitude": "13.2", "precision": "town", "coord_source": "test"},
+    {"name": "Gamma", "latitude": "29.0", "longitude": "16.0", "precision": "town", "coord_source": "test"},
+    {"name": "Libya", "precision": "country"},
+]
+
+EVENTS = [
+    {"event_id_cnty": "T1", "event_date": "2021-03-02", "actor1": "Ruritanian armed forces", "location": "Alpha",
+     "geo_precision": "2", "quote": "Ruritanian troops are based near Alpha.", "event_kind": "presence",
+     "date_basis": "report"},
+    {"event_id_cnty": "T2", "event_date": "2021-03-02", "actor1": "Rur Security Services", "location": "Beta",
+     "geo_precision": "1", "quote": "Rur Security Services contractors guard Beta.", "event_kind": "presence",
+     "date_basis": "report"},
+    {"event_id_cnty": "T3", "event_date": "2021-02-01", "time_precision": "3", "actor1": "Borduria",
+     "actor2": "Ruritania", "quote": "In February, Borduria signed a truce with Ruritania.",
+     "event_kind": "agreement", "milestone": "ceasefire"},
+    {"event_id_cnty": "T4", "event_date": "2021-03-01", "actor1": "Syldavia", "location": "Gamma",
+     "geo_precision": "1", "quote": "Syldavia sent advisers to Gamma on 1 March.", "event_kind": "ground activity",
+     "milestone": "withdrawal deadline"},
+]  # fmt: skip
+
+EVENT_DEFAULTS = {
+    "time_precision": "1",
+    "disorder_type": "Strategic developments",
+    "event_type": "Strategic developments",
+    "sub_event_type": "Other",
+    "iso": "434",
+    "region": "Northern Africa",
+    "country": "Libya",
+    "source": "Tiny Times",
+    "fatalities": "0",
+    "article": ARTICLE,
+    "date_basis": "event",
+}
+
+
+def write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
+    """Write rows as a CSV with the declared columns; missing cells are empty."""
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({c: row.get(c, "") for c in columns} for row in rows)
+
+
+def write_dataset(
+    root: Path,
+    events: list[dict[str, str]] | None = None,
+    actors: list[dict[str, str]] | None = None,
+    places: list[dict[str, str]] | None = None,
+) -> tuple[Path, Path]:
+    """Write a data directory and a seeds directory under root; return both."""
+    data, seeds = root / "data", root / "seeds"
+    data.mkdir(parents=True, exist_ok=True)
+    seeds.mkdir(parents=True, exist_ok=True)
+    (seeds / ARTICLE).write_text(TEXT, encoding="utf-8")
+    meta = {
+        "article": ARTICLE,
+        "publisher": "Tiny Times",
+        "headline": "Tiny",
+        "published": "2021-03-02T09:00",
+        "language": "en",
+        "sha256": hashlib.sha256(TEXT.encode()).hexdigest(),
+    }
+    (seeds / "tiny.meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    rows = [{**EVENT_DEFAULTS, "year": e["event_date"][:4], **e} for e in (EVENTS if events is None else events)]
+    write_csv(data / Events.file, Events.names(), rows)
+    actor_rows = [{"foreign": "yes", "article": ARTICLE, **a} for a in (ACTORS if actors is None else actors)]
+    write_csv(data / Actors.file, Actors.names(), actor_rows)
+    place_rows = [{"country": "Libya", **p} for p in (PLACES if places is None else places)]
+    write_csv(data / Places.file, Places.names(), place_rows)
+    return data, seeds
+
+
+def tiny(root: Path, **tables: list[dict[str, str]]) -> Dataset:
+    """Write and load a tiny dataset."""
+    return load(*write_dataset(root, **tables))

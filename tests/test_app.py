@@ -1,0 +1,146 @@
+"""The app through Streamlit's AppTest: filters change every view, the URL follows, bad links and data explain."""
+
+import json
+from pathlib import Path
+
+import pytest
+from builders import write_dataset
+from streamlit.testing.v1 import AppTest
+
+from components.loader import DATA_ENV, SEEDS_ENV
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+
+
+def start(query: dict | None = None) -> AppTest:
+    """Run the app once, with query parameters as if opened from a link."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return ok(at.run())
+
+
+def ok(at: AppTest) -> AppTest:
+    """The app after a run, which must have raised nothing."""
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    """The headline figures by label."""
+    return {m.label: m.value for m in at.metric}
+
+
+def forces_table(at: AppTest) -> list[str]:
+    """The forces in the foreign forces table."""
+    return list(at.table[0].value.index)
+
+
+def params(at: AppTest) -> dict[str, list[str]]:
+    """The page's query parameters, each as a list of values."""
+    return {k: v if isinstance(v, list) else [v] for k, v in at.query_params.items()}
+
+
+def charts(at: AppTest) -> list[dict]:
+    """The plotly figures on the page, as JSON."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+@pytest.fixture(scope="module")
+def default() -> AppTest:
+    """The app with no filters."""
+    return start()
+
+
+def test_default_page(default):
+    """Title with as-of date, three figures, map and timeline, forces and events tables, no data issues."""
+    assert default.title[0].value == "Foreign military forces in Libya — as of 29 Jan 2021"
+    assert metrics(default) == {"Foreign forces present": "3", "Days since the deadline": "6", "Events shown": "11"}
+    assert len(charts(default)) == 2
+    assert "Wagner Group" in forces_table(default)
+    assert len(default.dataframe[0].value) == 11
+    assert default.expander[0].label == "Data issues: none"
+    assert params(default) == {}
+
+
+def test_actor_filter_changes_every_view_and_the_url(default):
+    """Russia with its forces: fewer events, only its forces, a note on sponsorship, the URL says so."""
+    at = start()
+    ok(at.sidebar.multiselect(key="actor").set_value(["Russia"]).run())
+    assert params(at)["actor"] == ["Russia"]
+    assert forces_table(at) == ["Russian mercenaries", "Wagner Group"]
+    assert int(metrics(at)["Events shown"]) < 11
+    assert len(at.dataframe[0].value) == int(metrics(at)["Events shown"])
+    assert any("Russia includes Russian mercenaries, Wagner Group" in c.value for c in at.sidebar.caption)
+    assert "Actor: Russia (incl. Russian mercenaries, Wagner Group)" in at.markdown[1].value
+    map_before, map_after = charts(default)[0], charts(at)[0]
+    assert map_before["data"] != map_after["data"]
+    assert "Actor: Russia" in map_after["layout"]["title"]["text"]
+
+
+def test_place_filter_with_radius(default):
+    """Tripoli alone, then within 400 km of Tripoli, which reaches Sirte (371 km) but not Jufra."""
+    at = start()
+    ok(at.sidebar.multiselect(key="place").set_value(["Tripoli"]).run())
+    assert metrics(at)["Events shown"] == "2"
+    ok(at.sidebar.number_input(key="radius_km").set_value(400.0).run())
+    assert metrics(at)["Events shown"] == "3"
+    assert params(at) == {"place": ["Tripoli"], "radius_km": ["400"]}
+    assert "Place: within 400 km of Tripoli" in at.markdown[1].value
+
+
+def test_type_and_date_filters():
+    """Statements only; then a date range that excludes them."""
+    at = start()
+    ok(at.sidebar.multiselect(key="type").set_value(["statement"]).run())
+    assert metrics(at)["Events shown"] == "2"
+    ok(at.sidebar.date_input(key="dates").set_value(("2021-01-29", "2021-01-29")).run())
+    assert metrics(at)["Events shown"] == "0"
+    assert params(at)["from"] == ["2021-01-29"] and "to" not in params(at)  # the last day of the data is no limit
+    assert any("No events match the filters." in i.value for i in at.info)
+    assert len(charts(at)) == 2  # the empty views still draw
+
+
+def test_query_parameters_restore_a_view():
+    """A shared link reopens the same filters."""
+    at = start({"actor": ["Turkey"], "type": ["presence", "ground activity"], "timeline": "all"})
+    assert at.sidebar.multiselect(key="actor").value == ["Turkey"]
+    assert at.sidebar.multiselect(key="type").value == ["presence", "ground activity"]
+    assert at.sidebar.radio(key="extent").value == "all"
+    assert forces_table(at) == ["Turkish armed forces"]
+    assert metrics(at)["Events shown"] == "2"
+
+
+def test_unknown_values_in_a_link_are_noticed_not_fatal():
+    """Values that match nothing are dropped and named; the rest of the link still applies."""
+    at = start({"actor": ["Russia", "Atlantis Navy"], "from": "someday"})
+    notices = " ".join(w.value for w in at.warning)
+    assert "actor='Atlantis Navy'" in notices and "from='someday'" in notices
+    assert at.sidebar.multiselect(key="actor").value == ["Russia"]
+    assert params(at)["actor"] == ["Russia"]  # the URL is cleaned
+
+
+def test_a_rejected_row_is_shown_in_the_data_issues_panel(tmp_path, monkeypatch):
+    """A bad row leaves the views and appears in the panel with its file, line and reason."""
+    data, seeds = write_dataset(tmp_path)
+    events_csv = data / "events.csv"
+    events_csv.write_text(events_csv.read_text().replace("2021-03-01", "2021-02-30"), encoding="utf-8")
+    monkeypatch.setenv(DATA_ENV, str(data))
+    monkeypatch.setenv(SEEDS_ENV, str(seeds))
+    at = start()
+    assert at.expander[0].label == "Data issues: 1 row(s) rejected"
+    rejected = at.table[-1].value.reset_index()
+    assert list(rejected["File"]) == ["events.csv"] and list(rejected["Line"]) == [5]
+    assert "'2021-02-30'" in rejected["Problems"].iloc[0]
+    assert metrics(at)["Events shown"] == "3"
+
+
+def test_an_unreadable_file_is_one_clear_error(tmp_path, monkeypatch):
+    """A missing file stops the page with an error naming it."""
+    data, seeds = write_dataset(tmp_path)
+    (data / "places.csv").unlink()
+    monkeypatch.setenv(DATA_ENV, str(data))
+    monkeypatch.setenv(SEEDS_ENV, str(seeds))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "places.csv: file not found" in at.error[0].value
