@@ -5,7 +5,7 @@ import streamlit as st
 st.set_page_config(page_title="Conflict Monitor — Libya", layout="wide", initial_sidebar_state="expanded")
 
 from components import (  # noqa: E402  (set_page_config must come first)
-    briefing,
+    briefing_view,
     cache,
     events,
     exports,
@@ -22,9 +22,9 @@ from components import (  # noqa: E402  (set_page_config must come first)
 dataset = cache.load_dataset()
 options = filters.options(dataset.events, dataset.actors)
 view = selection.select(dataset, sidebar.render_sidebar(options, dataset.events), options)
-briefing.render_exports(view, dataset)
+briefing_view.render_exports(view, dataset)
 if view.filters.view == "briefing":
-    briefing.render_briefing(view, dataset, back=sidebar.dashboard_link(view.filters))
+    briefing_view.render_briefing(view, dataset, back=sidebar.dashboard_link(view.filters))
     st.stop()
 
 as_of = view.anchors.latest_report

@@ -8,13 +8,11 @@ window and no Streamlit server.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import textwrap
 from pathlib import Path
 
 import plotly.graph_objects as go
-import streamlit as st
 
 from components import dates, exports, filters, forces, headline, places_map, timeline
 from components.loader import DataFileError, Dataset, data_dir, load, seeds_dir
@@ -83,8 +81,14 @@ def build_briefing(view: Selection, dataset: Dataset) -> go.Figure:
         if getattr(trace, "showlegend", False) is not False and trace.name:
             trace.showlegend = trace.name not in seen
             seen.add(trace.name)
-    figures = headline.build_headline(view.events, view.forces, view.anchors).set_index(headline.FIGURE)
-    counts = " · ".join(f"{row[headline.VALUE]} {label.lower()}" for label, row in figures.iterrows())
+    overdue = view.anchors.days_overdue
+    counts = " · ".join(
+        [
+            f"{dates.plural(forces.present_count(view.forces), 'foreign force')} present",
+            *([f"{dates.plural(overdue, 'day')} since the deadline"] if overdue is not None else []),
+            f"{dates.plural(len(view.events), 'event')} shown",
+        ]
+    )
     more = len(view.forces) - len(rows)
     table_title = "Foreign forces" + (
         f" (first {len(rows)} of {len(view.forces)}; all in the dashboard)" if more else ""
@@ -97,7 +101,14 @@ def build_briefing(view: Selection, dataset: Dataset) -> go.Figure:
         paper_bgcolor="white",
         font={"size": 15},
         showlegend=True,
-        legend={"x": 0.0, "y": 0.088, "yanchor": "top", "orientation": "h", "font": {"size": 14}},
+        legend={
+            "x": 0.0,
+            "y": 0.088,
+            "yanchor": "top",
+            "orientation": "h",
+            "traceorder": "normal",
+            "font": {"size": 14},
+        },  # fmt: skip
         annotations=[
             *fig.layout.annotations,
             _note(f"<b>{headline.TITLE} — {view.ctx.as_of}</b>", 0, 1.0, 38, color="#111"),
@@ -112,71 +123,6 @@ def build_briefing(view: Selection, dataset: Dataset) -> go.Figure:
         ],
     )
     return fig
-
-
-BRIEFING_STYLE = """<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header, [data-testid="stToolbar"],
-[data-testid="stDecoration"] {display: none !important}
-.block-container {padding: 0 !important; max-width: 100% !important}
-[data-testid="stMainBlockContainer"] img {max-height: 100vh; width: auto !important; max-width: 100%;
-  display: block; margin: 0 auto}
-.briefing-exit {position: fixed; top: 6px; right: 10px; z-index: 1000; font-size: 12px}
-</style>"""  # the frame alone: no sidebar, header or toolbar, scaled to fit the screen whole
-
-
-@st.cache_data(show_spinner="Rendering the briefing…", max_entries=16)
-def _image(figure_json: str, fmt: str) -> bytes:
-    """Render a figure given as JSON (the cache key) to PNG or PDF."""
-    return exports.render(go.Figure(json.loads(figure_json)), fmt)
-
-
-def briefing_bytes(view: Selection, dataset: Dataset, fmt: str) -> bytes:
-    """The briefing frame as PNG or PDF, cached per figure."""
-    return _image(build_briefing(view, dataset).to_json(), fmt)
-
-
-def render_briefing(view: Selection, dataset: Dataset, back: str) -> None:
-    """The page as one 16:9 frame: the same image the export writes, so what is seen is what is sent."""
-    st.markdown(BRIEFING_STYLE, unsafe_allow_html=True)
-    st.markdown(
-        f'<a class="briefing-exit" href="?{back}" target="_self">Back to the dashboard</a>', unsafe_allow_html=True
-    )
-    alt = f"{headline.TITLE} — {view.ctx.as_of}. {view.ctx.filters}. {view.ctx.source}"
-    try:
-        st.image(briefing_bytes(view, dataset, "png"), alt=alt, width="stretch")
-    except exports.RenderError as err:  # no Chromium for kaleido: show the live figure rather than nothing
-        st.warning(f"The briefing image cannot be rendered here ({err}); showing the interactive frame instead.")
-        st.plotly_chart(build_briefing(view, dataset), theme=None, width="stretch")
-
-
-def render_exports(view: Selection, dataset: Dataset) -> None:
-    """Sidebar downloads: the briefing as PNG and PDF, the filtered events as CSV and GeoJSON."""
-    side = st.sidebar
-    side.header("Export")
-    name = exports.file_name("briefing", view.anchors.latest_report, view.filters, "")
-    events_name = exports.file_name("events", view.anchors.latest_report, view.filters, "")
-    for fmt, mime in (("png", "image/png"), ("pdf", "application/pdf")):
-        side.download_button(
-            f"Briefing image ({fmt.upper()}, 1920×1080)",
-            data=lambda fmt=fmt: briefing_bytes(view, dataset, fmt),  # rendered on click, not on every rerun
-            file_name=f"{name}.{fmt}",
-            mime=mime,
-            key=f"export_{fmt}",
-        )
-    side.download_button(
-        f"Events CSV ({dates.plural(len(view.events), 'row')})",
-        data=lambda: exports.build_csv(view.events),
-        file_name=f"{events_name}.csv",
-        mime="text/csv",
-        key="export_csv",
-    )
-    side.download_button(
-        "Events GeoJSON (QGIS, ArcGIS)",
-        data=lambda: exports.geojson_bytes(view.events),
-        file_name=f"{events_name}.geojson",
-        mime="application/geo+json",
-        key="export_geojson",
-    )
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -40,7 +41,8 @@ def build_csv(events: pd.DataFrame) -> bytes:
             frame[col] = frame[col].dt.strftime("%Y-%m-%d")
         elif not pd.api.types.is_numeric_dtype(frame[col]):
             frame[col] = frame[col].map(neutralise)  # numbers stay numbers: a negative longitude is not a formula
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    # CRLF as RFC 4180 and Excel expect; it also makes the writer quote cells holding a bare carriage return.
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def _plain(value: object) -> object:
@@ -102,7 +104,8 @@ def start_renderer() -> None:
 def render(fig: go.Figure, fmt: str) -> bytes:
     """The figure as PNG or PDF bytes at its own width and height."""
     try:
-        with _lock:
+        with _lock, warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="The kopts argument")  # plotly's note on the shared server
             start_renderer()
             return pio.to_image(fig, format=fmt, width=fig.layout.width, height=fig.layout.height)
     except RenderError:

@@ -7,6 +7,7 @@ import pytest
 from builders import write_dataset
 from streamlit.testing.v1 import AppTest
 
+from components import briefing_view, exports
 from components.loader import DATA_ENV, SEEDS_ENV
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -144,3 +145,35 @@ def test_an_unreadable_file_is_one_clear_error(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert len(at.error) == 1 and "places.csv: file not found" in at.error[0].value
+
+
+@pytest.mark.browser
+def test_briefing_view_is_one_image_that_states_its_filters(chromium_path):
+    """view=briefing shows the rendered 16:9 frame, described in words for screen readers and searches."""
+    at = start({"view": "briefing", "actor": "Russia"})
+    frame = at.get("html")[0].proto.body
+    assert 'class="briefing-frame" src="data:image/png;base64,' in frame
+    assert "Actor: Russia (incl. Russian mercenaries, Wagner Group)" in frame
+    assert not at.get("plotly_chart")  # the frame only: no dashboard below it
+    assert at.sidebar.toggle(key="briefing").value is True
+
+
+def test_briefing_view_without_a_renderer_falls_back_to_the_live_frame(monkeypatch):
+    """With no Chromium for kaleido the page says so and still shows the frame."""
+
+    def fail(fig, fmt):
+        raise exports.RenderError("no Chromium")
+
+    monkeypatch.setattr(exports, "render", fail)
+    briefing_view._image.clear()  # a frame rendered by an earlier test must not hide the failure
+    at = start({"view": "briefing"})
+    assert "no Chromium" in at.warning[0].value
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["width"] == 1920 and spec["layout"]["height"] == 1080
+
+
+def test_briefing_toggle_writes_the_view_to_the_url():
+    """The sidebar toggle and the URL's view=briefing are the same switch."""
+    at = start()
+    ok(at.sidebar.toggle(key="briefing").set_value(True).run())
+    assert params(at)["view"] == ["briefing"]

@@ -1,0 +1,79 @@
+"""The briefing in the app: the 16:9 frame as the page (`view=briefing`), and the sidebar's export buttons."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from components import dates, exports, headline
+from components.briefing import build_briefing
+from components.loader import Dataset
+from components.selection import Selection
+
+BRIEFING_STYLE = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header, [data-testid="stToolbar"],
+[data-testid="stDecoration"] {display: none !important}
+.block-container {padding: 0 !important; max-width: 100% !important}
+img.briefing-frame {display: block; margin: 0 auto; max-width: 100vw; max-height: 100vh; width: auto; height: auto}
+a.briefing-exit {position: fixed; top: 6px; right: 10px; z-index: 1000; font-size: 12px}
+</style>"""  # the frame alone, no sidebar, header or toolbar, scaled down whole to fit any screen
+
+
+@st.cache_data(show_spinner="Rendering the briefing…", max_entries=16)
+def _image(figure_json: str, fmt: str) -> bytes:
+    """Render a figure given as JSON (the cache key) to PNG or PDF."""
+    return exports.render(go.Figure(json.loads(figure_json)), fmt)
+
+
+def briefing_bytes(view: Selection, dataset: Dataset, fmt: str) -> bytes:
+    """The briefing frame as PNG or PDF, cached per figure."""
+    return _image(build_briefing(view, dataset).to_json(), fmt)
+
+
+def render_briefing(view: Selection, dataset: Dataset, back: str) -> None:
+    """The page as one 16:9 frame: the same image the export writes, so what is seen is what is sent."""
+    exit_link = f'<a class="briefing-exit" href="?{html.escape(back)}" target="_self">Back to the dashboard</a>'
+    alt = html.escape(f"{headline.TITLE} — {view.ctx.as_of}. {view.ctx.filters}. {view.ctx.source}")
+    try:
+        png = base64.b64encode(briefing_bytes(view, dataset, "png")).decode("ascii")
+    except exports.RenderError as err:  # no Chromium for kaleido: show the live figure rather than nothing
+        st.warning(f"The briefing image cannot be rendered here ({err}); showing the interactive frame instead.")
+        st.plotly_chart(build_briefing(view, dataset), theme=None, width="stretch")
+        return
+    # One element, so no gap adds to the frame's height; inline, since st.image caps images at 1460 px wide.
+    frame = f'<img class="briefing-frame" src="data:image/png;base64,{png}" alt="{alt}">'
+    st.html(BRIEFING_STYLE + exit_link + frame)
+
+
+def render_exports(view: Selection, dataset: Dataset) -> None:
+    """Sidebar downloads: the briefing as PNG and PDF, the filtered events as CSV and GeoJSON."""
+    side = st.sidebar
+    side.header("Export")
+    name = exports.file_name("briefing", view.anchors.latest_report, view.filters, "")
+    events_name = exports.file_name("events", view.anchors.latest_report, view.filters, "")
+    for fmt, mime in (("png", "image/png"), ("pdf", "application/pdf")):
+        side.download_button(
+            f"Briefing image ({fmt.upper()}, 1920×1080)",
+            data=lambda fmt=fmt: briefing_bytes(view, dataset, fmt),  # rendered on click, not on every rerun
+            file_name=f"{name}.{fmt}",
+            mime=mime,
+            key=f"export_{fmt}",
+        )
+    side.download_button(
+        f"Events CSV ({dates.plural(len(view.events), 'row')})",
+        data=lambda: exports.build_csv(view.events),
+        file_name=f"{events_name}.csv",
+        mime="text/csv",
+        key="export_csv",
+    )
+    side.download_button(
+        "Events GeoJSON (QGIS, ArcGIS)",
+        data=lambda: exports.geojson_bytes(view.events),
+        file_name=f"{events_name}.geojson",
+        mime="application/geo+json",
+        key="export_geojson",
+    )

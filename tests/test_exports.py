@@ -1,0 +1,187 @@
+"""Exports and the briefing command: CSV safe for spreadsheets, valid GeoJSON, a real PNG and PDF, clear errors."""
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from builders import tiny
+
+from components import briefing, briefing_view, exports, filters, selection
+from components.filters import Filters
+from components.loader import load
+
+REPO = Path(__file__).resolve().parent.parent
+HOSTILE = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rReturn", "plain = fine"]
+
+
+def read_back(data: bytes) -> pd.DataFrame:
+    """An exported CSV as a spreadsheet program would read it: every cell as text."""
+    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    """The tiny events with formula-like text in their notes and a negative longitude."""
+    events = tiny(tmp_path).events
+    events = pd.concat([events] * 2, ignore_index=True).head(len(HOSTILE))
+    return events.assign(notes=HOSTILE, longitude=-13.5)
+
+
+def test_csv_round_trips_every_filtered_row_with_provenance(tmp_path):
+    """The CSV holds exactly the rows given, with article, quote and report date."""
+    events = tiny(tmp_path).events.iloc[1:3]
+    back = read_back(exports.build_csv(events))
+    assert list(back.columns) == exports.CSV_COLUMNS
+    assert list(back["event_id_cnty"]) == list(events["event_id_cnty"])
+    assert list(back["quote"]) == list(events["quote"])
+    assert set(back["article"]) == {"tiny.txt"} and set(back["reported"]) == {"2021-03-02"}
+
+
+def test_csv_neutralises_formulas(hostile):
+    """Cells starting with = + - @ tab or return become text; other cells and numbers are untouched."""
+    back = read_back(exports.build_csv(hostile))
+    assert list(back["notes"]) == ["'" + cell for cell in HOSTILE[:-1]] + ["plain = fine"]
+    assert set(back["longitude"]) == {"-13.5"}  # a number, not a formula
+    assert exports.neutralise("=1") == "'=1" and exports.neutralise(-1.5) == -1.5
+
+
+def test_geojson_is_valid_and_matches_the_rows(tmp_path):
+    """One feature per row, points as [lon, lat], a null geometry where there is no single point."""
+    events = tiny(tmp_path).events
+    collection = json.loads(exports.geojson_bytes(events))
+    assert collection["type"] == "FeatureCollection"
+    features = {f["id"]: f for f in collection["features"]}
+    assert list(features) == list(events["event_id_cnty"])
+    assert features["T1"]["geometry"] == {"type": "Point", "coordinates": [13.0, 32.0]}
+    assert features["T3"]["geometry"] is None
+    assert features["T3"]["properties"]["event_date"] == "2021-02-01"
+    assert set(features["T1"]["properties"]) == set(exports.CSV_COLUMNS)
+
+
+def test_file_names_say_what_they_are():
+    """Kind, as-of date and filters, lower case, no spaces."""
+    as_of = pd.Timestamp("2021-01-29")
+    assert (
+        exports.file_name("map", as_of, Filters(actors=("Russia",)), "png") == "libya-map-2021-01-29-actor-russia.png"
+    )
+    chosen = Filters(actors=("Wagner Group",), places=("Sirte",), radius_km=50)
+    assert (
+        exports.file_name("events", as_of, chosen, "") == "libya-events-2021-01-29-actor-wagner-group-place-sirte-50km"
+    )
+
+
+def test_chart_toolbar_saves_at_twice_the_scale():
+    """The image button: PNG at 2x with the given name; the selection tools analysts do not use are gone."""
+    config = exports.toolbar("libya-map-2021-01-29")
+    assert config["toImageButtonOptions"] == {"format": "png", "filename": "libya-map-2021-01-29", "scale": 2}
+    assert "lasso2d" in config["modeBarButtonsToRemove"] and config["displaylogo"] is False
+
+
+def captured_figure(monkeypatch, call) -> dict:
+    """Run call with rendering replaced by a recorder; return the figure it would have rendered."""
+    seen = []
+    monkeypatch.setattr(exports, "render", lambda fig, fmt: seen.append(json.loads(fig.to_json())) or b"")
+    call()
+    return seen[0]
+
+
+def test_the_app_and_the_command_render_the_same_figure(monkeypatch, tmp_path):
+    """The CLI's PNG and the app's export come from the same figure for the same filters."""
+    dataset = load()
+    opts = filters.options(dataset.events, dataset.actors)
+    chosen = Filters(actors=("Russia",), places=("Sirte",), radius_km=50)
+    view = selection.select(dataset, chosen, opts)
+    from_app = captured_figure(
+        monkeypatch, lambda: briefing_view._image.__wrapped__(briefing.build_briefing(view, dataset).to_json(), "png")
+    )
+    argv = ["--actor", "Russia", "--place", "Sirte", "--radius-km", "50", "--out", str(tmp_path / "b.png")]
+    from_cli = captured_figure(monkeypatch, lambda: briefing.run(argv))
+    assert json.dumps(from_app, sort_keys=True, default=str) == json.dumps(from_cli, sort_keys=True, default=str)
+
+
+def test_briefing_frame_states_its_context():
+    """Title with as-of date, filters in words, figures and the source are part of the frame itself."""
+    dataset = load()
+    opts = filters.options(dataset.events, dataset.actors)
+    view = selection.select(dataset, Filters(actors=("Russia",)), opts)
+    fig = briefing.build_briefing(view, dataset)
+    text = " ".join(a.text for a in fig.layout.annotations)
+    assert (fig.layout.width, fig.layout.height) == (1920, 1080)
+    assert "Foreign military forces in Libya — as of 29 Jan 2021" in text
+    assert "Actor: Russia (incl. Russian mercenaries, Wagner Group)" in text
+    assert "2 foreign forces present · 6 days since the deadline" in text
+    assert "Source: Middle East Monitor" in text
+    table = next(t for t in fig.data if t.type == "table")
+    assert [cell.replace("<br>", " ") for cell in table.cells.values[0]] == ["Russian mercenaries", "Wagner Group"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--actor", "Nobody"], "unknown actor='Nobody'"),
+        (["--from", "2021-02-01", "--to", "2021-01-01"], "is after"),
+        (["--from", "yesterday"], "from='yesterday'"),
+        (["--radius-km", "far"], "radius_km='far'"),
+    ],
+)
+def test_bad_filters_are_one_clear_error(tmp_path, argv, message):
+    """A filter that matches nothing, reversed dates or a bad number stop with one line naming it."""
+    with pytest.raises(SystemExit) as stop:
+        briefing.run([*argv, "--out", str(tmp_path / "x.csv")])
+    assert message in str(stop.value) and "\n" not in str(stop.value)
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_unwritable_or_unknown_outputs_are_one_clear_error(tmp_path):
+    """A missing folder, a file in the way and an unknown extension are refused."""
+    for out, message in [
+        (tmp_path / "missing" / "b.csv", "does not exist"),
+        (tmp_path / "b.docx", "extension must be one of"),
+    ]:
+        with pytest.raises(SystemExit, match=message):
+            briefing.run(["--out", str(out)])
+    (tmp_path / "dir.csv").mkdir()
+    with pytest.raises(SystemExit, match="cannot write"):
+        briefing.run(["--out", str(tmp_path / "dir.csv")])
+
+
+def test_command_line_exit_code_and_message(tmp_path):
+    """Run as a program: a non-zero exit and a single line on stderr."""
+    done = subprocess.run(
+        [sys.executable, "-m", "components.briefing", "--actor", "Nobody", "--out", str(tmp_path / "x.csv")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0
+    assert done.stderr.strip().count("\n") == 0 and "unknown actor='Nobody'" in done.stderr
+
+
+def test_command_line_writes_csv_and_geojson(tmp_path):
+    """The same filters as the URL give the same rows in both formats."""
+    briefing.run(["--actor", "Russia", "--out", str(tmp_path / "e.csv")])
+    briefing.run(["--actor", "Russia", "--out", str(tmp_path / "e.geojson")])
+    rows = read_back((tmp_path / "e.csv").read_bytes())
+    features = json.loads((tmp_path / "e.geojson").read_text())["features"]
+    assert list(rows["event_id_cnty"]) == [f["id"] for f in features]
+    assert len(rows) == 6 and "LBY-MEMO-0009" in set(rows["event_id_cnty"])
+
+
+@pytest.mark.browser
+def test_png_and_pdf_are_real_images(chromium_path, tmp_path):
+    """Rendered with kaleido in the system Chromium: a 1920x1080 PNG that is not blank, and a one-page PDF."""
+    from PIL import Image, ImageStat
+    from pypdf import PdfReader
+
+    briefing.run(["--actor", "Russia", "--out", str(tmp_path / "b.png")])
+    briefing.run(["--actor", "Russia", "--out", str(tmp_path / "b.pdf")])
+    image = Image.open(tmp_path / "b.png")
+    assert image.size == (1920, 1080)
+    assert max(ImageStat.Stat(image.convert("L")).var) > 500  # a blank or one-colour frame has next to none
+    reader = PdfReader(tmp_path / "b.pdf")
+    assert len(reader.pages) == 1
+    assert "Foreign military forces in Libya" in reader.pages[0].extract_text()
