@@ -15,8 +15,9 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from components import dates, exports, filters, forces, headline, places_map, timeline
+from components.canvas import Canvas
 from components.loader import DataFileError, Dataset, data_dir, load, seeds_dir
-from components.selection import Selection, select
+from components.selection import Selection, prepare, select
 
 WIDTH, HEIGHT = 1920, 1080
 MAX_ROWS = 6  # forces rows that fit the frame; more are counted, not hidden silently
@@ -44,7 +45,7 @@ def _wrap(text: str, width: int) -> str:
 
 def build_briefing(view: Selection, dataset: Dataset) -> go.Figure:
     """The briefing frame, 1920x1080: everything a slide needs to explain itself."""
-    fig = go.Figure()
+    fig = Canvas()
     map_notes = places_map.draw_map(fig, view.events, dataset.actors)
     fig.update_layout(geo={"domain": {"x": [0.0, 0.33], "y": [0.17, 0.80]}})
     timeline_notes = timeline.draw_timeline(fig, view.events, dataset.actors, view.anchors, view.filters.extent)
@@ -56,7 +57,8 @@ def build_briefing(view: Selection, dataset: Dataset) -> go.Figure:
     widths = [int(w * 14) for w in COLUMN_WIDTHS]  # characters per line, in proportion to the column
     cells = [[_wrap(str(v), w) for v in rows[col]] for col, w in zip(TABLE_COLUMNS, widths)]
     fig.add_trace(
-        go.Table(
+        dict(
+            type="table",
             domain={"x": [0.36, 0.99], "y": [0.095, 0.475]},
             columnwidth=COLUMN_WIDTHS,
             header={
@@ -78,9 +80,9 @@ def build_briefing(view: Selection, dataset: Dataset) -> go.Figure:
     )
     seen: set[str] = set()
     for trace in fig.data:  # map and timeline share a colour key: list each entry once
-        if getattr(trace, "showlegend", False) is not False and trace.name:
-            trace.showlegend = trace.name not in seen
-            seen.add(trace.name)
+        if trace.get("showlegend") is not False and trace.get("name"):
+            trace["showlegend"] = trace["name"] not in seen
+            seen.add(trace["name"])
     overdue = view.anchors.days_overdue
     counts = " · ".join(
         [
@@ -110,7 +112,7 @@ def build_briefing(view: Selection, dataset: Dataset) -> go.Figure:
             "font": {"size": 14},
         },  # fmt: skip
         annotations=[
-            *fig.layout.annotations,
+            *fig.layout["annotations"],
             _note(f"<b>{headline.TITLE} — {view.ctx.as_of}</b>", 0, 1.0, 38, color="#111"),
             _note(f"<b>{view.ctx.filters}</b>", 0, 0.935, 24, color="#111"),
             _note(counts, 0, 0.885, 20, color="#333"),
@@ -122,7 +124,7 @@ def build_briefing(view: Selection, dataset: Dataset) -> go.Figure:
             _note(f"{view.ctx.source} · {places_map.MAP_CREDIT}", 0, 0.035, 15, color="#333"),
         ],
     )
-    return fig
+    return fig.figure()
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -156,7 +158,8 @@ def run(argv: list[str]) -> str:
         dataset = load(args.data or data_dir(), args.seeds or seeds_dir())
     except DataFileError as err:
         raise SystemExit(f"error: {err}") from None
-    opts = filters.options(dataset.events, dataset.actors)
+    prepared = prepare(dataset)
+    opts = prepared.options
     query = {filters.ACTOR: args.actor, filters.PLACE: args.place, filters.TYPE: args.type,
              filters.TIMELINE: [args.timeline]}  # fmt: skip
     for key, value in ((filters.FROM, args.start), (filters.TO, args.end), (filters.RADIUS, args.radius_km)):
@@ -165,7 +168,7 @@ def run(argv: list[str]) -> str:
     chosen, notices = filters.from_query(query, opts)
     if notices:  # on the command line a value that matches nothing is an error, not a notice
         raise SystemExit("error: " + notices[0].replace("from the link", "").replace("Ignored ", "unknown "))
-    view = select(dataset, chosen, opts)
+    view = select(prepared, chosen)
     if suffix == ".csv":
         data = exports.build_csv(view.events)
     elif suffix == ".geojson":

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.loader import DataFileError, Dataset, data_dir, load, seeds_dir
+from components.loader import DataFileError, data_dir, load, seeds_dir
+from components.selection import Prepared, prepare
 
 
 def _stamp(*folders: Path) -> tuple[tuple[str, int, int], ...]:
@@ -16,13 +17,13 @@ def _stamp(*folders: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 @st.cache_data(show_spinner="Loading events…", max_entries=4)
-def _load(data: str, seeds: str, stamp: tuple[tuple[str, int, int], ...]) -> Dataset:
-    """Load and validate once per version of the files (stamp is part of the cache key)."""
-    return load(Path(data), Path(seeds))
+def _load(data: str, seeds: str, stamp: tuple[tuple[str, int, int], ...]) -> Prepared:
+    """Load, validate and prepare once per version of the files (stamp is part of the cache key)."""
+    return prepare(load(Path(data), Path(seeds)))
 
 
-def load_dataset() -> Dataset:
-    """The validated dataset, or a clear error on the page and a stop when a file cannot be read."""
+def load_dataset() -> Prepared:
+    """The validated, prepared dataset, or a clear error on the page and a stop when a file cannot be read."""
     data, seeds = data_dir(), seeds_dir()
     try:
         return _load(str(data), str(seeds), _stamp(data, seeds))

@@ -10,6 +10,7 @@ from components.schema import GEO_PRECISION, LIST_SEP, REPORTED, Events
 
 DATE, PLACE, ACTORS, TYPE, QUOTE, SOURCE, ID = "Date", "Place", "Actors", "Type", "Quote", "Source", "ID"
 COLUMNS = [DATE, PLACE, ACTORS, TYPE, QUOTE, SOURCE, ID]
+FULL_TEXT_ROWS = 200  # up to this many rows the table shows whole quotes; beyond, a scrolling grid
 
 
 def _place(location: str, precision: object) -> str:
@@ -45,9 +46,9 @@ def render_events_table(table: pd.DataFrame) -> None:
     if table.empty:
         st.info("No events match the filters.")
         return
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={QUOTE: st.column_config.TextColumn(width="large")},
-    )
+    if len(table) <= FULL_TEXT_ROWS:  # every quote in full, wrapped, as a screenshot needs it
+        st.table(table.set_index(ID))
+    else:  # a scrollable, sortable grid for a large source such as an ACLED export
+        st.dataframe(
+            table, hide_index=True, width="stretch", column_config={QUOTE: st.column_config.TextColumn(width="large")}
+        )

@@ -46,8 +46,9 @@ class Options:
 
 def event_actors(events: pd.DataFrame) -> pd.Series:
     """Every actor an event names, as a set per event."""
-    names = events[list(ACTOR_COLUMNS)].agg(LIST_SEP.join, axis=1)
-    return names.map(lambda cell: {part.strip() for part in cell.split(LIST_SEP) if part.strip()})
+    cells = zip(*(events[col] for col in ACTOR_COLUMNS))
+    sets = [{name.strip() for cell in row for name in cell.split(LIST_SEP) if name.strip()} for row in cells]
+    return pd.Series(sets, index=events.index, dtype=object)
 
 
 def sponsored(actors: pd.DataFrame) -> dict[str, list[str]]:

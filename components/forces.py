@@ -25,11 +25,14 @@ ON_THE_GROUND = ("presence", "ground activity", "deadline")  # kinds that report
 NOWHERE = "no location in the sources"
 
 
-def _where(events: pd.DataFrame, places: pd.DataFrame) -> str:
+Record = dict  # one event as a plain dict: the table is built row by row, which pandas would only slow down
+
+
+def _where(own: list[Record], country_wide: set[str]) -> str:
     """The places of these events, as precisely as the events give them."""
-    country_wide = set(places.loc[places[Places.precision] == "country", Places.name])
     found = []
-    for place, precision in zip(events[Events.location], events[Events.geo_precision]):
+    for event in own:
+        place, precision = event[Events.location], event[Events.geo_precision]
         if not place:
             continue
         if place in country_wide:
@@ -43,19 +46,19 @@ def _where(events: pd.DataFrame, places: pd.DataFrame) -> str:
     return "; ".join(dict.fromkeys(found)) or NOWHERE
 
 
-def _status(events: pd.DataFrame, anchors: Anchors) -> tuple[str, pd.DataFrame]:
+def _status(own: list[Record], anchors: Anchors) -> tuple[str, list[Record]]:
     """Status against the deadline, and the events it rests on (newest first)."""
-    newest = events.sort_values([REPORTED, Events.event_date], ascending=False)
+    newest = sorted(own, key=lambda e: (e[REPORTED], e[Events.event_date]), reverse=True)
     if anchors.deadline is None:
         return NO_DEADLINE, newest
-    withdrawn = newest[newest[Events.event_kind] == "withdrawal"]
-    if len(withdrawn):
+    withdrawn = [e for e in newest if e[Events.event_kind] == "withdrawal"]
+    if withdrawn:
         return WITHDRAWN, withdrawn
-    ground = newest[newest[Events.event_kind].isin(ON_THE_GROUND)]
-    after = ground[dates.ends(ground) >= anchors.deadline]
-    if len(after):
+    ground = [e for e in newest if e[Events.event_kind] in ON_THE_GROUND]
+    after = [e for e in ground if e["_end"] >= anchors.deadline]
+    if after:
         return NOT_WITHDRAWN, after
-    if len(ground):
+    if ground:
         return BEFORE_ONLY, ground
     return NOT_REPORTED, newest
 
@@ -67,36 +70,38 @@ def build_forces(
 
     `only`, when given, limits the rows to those actors (the actor filter with the forces it includes).
     """
-    registry = actors.set_index(Actors.name)
-    named = event_actors(events)
-    mentioned = set().union(*named) if len(named) else set()
-    foreign = actors[actors[Actors.foreign] & actors[Actors.name].isin(mentioned if only is None else mentioned & only)]
-    forces = foreign[foreign[Actors.military_role] == "force"]
-    with_forces = set(forces[Actors.sponsor])
-    states = foreign[(foreign[Actors.military_role] == "intervening state") & ~foreign[Actors.name].isin(with_forces)]
+    named = event_actors(events).tolist()
+    mentioned = set().union(*named) if named else set()
+    if only is not None:
+        mentioned &= only
+    registry = {a[Actors.name]: a for a in actors.to_dict("records")}
+    foreign = [a for a in registry.values() if a[Actors.foreign] and a[Actors.name] in mentioned]
+    forces = [a for a in foreign if a[Actors.military_role] == "force"]
+    with_forces = {a[Actors.sponsor] for a in forces}
+    states = [
+        a for a in foreign if a[Actors.military_role] == "intervening state" and a[Actors.name] not in with_forces
+    ]
+    records = events.assign(_end=dates.ends(events)).to_dict("records")
+    country_wide = set(places.loc[places[Places.precision] == "country", Places.name])
     order = {state: i for i, state in enumerate(legend.states(actors))}
     rows = []
-    for actor in pd.concat([forces, states]).itertuples(index=False):
-        name = getattr(actor, Actors.name)
-        own = events[named.map(lambda names, name=name: name in names)]
+    for actor in forces + states:
+        name, sponsor = actor[Actors.name], actor[Actors.sponsor]
+        own = [event for event, names in zip(records, named) if name in names]
         status, basis = _status(own, anchors)
-        evidence = basis.iloc[0]
-        sponsor = getattr(actor, Actors.sponsor)
-        side = getattr(actor, Actors.supports) or (
-            f"{registry.at[sponsor, Actors.supports]} (through {sponsor})"
-            if sponsor in registry.index and registry.at[sponsor, Actors.supports]
-            else "not stated"
-        )
-        is_state = getattr(actor, Actors.military_role) == "intervening state"
+        evidence = basis[0]
+        backer_side = registry.get(sponsor, {}).get(Actors.supports)
+        side = actor[Actors.supports] or (f"{backer_side} (through {sponsor})" if backer_side else "not stated")
+        is_state = actor[Actors.military_role] == "intervening state"
         rows.append(
             {
                 FORCE: name,
-                KIND: NAMED_STATE if is_state else getattr(actor, Actors.kind),
+                KIND: NAMED_STATE if is_state else actor[Actors.kind],
                 SPONSOR: sponsor or ("—" if is_state else "not stated"),
                 SIDE: side,
-                WHERE: _where(own, places),
+                WHERE: _where(own, country_wide),
                 STATUS: status,
-                AS_OF: dates.day(own[REPORTED].max()),
+                AS_OF: dates.day(max(e[REPORTED] for e in own)),
                 EVIDENCE: f"“{evidence[Events.quote]}” — {evidence[Events.source]}, "
                 f"{dates.day(evidence[REPORTED])} ({evidence[Events.event_id_cnty]})",
                 "_order": (order.get(sponsor or name, len(order)), name),

@@ -27,22 +27,20 @@ def colours(actors: pd.DataFrame) -> dict[str, str]:
 
 def backers(events: pd.DataFrame, actors: pd.DataFrame) -> pd.Series:
     """For each event, the foreign state behind the first force or intervening state it names."""
-    registry = actors.set_index(Actors.name)
-    role = registry[Actors.military_role]
-    state = registry[Actors.sponsor].where(registry[Actors.sponsor] != "", registry.index.to_series())
+    role = dict(zip(actors[Actors.name], actors[Actors.military_role]))
+    state = {name: sponsor or name for name, sponsor in zip(actors[Actors.name], actors[Actors.sponsor])}
 
-    def backer(row: pd.Series) -> str:
+    def backer(cells: tuple[str, ...]) -> str:
         """The first force, else the first intervening state, of one event."""
-        names = [n.strip() for col in ACTOR_COLUMNS for n in row[col].split(LIST_SEP) if n.strip()]
+        names = [n.strip() for cell in cells for n in cell.split(LIST_SEP) if n.strip()]
         for wanted in ("force", "intervening state"):
             for name in names:
-                if name in role.index and role[name] == wanted:
+                if role.get(name) == wanted:
                     return state[name]
         return NONE
 
-    if events.empty:
-        return pd.Series([], index=events.index, dtype=object)
-    return events.apply(backer, axis=1)
+    rows = zip(*(events[col] for col in ACTOR_COLUMNS))
+    return pd.Series([backer(cells) for cells in rows], index=events.index, dtype=object)
 
 
 def legend_label(state: str, actors: pd.DataFrame) -> str:

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import dates, exports, legend
+from components.canvas import Canvas
 from components.headline import Context, wrap_notes
 from components.schema import Events
 
@@ -52,10 +53,10 @@ def _wrap(text: str, width: int = 70) -> str:
     return "<br>".join(textwrap.wrap(text, width))
 
 
-def _hover(group: pd.DataFrame) -> str:
+def _hover(group: list[dict]) -> str:
     """Hover text for one marker: each event's date, actors and quote."""
     lines = []
-    for _, row in group.sort_values(Events.event_date).iterrows():
+    for row in sorted(group, key=lambda event: event[Events.event_date]):
         actors = ", ".join(a for a in (row[Events.actor1], row[Events.actor2]) if a)
         precision = "approximate: " if row[Events.geo_precision] in (2, 3) else ""
         lines.append(
@@ -70,7 +71,7 @@ def _label_positions(points: pd.DataFrame) -> list[str]:
     box_w, box_h = 0.42, 0.9  # degrees per character and per line at this map's scale
     placed: list[tuple[float, float, float, float]] = []
     chosen = []
-    for _, p in points.iterrows():
+    for p in points.to_dict("records"):
         width = box_w * len(p[Events.location]) + 0.5
         for position in LABEL_POSITIONS:
             dx = 0.3 if "right" in position else -0.3 - width
@@ -88,37 +89,40 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
-def draw_map(fig: go.Figure, events: pd.DataFrame, actors: pd.DataFrame, geo: str = "geo") -> list[str]:
+def draw_map(fig: Canvas, events: pd.DataFrame, actors: pd.DataFrame, geo: str = "geo") -> list[str]:
     """Draw the places on one geo subplot of a figure ("geo", or "geo2"...); return notes for under it."""
     colours = legend.colours(actors)
-    located = events[events[Events.latitude].notna() & events[Events.longitude].notna()].copy()
-    located["_backer"] = legend.backers(located, actors)
-    located["_date"] = dates.labels(located)
-    markers = located.groupby([Events.location, "_backer"], sort=False)
-    for backer in [s for s in colours if s in set(located["_backer"])]:
-        groups = [(key[0], g) for key, g in markers if key[1] == backer]
-        approx = [bool(g[Events.geo_precision].isin([2, 3]).all()) for _, g in groups]
+    located = events[events[Events.latitude].notna() & events[Events.longitude].notna()]
+    located = located.assign(_backer=legend.backers(located, actors), _date=dates.labels(located))
+    markers: dict[tuple[str, str], list[dict]] = {}
+    for event in located.to_dict("records"):  # plain Python: a few rows, where groupby costs milliseconds
+        markers.setdefault((event["_backer"], event[Events.location]), []).append(event)
+    for backer in [s for s in colours if s in {key[0] for key in markers}]:
+        groups = [g for key, g in markers.items() if key[0] == backer]
+        approx = [all(e[Events.geo_precision] in (2, 3) for e in g) for g in groups]
         fig.add_trace(
-            go.Scattergeo(
+            dict(
+                type="scattergeo",
                 geo=geo,
-                lat=[g[Events.latitude].iloc[0] for _, g in groups],
-                lon=[g[Events.longitude].iloc[0] for _, g in groups],
+                lat=[g[0][Events.latitude] for g in groups],
+                lon=[g[0][Events.longitude] for g in groups],
                 mode="markers",
                 name=legend.legend_label(backer, actors),
                 marker={
-                    "size": [12 + 6 * len(g) for _, g in groups],
+                    "size": [12 + 6 * len(g) for g in groups],
                     "color": colours[backer],
                     "symbol": ["circle-open" if a else "circle" for a in approx],  # hollow: approximate place
                     "line": {"width": 3, "color": colours[backer]},
                     "opacity": 0.9,
                 },
-                hovertext=[_hover(g) for _, g in groups],
+                hovertext=[_hover(g) for g in groups],
                 hoverinfo="text",
             )
         )
     places = located.drop_duplicates(Events.location).sort_values(Events.latitude, ascending=False)
     fig.add_trace(
-        go.Scattergeo(
+        dict(
+            type="scattergeo",
             geo=geo,
             lat=places[Events.latitude],
             lon=places[Events.longitude],
@@ -131,7 +135,8 @@ def draw_map(fig: go.Figure, events: pd.DataFrame, actors: pd.DataFrame, geo: st
         )
     )
     fig.add_trace(
-        go.Scattergeo(
+        dict(
+            type="scattergeo",
             geo=geo,
             lat=[v[0] for v in NEIGHBOURS.values()],
             lon=[v[1] for v in NEIGHBOURS.values()],
@@ -143,7 +148,8 @@ def draw_map(fig: go.Figure, events: pd.DataFrame, actors: pd.DataFrame, geo: st
         )
     )
     fig.add_trace(  # a legend entry explaining hollow markers; it has no point of its own
-        go.Scattergeo(
+        dict(
+            type="scattergeo",
             geo=geo,
             lat=[None],
             lon=[None],
@@ -161,29 +167,27 @@ def draw_map(fig: go.Figure, events: pd.DataFrame, actors: pd.DataFrame, geo: st
 
 def build_map(events: pd.DataFrame, actors: pd.DataFrame, ctx: Context) -> go.Figure:
     """A figure of the events' places, coloured by the foreign state involved, sized by the number of events."""
-    fig = go.Figure()
+    fig = Canvas()
     notes = draw_map(fig, events, actors) + [ctx.source_short + " · " + MAP_CREDIT]
     fig.update_layout(
         title={"text": ctx.title("Where"), "x": 0.01, "font": {"size": 18}},
         height=HEIGHT,
         margin={"l": 10, "r": 10, "t": 70, "b": 70},
         legend={"x": 0.01, "y": 0.01, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 12}},
-        annotations=[
-            {
-                "text": wrap_notes(notes, 62),
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0.01,
-                "y": -0.02,
-                "yanchor": "top",
-                "showarrow": False,
-                "align": "left",
-                "xanchor": "left",
-                "font": {"size": 11, "color": "#555"},
-            }
-        ],
     )
-    return fig
+    fig.add_annotation(
+        text=wrap_notes(notes, 62),
+        xref="paper",
+        yref="paper",
+        x=0.01,
+        y=-0.02,
+        yanchor="top",
+        showarrow=False,
+        align="left",
+        xanchor="left",
+        font={"size": 11, "color": "#555"},
+    )
+    return fig.figure()
 
 
 def _unmapped_note(unmapped: pd.DataFrame) -> str:

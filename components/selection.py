@@ -25,10 +25,24 @@ class Selection:
     ctx: Context
 
 
-def select(dataset: Dataset, chosen: Filters, options: Options) -> Selection:
+@dataclass(frozen=True)
+class Prepared:
+    """The dataset with what does not depend on the filters: computed once per version of the data."""
+
+    dataset: Dataset
+    options: Options
+    anchors: Anchors
+
+
+def prepare(dataset: Dataset) -> Prepared:
+    """The filter options, and the anchors from all events: the deadline stays drawn whatever the filters."""
+    return Prepared(dataset, filters.options(dataset.events, dataset.actors), dates.anchors(dataset.events))
+
+
+def select(prepared: Prepared, chosen: Filters) -> Selection:
     """Apply the filters and derive the forces table and the context every chart states."""
-    anchors = dates.anchors(dataset.events)  # from all events: the deadline stays drawn whatever the filters
-    shown = filters.apply(dataset.events, dataset.places, chosen, options)
-    table = forces.build_forces(shown, dataset.actors, dataset.places, anchors, filters.focus(chosen, options))
-    ctx = headline.context(dataset.sources, anchors, filters.describe(chosen, options))
+    data, options, anchors = prepared.dataset, prepared.options, prepared.anchors
+    shown = filters.apply(data.events, data.places, chosen, options)
+    table = forces.build_forces(shown, data.actors, data.places, anchors, filters.focus(chosen, options))
+    ctx = headline.context(data.sources, anchors, filters.describe(chosen, options))
     return Selection(chosen, options, anchors, shown, table, ctx)

@@ -16,11 +16,17 @@ from components.timeline import ALL, WINDOW
 ACTOR, PLACE, TYPE, DATES, RADIUS, EXTENT = "actor", "place", "type", "dates", "radius_km", "extent"  # widget keys
 BRIEFING = "briefing"
 SEEDED, NOTICES = "_seeded_from_url", "_url_notices"
-EXTENTS = {WINDOW: "Ceasefire to deadline", ALL: "Every event"}
+
+
+def _bounds(events: pd.DataFrame) -> tuple[dt.date, dt.date]:
+    """First and last day any event may fall on."""
+    if events.empty:
+        return dt.date.today(), dt.date.today()
+    return dates.starts(events).min().date(), dates.ends(events).max().date()
 
 
 def _seed(opts: Options, bounds: tuple[dt.date, dt.date]) -> None:
-    """Copy the link's filters into the widgets once per session, keeping what could not be used as notices."""
+    """Copy the link's filters into the widgets' state once per session; keep what could not be used as notices."""
     query = {key: st.query_params.get_all(key) for key in st.query_params}
     filters, notices = from_query(query, opts)
     st.session_state[ACTOR] = list(filters.actors)
@@ -28,32 +34,47 @@ def _seed(opts: Options, bounds: tuple[dt.date, dt.date]) -> None:
     st.session_state[TYPE] = list(filters.types)
     st.session_state[DATES] = (filters.start or bounds[0], filters.end or bounds[1])
     st.session_state[RADIUS] = float(filters.radius_km)
-    st.session_state[EXTENT] = filters.extent
+    st.session_state[EXTENT] = filters.extent == ALL
     st.session_state[BRIEFING] = filters.view == VIEWS[1]
     st.session_state[NOTICES] = notices
     st.session_state[SEEDED] = True
 
 
-def render_sidebar(opts: Options, events: pd.DataFrame) -> Filters:
-    """Draw the filters and return them; keep the URL in step so that it can be shared."""
-    bounds = (
-        (dates.starts(events).min().date(), dates.ends(events).max().date())
-        if len(events)
-        else (dt.date.today(), dt.date.today())
-    )
+def current(opts: Options, events: pd.DataFrame) -> Filters:
+    """This run's filters: from the link on a session's first run, then from the widgets' state; the URL follows."""
+    bounds = _bounds(events)
     if SEEDED not in st.session_state:
         _seed(opts, bounds)
-    for notice in st.session_state[NOTICES]:
+    state = st.session_state
+    chosen = state[DATES]
+    start, end = (tuple(chosen) + (None, None))[:2] if isinstance(chosen, tuple) else (chosen, chosen)
+    filters = Filters(
+        actors=tuple(state[ACTOR]),
+        places=tuple(state[PLACE]),
+        types=tuple(state[TYPE]),
+        start=start if start and start > bounds[0] else None,  # the full span is no filter at all
+        end=end if end and end < bounds[1] else None,
+        radius_km=float(state[RADIUS]) if state[PLACE] else 0.0,
+        extent=ALL if state[EXTENT] else WINDOW,
+        view=VIEWS[1] if state[BRIEFING] else VIEWS[0],
+    )
+    st.query_params.from_dict(to_query(filters))
+    for notice in state[NOTICES]:
         st.warning(notice)
+    return filters
 
+
+def render_sidebar(opts: Options, events: pd.DataFrame) -> None:
+    """Draw the filter widgets, bound to the state `current` read (drawn last, so the charts load first)."""
+    bounds = _bounds(events)
     side = st.sidebar
     side.header("Filters")
     actors = side.multiselect("Actor", opts.actors, key=ACTOR, placeholder="All actors")
     included = [f"{a} includes {', '.join(opts.sponsored[a])}." for a in actors if opts.sponsored.get(a)]
     if included:
         side.caption("A state includes the forces it sponsors: " + " ".join(included))
-    places = side.multiselect("Place", opts.places, key=PLACE, placeholder="All places")
-    radius = side.number_input(
+    side.multiselect("Place", opts.places, key=PLACE, placeholder="All places")
+    side.number_input(
         "Within km of the place",
         min_value=0.0,
         max_value=2000.0,
@@ -61,25 +82,11 @@ def render_sidebar(opts: Options, events: pd.DataFrame) -> Filters:
         key=RADIUS,
         help="0 keeps only events at the place itself; distances are geodesic.",
     )
-    types = side.multiselect("Event type", opts.types, key=TYPE, placeholder="All types")
+    side.multiselect("Event type", opts.types, key=TYPE, placeholder="All types")
     low, high = min(bounds[0], st.session_state[DATES][0]), max(bounds[1], st.session_state[DATES][-1])
-    chosen = side.date_input("Dates", min_value=low, max_value=high, key=DATES, format="YYYY-MM-DD")
-    start, end = (tuple(chosen) + (None, None))[:2] if isinstance(chosen, tuple) else (chosen, chosen)
-    extent = side.radio("Timeline", list(EXTENTS), format_func=EXTENTS.get, key=EXTENT)
-    briefing = side.toggle("Briefing view", key=BRIEFING, help="One 16:9 frame for slides: no sidebar, no toolbars.")
-
-    filters = Filters(
-        actors=tuple(actors),
-        places=tuple(places),
-        types=tuple(types),
-        start=start if start and start > bounds[0] else None,  # the full span is no filter at all
-        end=end if end and end < bounds[1] else None,
-        radius_km=float(radius) if places else 0.0,
-        extent=extent,
-        view=VIEWS[1] if briefing else VIEWS[0],
-    )
-    st.query_params.from_dict(to_query(filters))
-    return filters
+    side.date_input("Dates", min_value=low, max_value=high, key=DATES, format="YYYY-MM-DD")
+    side.toggle("Timeline: every event", key=EXTENT, help="Off: from the ceasefire to the latest report.")
+    side.toggle("Briefing view", key=BRIEFING, help="One 16:9 frame for slides: no sidebar, no toolbars.")
 
 
 def dashboard_link(filters: Filters) -> str:

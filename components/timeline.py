@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import dates, exports, legend
+from components.canvas import Canvas
 from components.dates import DAY, Anchors
 from components.filters import EXTENTS
 from components.headline import Context, wrap_notes
@@ -28,41 +29,45 @@ SYMBOLS = {  # one marker shape per kind of event, so colour can say who
 }
 
 
-def _hover(group: pd.DataFrame) -> str:
+def _hover(group: list[dict]) -> str:
     """Hover text for the events drawn at one point or span."""
     parts = []
-    for _, row in group.iterrows():
-        place = row[Events.location] or "no place named"
-        quote = "<br>".join(textwrap.wrap("“" + row[Events.quote] + "”", 70))
-        parts.append(f"<b>{row['_date']}</b> · {row[Events.event_kind]} · {place}<br>{quote}")
+    for event in group:
+        place = event[Events.location] or "no place named"
+        quote = "<br>".join(textwrap.wrap("“" + event[Events.quote] + "”", 70))
+        parts.append(f"<b>{event['_date']}</b> · {event[Events.event_kind]} · {place}<br>{quote}")
     return "<br><br>".join(parts)
+
+
+MARK_COLUMNS = ["lane", "start", "end", "backer", "span", "kind", "count", "label", "hover"]
 
 
 def _groups(events: pd.DataFrame) -> pd.DataFrame:
     """One row per lane and date span, counting the events that share it (they are drawn as one mark)."""
-    frame = events.assign(
-        _lane=events[Events.actor1], _start=dates.starts(events), _end=dates.ends(events), _date=dates.labels(events)
-    )
-    rows = []
-    for (lane, start, end, backer), group in frame.groupby(["_lane", "_start", "_end", "_backer"], sort=False):
-        rows.append(
-            {
-                "lane": lane,
-                "start": start,
-                "end": end,
-                "backer": backer,
-                "span": end > start,
-                "kind": group[Events.event_kind].iloc[0],  # the symbol; the hover lists every event
-                "count": len(group),
-                "label": group["_date"].iloc[0],
-                "hover": _hover(group),
-            }
+    records = events.assign(_start=dates.starts(events), _end=dates.ends(events), _date=dates.labels(events))
+    groups: dict[tuple, list[dict]] = {}
+    for event in records.to_dict("records"):  # plain Python: a handful of rows, where groupby costs milliseconds
+        key = (event[Events.actor1], event["_start"], event["_end"], event["_backer"])
+        groups.setdefault(key, []).append(event)
+    rows = [
+        (
+            lane,
+            start,
+            end,
+            backer,
+            end > start,
+            group[0][Events.event_kind],
+            len(group),
+            group[0]["_date"],
+            _hover(group),
         )
-    return pd.DataFrame(rows, columns=["lane", "start", "end", "backer", "span", "kind", "count", "label", "hover"])
+        for (lane, start, end, backer), group in groups.items()
+    ]  # kind: the symbol; the hover lists every event of the mark
+    return pd.DataFrame(rows, columns=MARK_COLUMNS)
 
 
 def draw_timeline(
-    fig: go.Figure, events: pd.DataFrame, actors: pd.DataFrame, anchors: Anchors, extent: str, axes: str = "xy"
+    fig: Canvas, events: pd.DataFrame, actors: pd.DataFrame, anchors: Anchors, extent: str, axes: str = "xy"
 ) -> list[str]:
     """Draw the timeline on one pair of axes of a figure ("xy", or "x2y2" in a briefing); return notes for it."""
     x, y = axes[: axes.index("y")], axes[axes.index("y") :]
@@ -74,7 +79,8 @@ def draw_timeline(
         points, spans = mine[~mine["span"]], mine[mine["span"]]
         name = legend.legend_label(backer, actors)
         fig.add_trace(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=points["start"],
                 y=points["lane"],
                 xaxis=x,
@@ -95,7 +101,8 @@ def draw_timeline(
         )
         for _, span in spans.iterrows():  # a month-precision event: a bar over its month, never a false day
             fig.add_trace(
-                go.Scatter(
+                dict(
+                    type="scatter",
                     x=[span["start"], span["end"] + DAY],
                     y=[span["lane"], span["lane"]],
                     xaxis=x,
@@ -125,8 +132,13 @@ def draw_timeline(
         fig.add_trace(key_trace(kind, SYMBOLS[kind], KEY_GREY))
     if marks["span"].any():
         fig.add_trace(
-            go.Scatter(
-                x=[None], y=[None], mode="lines", name="known to the month only", line={"width": 10, "color": KEY_GREY}
+            dict(
+                type="scatter",
+                x=[None],
+                y=[None],
+                mode="lines",
+                name="known to the month only",
+                line={"width": 10, "color": KEY_GREY},
             )
         )
     notes = _draw_anchors(fig, anchors, x, y)
@@ -149,9 +161,10 @@ def draw_timeline(
     return notes
 
 
-def key_trace(name: str, symbol: str, colour: str, group: str | None = None) -> go.Scatter:
+def key_trace(name: str, symbol: str, colour: str, group: str | None = None) -> dict:
     """A legend entry with no point of its own."""
-    return go.Scatter(
+    return dict(
+        type="scatter",
         x=[None],
         y=[None],
         mode="markers",
@@ -175,7 +188,7 @@ def build_timeline(
     events: pd.DataFrame, actors: pd.DataFrame, anchors: Anchors, extent: str, ctx: Context
 ) -> go.Figure:
     """The events on lanes by actor, with the withdrawal window, the deadline and the days overdue."""
-    fig = go.Figure()
+    fig = Canvas()
     notes = draw_timeline(fig, events, actors, anchors, extent) + [ctx.source_short]
     top, bottom = 90, 240  # pixels: title above; tick labels, legend and notes below
     height = 120 + 48 * lane_count(events) + top + bottom
@@ -192,9 +205,9 @@ def build_timeline(
         yanchor="bottom",
         font={"size": 11, "color": "#555"},
     )
-    fig.update_xaxes(tickfont={"size": 12})
-    fig.update_yaxes(tickfont={"size": 13})
     fig.update_layout(
+        xaxis={"tickfont": {"size": 12}},
+        yaxis={"tickfont": {"size": 13}},
         title={"text": ctx.title("When"), "x": 0.01, "font": {"size": 18}},
         height=height,
         margin={"l": 10, "r": 20, "t": top, "b": bottom},
@@ -202,10 +215,10 @@ def build_timeline(
         legend={"orientation": "h", "y": -48 / plot, "yanchor": "top", "x": 0, "font": {"size": 12}},
         hoverlabel={"align": "left"},
     )
-    return fig
+    return fig.figure()
 
 
-def _draw_anchors(fig: go.Figure, anchors: Anchors, x: str, y: str) -> list[str]:
+def _draw_anchors(fig: Canvas, anchors: Anchors, x: str, y: str) -> list[str]:
     """Draw the withdrawal window, the deadline and the overdue days; return notes for the caption."""
     notes = []
     if anchors.ceasefire_start is not None and anchors.deadline is not None:

@@ -1,6 +1,7 @@
 """The app through Streamlit's AppTest: filters change every view, the URL follows, bad links and data explain."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -27,9 +28,12 @@ def ok(at: AppTest) -> AppTest:
     return at
 
 
+FIGURE = re.compile(r'<div class="figure-label">(.*?)</div><div class="figure-value">(.*?)</div>')
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     """The headline figures by label."""
-    return {m.label: m.value for m in at.metric}
+    return dict(match.groups() for m in at.markdown if (match := FIGURE.search(m.value)))
 
 
 def forces_table(at: AppTest) -> list[str]:
@@ -59,7 +63,7 @@ def test_default_page(default):
     assert metrics(default) == {"Foreign forces present": "3", "Days since the deadline": "6", "Events shown": "11"}
     assert len(charts(default)) == 2
     assert "Wagner Group" in forces_table(default)
-    assert len(default.dataframe[0].value) == 11
+    assert len(default.table[1].value) == 11  # forces, then events
     assert default.expander[0].label == "Data issues: none"
     assert params(default) == {}
 
@@ -71,7 +75,7 @@ def test_actor_filter_changes_every_view_and_the_url(default):
     assert params(at)["actor"] == ["Russia"]
     assert forces_table(at) == ["Russian mercenaries", "Wagner Group"]
     assert int(metrics(at)["Events shown"]) < 11
-    assert len(at.dataframe[0].value) == int(metrics(at)["Events shown"])
+    assert len(at.table[1].value) == int(metrics(at)["Events shown"])
     assert any("Russia includes Russian mercenaries, Wagner Group" in c.value for c in at.sidebar.caption)
     assert "Actor: Russia (incl. Russian mercenaries, Wagner Group)" in at.markdown[1].value
     map_before, map_after = charts(default)[0], charts(at)[0]
@@ -107,7 +111,7 @@ def test_query_parameters_restore_a_view():
     at = start({"actor": ["Turkey"], "type": ["presence", "ground activity"], "timeline": "all"})
     assert at.sidebar.multiselect(key="actor").value == ["Turkey"]
     assert at.sidebar.multiselect(key="type").value == ["presence", "ground activity"]
-    assert at.sidebar.radio(key="extent").value == "all"
+    assert at.sidebar.toggle(key="extent").value is True
     assert forces_table(at) == ["Turkish armed forces"]
     assert metrics(at)["Events shown"] == "2"
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from builders import tiny
 
-from components import briefing, briefing_view, exports, filters, selection
+from components import briefing, briefing_view, exports, selection
 from components.filters import Filters
 from components.loader import load
 
@@ -92,9 +92,8 @@ def captured_figure(monkeypatch, call) -> dict:
 def test_the_app_and_the_command_render_the_same_figure(monkeypatch, tmp_path):
     """The CLI's PNG and the app's export come from the same figure for the same filters."""
     dataset = load()
-    opts = filters.options(dataset.events, dataset.actors)
     chosen = Filters(actors=("Russia",), places=("Sirte",), radius_km=50)
-    view = selection.select(dataset, chosen, opts)
+    view = selection.select(selection.prepare(dataset), chosen)
     from_app = captured_figure(
         monkeypatch, lambda: briefing_view._image.__wrapped__(briefing.build_briefing(view, dataset).to_json(), "png")
     )
@@ -106,8 +105,7 @@ def test_the_app_and_the_command_render_the_same_figure(monkeypatch, tmp_path):
 def test_briefing_frame_states_its_context():
     """Title with as-of date, filters in words, figures and the source are part of the frame itself."""
     dataset = load()
-    opts = filters.options(dataset.events, dataset.actors)
-    view = selection.select(dataset, Filters(actors=("Russia",)), opts)
+    view = selection.select(selection.prepare(dataset), Filters(actors=("Russia",)))
     fig = briefing.build_briefing(view, dataset)
     text = " ".join(a.text for a in fig.layout.annotations)
     assert (fig.layout.width, fig.layout.height) == (1920, 1080)

@@ -1,0 +1,183 @@
+"""The dashboard in a real browser: charts drawn, filters driven through the UI and links, nothing fetched off-host.
+
+Each test waits on conditions in the page (locators, wait_for_function), never on a fixed sleep.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+expect.set_options(timeout=30_000)  # a rerun with charts can take seconds on a busy 2-core machine
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+TOPOJSON = "/app/static/topojson/africa_50m.json"
+
+# The map (the plot with a geo subplot) has its countries drawn, and the timeline (another plot) has its points.
+CHARTS_DRAWN = """() => {
+    const plots = [...document.querySelectorAll('.js-plotly-plot')];
+    const map = plots.find((p) => p.querySelector('.geo'));
+    const timeline = plots.find((p) => !p.querySelector('.geo') && p.querySelector('.scatterlayer .point'));
+    return Boolean(map && timeline) && map.querySelectorAll('.geo .countries path').length > 0;
+}"""
+CONTENT_HEIGHT = """() => Math.max(720, ...[...document.querySelectorAll(
+    '[data-testid="stMain"], [data-testid="stAppViewContainer"], [data-testid="stSidebarContent"]'
+)].map((e) => e.scrollHeight))"""
+MAP_TEXT = "() => [...document.querySelectorAll('.js-plotly-plot .geo text')].map((t) => t.textContent.trim())"
+
+
+def forces_table(page: Page):
+    """The foreign forces table (an st.table), told apart from other tables by its status column."""
+    return page.get_by_test_id("stTable").filter(has_text="Status at the withdrawal deadline")
+
+
+def wait_for_dashboard(page: Page) -> None:
+    """Wait until the map, the timeline, the forces table and the events table are drawn."""
+    page.wait_for_function(CHARTS_DRAWN)
+    expect(forces_table(page)).to_be_visible()
+    expect(page.get_by_test_id("stTable").filter(has_text="Quote")).to_be_visible()
+
+
+def chip_remover(page: Page, value: str):
+    """The button that removes one chosen value from a multiselect (its accessible name in Streamlit 1.67)."""
+    return page.get_by_role("button", name=f"Remove {value}", exact=True)
+
+
+def is_local(url: str) -> bool:
+    """A request that stays on the dashboard's host, or needs no network at all."""
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob") or parts.hostname in LOCAL_HOSTS
+
+
+def assert_only_local(page: Page) -> None:
+    """Every request the page made went to the app's own host."""
+    assert page.requests, "no request was recorded"
+    outside = [url for url in page.requests if not is_local(url)]
+    assert not outside, f"requests left the dashboard's host: {outside}"
+
+
+def test_page_draws_map_timeline_and_tables(page: Page, app_url: str, artifacts) -> None:
+    """The first page draws the map (Tripoli, Sirte, Jufra named), the timeline and both tables."""
+    page.goto(app_url)
+    wait_for_dashboard(page)
+
+    forces = forces_table(page)
+    expect(forces).to_contain_text("Wagner Group")
+    expect(forces).to_contain_text("Turkish armed forces")
+    assert page.locator(".js-plotly-plot .geo path").count() > 0
+    labels = page.evaluate(MAP_TEXT)
+    for place in ("Tripoli", "Sirte", "Jufra"):
+        assert place in labels, f"{place} is not named on the map; its texts are {labels}"
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+    # Streamlit scrolls inside its main section, so a full-page shot alone stops at the viewport: grow it first.
+    page.set_viewport_size({"width": 1280, "height": page.evaluate(CONTENT_HEIGHT)})
+    page.wait_for_function(CHARTS_DRAWN)
+    page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
+    assert_only_local(page)
+
+
+def test_removing_an_actor_chip_updates_url_and_table(page: Page, app_url: str) -> None:
+    """Removing an actor chip changes the table and the URL; reloading that URL restores the view."""
+    page.goto(f"{app_url}/?actor=Russia&actor=Turkey")
+    wait_for_dashboard(page)
+    forces = forces_table(page)
+    expect(forces).to_contain_text("Turkish armed forces")
+    expect(forces).to_contain_text("Wagner Group")
+
+    chip_remover(page, "Turkey").click()
+
+    expect(page).to_have_url(re.compile(r"^(?!.*actor=Turkey).*[?&]actor=Russia"))
+    expect(forces).not_to_contain_text("Turkish armed forces")
+    expect(forces).to_contain_text("Wagner Group")
+    expect(chip_remover(page, "Turkey")).to_have_count(0)
+
+    # The link now in the address bar reopens the same view.
+    shared = page.url
+    page.reload()
+    wait_for_dashboard(page)
+    assert page.url == shared
+    expect(chip_remover(page, "Russia")).to_be_visible()
+    expect(chip_remover(page, "Turkey")).to_have_count(0)
+    expect(forces_table(page)).to_contain_text("Wagner Group")
+    expect(forces_table(page)).not_to_contain_text("Turkish armed forces")
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    assert_only_local(page)
+
+
+def test_unknown_link_values_are_named_in_a_notice(page: Page, app_url: str) -> None:
+    """Values in a link that match nothing are named in a notice, and the page still works."""
+    page.goto(f"{app_url}/?actor=Nobody&place=Atlantis")
+    wait_for_dashboard(page)
+
+    alerts = page.get_by_test_id("stAlert")
+    expect(alerts.filter(has_text="Nobody")).to_be_visible()
+    expect(alerts.filter(has_text="Atlantis")).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.locator("body")).not_to_contain_text("Traceback")
+    # The ignored values filter nothing: every force is still listed.
+    expect(forces_table(page)).to_contain_text("Wagner Group")
+    expect(forces_table(page)).to_contain_text("Turkish armed forces")
+    assert_only_local(page)
+
+
+def test_no_request_leaves_the_host_while_filtering(page: Page, app_url: str) -> None:
+    """Choosing a place through the UI redraws the charts with no request to another host."""
+    page.goto(app_url)
+    wait_for_dashboard(page)
+
+    place = page.get_by_test_id("stMultiSelect").filter(has_text="Place")
+    place.locator("input").fill("Sirte")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")  # close the open option list, which hides the rest of the page from the a11y tree
+    expect(page).to_have_url(re.compile(r"[?&]place=Sirte"))
+    expect(chip_remover(page, "Sirte")).to_be_visible()
+    page.wait_for_function(CHARTS_DRAWN)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+    assert_only_local(page)
+
+
+def test_map_draws_country_borders_from_the_app_host(page: Page, app_url: str) -> None:
+    """The borders come from the Natural Earth file the app serves itself, and are drawn."""
+    with page.expect_response(lambda response: response.url.endswith("africa_50m.json")) as topojson:
+        page.goto(app_url)
+    wait_for_dashboard(page)
+
+    response = topojson.value
+    assert response.status == 200
+    assert urlsplit(response.url).hostname in LOCAL_HOSTS
+    assert urlsplit(response.url).path == TOPOJSON
+    assert any(urlsplit(url).path == TOPOJSON and is_local(url) for url in page.requests)
+
+    borders = page.locator(".js-plotly-plot .geo .countries path")
+    assert borders.count() > 0
+    drawn = borders.evaluate_all("(paths) => paths.map((p) => (p.getAttribute('d') || '').length)")
+    assert max(drawn) > 1000, f"country paths are (nearly) empty: {drawn}"
+    assert page.locator(".js-plotly-plot .geo .coastlines path").count() > 0
+    assert_only_local(page)
+
+
+def test_briefing_view_fits_one_screen_and_states_its_filters(page: Page, app_url: str, artifacts) -> None:
+    """view=briefing at 1920x1080: the frame alone, no scrollbar, no sidebar, the filters in words."""
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{app_url}/?view=briefing&actor=Russia")
+    frame = page.locator("img.briefing-frame")
+    expect(frame).to_be_visible(timeout=60_000)
+    page.wait_for_function("() => document.querySelector('img.briefing-frame').naturalWidth > 0")
+    assert frame.evaluate("(img) => [img.naturalWidth, img.naturalHeight]") == [1920, 1080]
+    expect(frame).to_have_attribute("alt", re.compile(r"Actor: Russia \(incl\. Russian mercenaries, Wagner Group\)"))
+    box = frame.bounding_box()
+    assert box["width"] <= 1920 and box["height"] <= 1080
+    scroll = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stMain"], html, body')]
+            .map((e) => e.scrollHeight - e.clientHeight)"""
+    )
+    assert max(scroll) <= 0, f"the briefing scrolls: {scroll}"
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+    page.screenshot(path=str(artifacts / "briefing.png"))
+    assert_only_local(page)
