@@ -1,0 +1,98 @@
+"""Start and stop Streamlit apps and find the system Chromium: shared by the browser tests and the benchmark."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+START_TIMEOUT_S = 30.0
+# Launch flags checked on these machines (see FACTS.md): Playwright's own browser download does not work here.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1280, "height": 720}
+DEFAULT_TIMEOUT_MS = 45_000  # a first page with plotly charts takes 5-7 s; leave room on a busy 2-core machine
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on at the moment."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def find_chromium() -> str | None:
+    """$CHROMIUM, else /usr/bin/chromium, else chromium on the PATH."""
+    from_env = os.environ.get("CHROMIUM")
+    if from_env:
+        return from_env
+    if Path("/usr/bin/chromium").exists():
+        return "/usr/bin/chromium"
+    return shutil.which("chromium")
+
+
+def _output(log: Path) -> str:
+    """The server's output so far, for an error message."""
+    try:
+        return log.read_text(errors="replace")[-4000:]
+    except OSError:
+        return "(no output)"
+
+
+def start_streamlit(script: Path, port: int, log: Path, cwd: Path) -> subprocess.Popen:
+    """Start `streamlit run script` on the port and wait until /_stcore/health answers 200."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+    health = f"http://127.0.0.1:{port}/_stcore/health"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode} before it was ready:\n{_output(log)}")
+        try:
+            with urllib.request.urlopen(health, timeout=2) as response:
+                if response.status == 200:
+                    return proc
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if time.monotonic() > deadline:
+            stop(proc)
+            raise RuntimeError(f"streamlit was not ready within {START_TIMEOUT_S:.0f} s at {health}:\n{_output(log)}")
+        time.sleep(0.2)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Terminate the server, and kill it if it does not stop."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
