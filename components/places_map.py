@@ -46,6 +46,8 @@ LABEL_POSITIONS = ("top right", "bottom right", "top left", "bottom left")
 HEIGHT = 520
 MAP_CREDIT = "Map: Natural Earth"
 KEY_GREY = "#444444"
+COLUMNS = [Events.location, Events.latitude, Events.longitude, Events.geo_precision, Events.event_date,
+           Events.event_kind, Events.actor1, Events.actor2, Events.quote]  # fmt: skip
 
 
 def _wrap(text: str, width: int = 70) -> str:
@@ -92,8 +94,9 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
 def draw_map(fig: Canvas, events: pd.DataFrame, actors: pd.DataFrame, geo: str = "geo") -> list[str]:
     """Draw the places on one geo subplot of a figure ("geo", or "geo2"...); return notes for under it."""
     colours = legend.colours(actors)
-    located = events[events[Events.latitude].notna() & events[Events.longitude].notna()]
-    located = located.assign(_backer=legend.backers(located, actors), _date=dates.labels(located))
+    has_point = events[Events.latitude].notna() & events[Events.longitude].notna()
+    located = events[has_point]  # the frame's wide rows are copied once, for the two helpers below
+    located = located[COLUMNS].assign(_backer=legend.backers(located, actors), _date=dates.labels(located))
     markers: dict[tuple[str, str], list[dict]] = {}
     for event in located.to_dict("records"):  # plain Python: a few rows, where groupby costs milliseconds
         markers.setdefault((event["_backer"], event[Events.location]), []).append(event)
@@ -158,7 +161,7 @@ def draw_map(fig: Canvas, events: pd.DataFrame, actors: pd.DataFrame, geo: str =
             marker={"size": 14, "symbol": "circle-open", "color": KEY_GREY, "line": {"width": 3}},
         )
     )
-    notes = [_unmapped_note(events[events[Events.latitude].isna()])]
+    notes = [_unmapped_note(events.loc[~has_point, Events.location])]
     if events.empty:
         notes.insert(0, "No events match the filters.")
     fig.update_layout({geo: GEO})
@@ -190,11 +193,11 @@ def build_map(events: pd.DataFrame, actors: pd.DataFrame, ctx: Context) -> go.Fi
     return fig.figure()
 
 
-def _unmapped_note(unmapped: pd.DataFrame) -> str:
+def _unmapped_note(unmapped: pd.Series) -> str:
     """Say which events have no point on the map, so none is hidden without a word."""
     if unmapped.empty:
         return "Every event shown has a place on the map."
-    counts = unmapped[Events.location].value_counts()
+    counts = unmapped.value_counts()
     parts = [f"{place or 'no place named'}: {dates.plural(n, 'event')}" for place, n in counts.items()]
     return "Not on the map (no single point) — " + "; ".join(parts) + ". They are in the events table."
 

@@ -39,31 +39,34 @@ def _hover(group: list[dict]) -> str:
     return "<br><br>".join(parts)
 
 
-MARK_COLUMNS = ["lane", "start", "end", "backer", "span", "kind", "count", "label", "hover"]
+COLUMNS = [Events.actor1, Events.event_kind, Events.location, Events.quote]  # all the marks need of an event
 
 
-def _groups(events: pd.DataFrame) -> pd.DataFrame:
-    """One row per lane and date span, counting the events that share it (they are drawn as one mark)."""
-    records = events.assign(_start=dates.starts(events), _end=dates.ends(events), _date=dates.labels(events))
+def _marks(events: pd.DataFrame, actors: pd.DataFrame) -> list[dict]:
+    """One mark per lane, date span and colour, with the events that share it (plain Python: a few rows)."""
+    frame = events[COLUMNS].assign(
+        _start=dates.starts(events),
+        _end=dates.ends(events),
+        _date=dates.labels(events),
+        _backer=legend.backers(events, actors),
+    )
     groups: dict[tuple, list[dict]] = {}
-    for event in records.to_dict("records"):  # plain Python: a handful of rows, where groupby costs milliseconds
-        key = (event[Events.actor1], event["_start"], event["_end"], event["_backer"])
-        groups.setdefault(key, []).append(event)
-    rows = [
-        (
-            lane,
-            start,
-            end,
-            backer,
-            end > start,
-            group[0][Events.event_kind],
-            len(group),
-            group[0]["_date"],
-            _hover(group),
-        )
+    for event in frame.to_dict("records"):
+        groups.setdefault((event[Events.actor1], event["_start"], event["_end"], event["_backer"]), []).append(event)
+    return [
+        {
+            "lane": lane,
+            "start": start,
+            "end": end,
+            "backer": backer,
+            "span": end > start,
+            "kind": group[0][Events.event_kind],  # the symbol; the hover lists every event of the mark
+            "count": len(group),
+            "label": group[0]["_date"],
+            "hover": _hover(group),
+        }
         for (lane, start, end, backer), group in groups.items()
-    ]  # kind: the symbol; the hover lists every event of the mark
-    return pd.DataFrame(rows, columns=MARK_COLUMNS)
+    ]
 
 
 def draw_timeline(
@@ -72,34 +75,34 @@ def draw_timeline(
     """Draw the timeline on one pair of axes of a figure ("xy", or "x2y2" in a briefing); return notes for it."""
     x, y = axes[: axes.index("y")], axes[axes.index("y") :]
     colours = legend.colours(actors)
-    marks = _groups(events.assign(_backer=legend.backers(events, actors)))
-    lanes = list(dict.fromkeys(marks.sort_values("start")["lane"]))
-    for backer in [b for b in colours if b in set(marks["backer"])]:
-        mine = marks[marks["backer"] == backer]
-        points, spans = mine[~mine["span"]], mine[mine["span"]]
+    marks = _marks(events, actors)
+    lanes = list(dict.fromkeys(m["lane"] for m in sorted(marks, key=lambda m: m["start"])))
+    for backer in [b for b in colours if any(m["backer"] == b for m in marks)]:
+        points = [m for m in marks if m["backer"] == backer and not m["span"]]
+        spans = [m for m in marks if m["backer"] == backer and m["span"]]
         name = legend.legend_label(backer, actors)
         fig.add_trace(
             dict(
                 type="scatter",
-                x=points["start"],
-                y=points["lane"],
+                x=[m["start"] for m in points],
+                y=[m["lane"] for m in points],
                 xaxis=x,
                 yaxis=y,
                 mode="markers",
                 marker={
-                    "size": [14 + 4 * (n - 1) for n in points["count"]],
+                    "size": [14 + 4 * (m["count"] - 1) for m in points],
                     "color": colours[backer],
-                    "symbol": [SYMBOLS.get(k, "circle") for k in points["kind"]],
+                    "symbol": [SYMBOLS.get(m["kind"], "circle") for m in points],
                     "line": {"width": 1, "color": "white"},
                 },
-                hovertext=points["hover"],
+                hovertext=[m["hover"] for m in points],
                 hoverinfo="text",
                 name=name,
                 legendgroup=backer,
                 showlegend=False,
             )
         )
-        for _, span in spans.iterrows():  # a month-precision event: a bar over its month, never a false day
+        for span in spans:  # a month-precision event: a bar over its month, never a false day
             fig.add_trace(
                 dict(
                     type="scatter",
@@ -128,9 +131,9 @@ def draw_timeline(
                 font={"size": 12},
             )
         fig.add_trace(key_trace(name, "circle", colours[backer], group=backer))  # a plain dot, whatever the shapes
-    for kind in [k for k in SYMBOLS if k in set(marks.loc[~marks["span"], "kind"])]:
+    for kind in [k for k in SYMBOLS if any(m["kind"] == k and not m["span"] for m in marks)]:
         fig.add_trace(key_trace(kind, SYMBOLS[kind], KEY_GREY))
-    if marks["span"].any():
+    if any(m["span"] for m in marks):
         fig.add_trace(
             dict(
                 type="scatter",
