@@ -16,7 +16,7 @@ from components.schema import Sources
 
 TITLE = "Foreign military forces in Libya"
 STYLE = """<style>
-.block-container {padding-top: 1.5rem; padding-bottom: 1rem}
+.block-container {padding: 1.5rem 2rem 1rem 2rem}
 h1 {font-size: 2rem !important; padding-bottom: 0.2rem}
 .figure-label {font-size: 0.95rem; color: #333}
 .figure-value {font-size: 2.4rem; line-height: 1.2; font-weight: 600}

@@ -14,14 +14,14 @@ from components.headline import Context, wrap_notes
 from components.schema import Events
 
 TOPOJSON_URL = "app/static/topojson/"  # served by Streamlit's static serving: no CDN, no internet
-LIBYA = {"lat": (19.0, 34.6), "lon": (8.0, 26.6)}  # view extent, a little wider than Libya's borders
+LIBYA = {"lat": (18.5, 34.8), "lon": (6.5, 27.5)}  # view extent, a little wider than Libya's borders
 NEIGHBOURS = {  # label points for the map's furniture, placed by eye inside each country on the Natural Earth map
     "TUNISIA": (33.6, 9.3),
-    "ALGERIA": (26.5, 8.8),
-    "NIGER": (20.0, 11.5),
-    "CHAD": (20.0, 19.5),
-    "SUDAN": (20.0, 24.7),
-    "EGYPT": (27.5, 25.8),
+    "ALGERIA": (27.5, 7.9),
+    "NIGER": (19.6, 11.0),
+    "CHAD": (19.6, 19.5),
+    "SUDAN": (19.6, 25.6),
+    "EGYPT": (27.0, 26.4),
     "Mediterranean Sea": (34.1, 19.0),
 }
 GEO = {  # Libya and its neighbours, from the Natural Earth layers plotly.js draws itself
@@ -43,7 +43,7 @@ GEO = {  # Libya and its neighbours, from the Natural Earth layers plotly.js dra
     "showframe": False,
 }
 LABEL_POSITIONS = ("top right", "bottom right", "top left", "bottom left")
-HEIGHT = 520
+HEIGHT = 640
 MAP_CREDIT = "Map: Natural Earth"
 KEY_GREY = "#444444"
 COLUMNS = [Events.location, Events.latitude, Events.longitude, Events.geo_precision, Events.event_date,
@@ -172,19 +172,21 @@ def build_map(events: pd.DataFrame, actors: pd.DataFrame, ctx: Context) -> go.Fi
     """A figure of the events' places, coloured by the foreign state involved, sized by the number of events."""
     fig = Canvas()
     notes = draw_map(fig, events, actors) + [ctx.source_short + " · " + MAP_CREDIT]
+    top, bottom = 80, 170  # pixels: title above; legend, then notes, below the map
+    plot = HEIGHT - top - bottom
     fig.update_layout(
         title={"text": ctx.title("Where"), "x": 0.01, "font": {"size": 18}},
         height=HEIGHT,
-        margin={"l": 10, "r": 10, "t": 70, "b": 70},
-        legend={"x": 0.01, "y": 0.01, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 12}},
+        margin={"l": 10, "r": 10, "t": top, "b": bottom},
+        legend={"x": 0.01, "y": -6 / plot, "yanchor": "top", "font": {"size": 12}},
     )
-    fig.add_annotation(
+    fig.add_annotation(  # at the very bottom, under the legend
         text=wrap_notes(notes, 62),
         xref="paper",
         yref="paper",
         x=0.01,
-        y=-0.02,
-        yanchor="top",
+        y=-(bottom - 6) / plot,
+        yanchor="bottom",
         showarrow=False,
         align="left",
         xanchor="left",

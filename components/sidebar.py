@@ -79,6 +79,7 @@ def render_sidebar(opts: Options, events: pd.DataFrame) -> None:
         min_value=0.0,
         max_value=2000.0,
         step=10.0,
+        format="%.0f",
         key=RADIUS,
         help="0 keeps only events at the place itself; distances are geodesic.",
     )
