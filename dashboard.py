@@ -9,6 +9,7 @@ from components import (  # noqa: E402  (set_page_config must come first)
     cache,
     events,
     exports,
+    filters,
     forces,
     headline,
     places_map,
@@ -22,7 +23,7 @@ prepared = cache.load_dataset()
 dataset = prepared.dataset
 view = selection.select(prepared, sidebar.current(prepared.options, dataset.events))
 
-if view.filters.view == "briefing":
+if view.filters.view == filters.BRIEFING:
     briefing_view.render_briefing(view, dataset, back=sidebar.dashboard_link(view.filters))
 else:
     as_of = view.anchors.latest_report

@@ -15,9 +15,9 @@ from components.schema import LIST_SEP, Actors, Events, Places
 # Query-string names, as shared in links.
 ACTOR, PLACE, TYPE, FROM, TO, RADIUS, VIEW = "actor", "place", "type", "from", "to", "radius_km", "view"
 TIMELINE = "timeline"
-EXTENTS = ("deadline", "all")  # the timeline from the ceasefire to the deadline, or every event
+WINDOW, ALL = EXTENTS = ("deadline", "all")  # the timeline from the ceasefire to the deadline, or every event
 ACTOR_COLUMNS = (Events.actor1, Events.assoc_actor_1, Events.actor2, Events.assoc_actor_2)
-VIEWS = ("dashboard", "briefing")
+DASHBOARD, BRIEFING = VIEWS = ("dashboard", "briefing")
 
 
 @dataclass(frozen=True)

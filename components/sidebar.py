@@ -10,11 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from components import dates
-from components.filters import VIEWS, Filters, Options, from_query, to_query
-from components.timeline import ALL, WINDOW
+from components.filters import ALL, BRIEFING, DASHBOARD, WINDOW, Filters, Options, from_query, to_query
 
 ACTOR, PLACE, TYPE, DATES, RADIUS, EXTENT = "actor", "place", "type", "dates", "radius_km", "extent"  # widget keys
-BRIEFING = "briefing"
+BRIEFING_KEY = "briefing"
 SEEDED, NOTICES = "_seeded_from_url", "_url_notices"
 
 
@@ -35,7 +34,7 @@ def _seed(opts: Options, bounds: tuple[dt.date, dt.date]) -> None:
     st.session_state[DATES] = (filters.start or bounds[0], filters.end or bounds[1])
     st.session_state[RADIUS] = float(filters.radius_km)
     st.session_state[EXTENT] = filters.extent == ALL
-    st.session_state[BRIEFING] = filters.view == VIEWS[1]
+    st.session_state[BRIEFING_KEY] = filters.view == BRIEFING
     st.session_state[NOTICES] = notices
     st.session_state[SEEDED] = True
 
@@ -56,7 +55,7 @@ def current(opts: Options, events: pd.DataFrame) -> Filters:
         end=end if end and end < bounds[1] else None,
         radius_km=float(state[RADIUS]) if state[PLACE] else 0.0,
         extent=ALL if state[EXTENT] else WINDOW,
-        view=VIEWS[1] if state[BRIEFING] else VIEWS[0],
+        view=BRIEFING if state[BRIEFING_KEY] else DASHBOARD,
     )
     st.query_params.from_dict(to_query(filters))
     for notice in state[NOTICES]:
@@ -87,9 +86,9 @@ def render_sidebar(opts: Options, events: pd.DataFrame) -> None:
     low, high = min(bounds[0], st.session_state[DATES][0]), max(bounds[1], st.session_state[DATES][-1])
     side.date_input("Dates", min_value=low, max_value=high, key=DATES, format="YYYY-MM-DD")
     side.toggle("Timeline: every event", key=EXTENT, help="Off: from the ceasefire to the latest report.")
-    side.toggle("Briefing view", key=BRIEFING, help="One 16:9 frame for slides: no sidebar, no toolbars.")
+    side.toggle("Briefing view", key=BRIEFING_KEY, help="One 16:9 frame for slides: no sidebar, no toolbars.")
 
 
 def dashboard_link(filters: Filters) -> str:
     """The query string of the same view as a dashboard, for the briefing's way back."""
-    return urlencode(to_query(replace(filters, view=VIEWS[0])), doseq=True)
+    return urlencode(to_query(replace(filters, view=DASHBOARD)), doseq=True)

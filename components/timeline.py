@@ -11,11 +11,10 @@ import streamlit as st
 from components import dates, exports, legend
 from components.canvas import Canvas
 from components.dates import DAY, Anchors
-from components.filters import EXTENTS
+from components.filters import WINDOW
 from components.headline import Context, wrap_notes
 from components.schema import Events
 
-WINDOW, ALL = EXTENTS  # the two extents the analyst can choose
 WINDOW_FILL, OVERDUE_FILL, DEADLINE_RED = "rgba(230, 159, 0, 0.16)", "rgba(213, 94, 0, 0.14)", "#B2182B"
 KEY_GREY = "#555555"
 SYMBOLS = {  # one marker shape per kind of event, so colour can say who

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from builders import tiny
 
-from components import dates, events, forces, headline, places_map, timeline
+from components import dates, events, filters, forces, headline, places_map, timeline
 from components.loader import load
 
 TS = pd.Timestamp
@@ -60,7 +60,7 @@ def test_article_anchors(article):
 def test_timeline_draws_a_month_as_a_span_and_days_as_points(small):
     """The truce is a line over February; no point sits on any day of February."""
     dataset, anchors, ctx = small
-    fig = timeline.build_timeline(dataset.events, dataset.actors, anchors, timeline.ALL, ctx)
+    fig = timeline.build_timeline(dataset.events, dataset.actors, anchors, filters.ALL, ctx)
     spans = [t for t in fig.data if t.mode == "lines" and t.x[0] is not None]
     assert [(TS(t.x[0]), TS(t.x[1])) for t in spans] == [(TS("2021-02-01"), TS("2021-03-01"))]
     points = [TS(x) for t in fig.data if t.mode == "markers" and t.x[0] is not None for x in t.x]
@@ -71,7 +71,7 @@ def test_timeline_marks_window_deadline_and_overdue(article):
     """The window is a span from the ceasefire month to the deadline; the deadline a line; the overdue days written."""
     dataset, anchors = article
     ctx = headline.context(dataset.sources, anchors, "x")
-    fig = timeline.build_timeline(dataset.events, dataset.actors, anchors, timeline.WINDOW, ctx)
+    fig = timeline.build_timeline(dataset.events, dataset.actors, anchors, filters.WINDOW, ctx)
     rects = [s for s in fig.layout.shapes if s.type == "rect"]
     assert (TS(rects[0].x0), TS(rects[0].x1)) == (TS("2020-10-01"), TS("2021-01-23"))
     lines = [s for s in fig.layout.shapes if s.type == "line"]
@@ -86,7 +86,7 @@ def test_timeline_marks_window_deadline_and_overdue(article):
 def test_timeline_of_nothing_still_draws(small):
     """No events: the anchors remain and the figure says what happened."""
     dataset, anchors, ctx = small
-    fig = timeline.build_timeline(dataset.events.iloc[:0], dataset.actors, anchors, timeline.WINDOW, ctx)
+    fig = timeline.build_timeline(dataset.events.iloc[:0], dataset.actors, anchors, filters.WINDOW, ctx)
     assert "No events match the filters." in " ".join(a.text for a in fig.layout.annotations)
     assert any(s.type == "line" for s in fig.layout.shapes)
 
