@@ -41,7 +41,7 @@ else:
             exports.file_name("timeline", as_of, view.filters, ""),
         )
     forces.render_forces(view.forces)
-    events.render_events_table(events.build_events_table(view.events))
+    events.render_events_table(events.build_events_table(view.events), filters.widen(view.filters))
     problems.render_problems(problems.build_problems(dataset), checked=len(dataset.events) + len(dataset.problems))
 
 # The sidebar comes last: the charts reach the browser first, and their plotly bundle is the page's long pole.

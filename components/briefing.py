@@ -22,7 +22,7 @@ from components.selection import Selection, prepare, select
 WIDTH, HEIGHT = 1920, 1080
 MAX_ROWS = 6  # forces rows that fit the frame; more are counted, not hidden silently
 TABLE_COLUMNS = [forces.FORCE, forces.SPONSOR, forces.SIDE, forces.WHERE, forces.STATUS, forces.AS_OF, forces.EVIDENCE]
-COLUMN_WIDTHS = [1.2, 0.8, 1.4, 1.3, 1.1, 0.9, 5.0]
+COLUMN_WIDTHS = [1.2, 0.8, 1.4, 1.3, 1.05, 0.8, 5.3]
 SHORT = {
     forces.SPONSOR: "Sponsor",
     forces.SIDE: "Supports",
@@ -50,27 +50,27 @@ def build_briefing(view: Selection, dataset: Dataset) -> go.Figure:
     fig.update_layout(geo={"domain": {"x": [0.0, 0.33], "y": [0.17, 0.80]}})
     timeline_notes = timeline.draw_timeline(fig, view.events, dataset.actors, view.anchors, view.filters.extent)
     fig.update_layout(
-        xaxis={"domain": [0.46, 0.99], "anchor": "y", "tickfont": {"size": 15}},
-        yaxis={"domain": [0.615, 0.80], "anchor": "x", "tickfont": {"size": 14}},
+        xaxis={"domain": [0.46, 0.99], "anchor": "y", "tickfont": {"size": 16}},
+        yaxis={"domain": [0.635, 0.80], "anchor": "x", "tickfont": {"size": 16}},
     )
     rows = view.forces.head(MAX_ROWS)
-    widths = [int(w * 14) for w in COLUMN_WIDTHS]  # characters per line, in proportion to the column
+    widths = [int(w * 13) for w in COLUMN_WIDTHS]  # characters per line, in proportion to the column
     cells = [[_wrap(str(v), w) for v in rows[col]] for col, w in zip(TABLE_COLUMNS, widths)]
     fig.add_trace(
         dict(
             type="table",
-            domain={"x": [0.36, 0.99], "y": [0.095, 0.475]},
+            domain={"x": [0.36, 0.99], "y": [0.095, 0.49]},
             columnwidth=COLUMN_WIDTHS,
             header={
                 "values": [f"<b>{SHORT.get(c, c)}</b>" for c in TABLE_COLUMNS],
-                "font": {"size": 15},
+                "font": {"size": 16},
                 "align": "left",
                 "fill": {"color": "#ececec"},
                 "line": {"color": "#ccc"},
             },
             cells={
                 "values": cells,
-                "font": {"size": 14, "color": "#111"},
+                "font": {"size": 15, "color": "#111"},
                 "align": "left",
                 "height": 24,
                 "fill": {"color": "white"},
@@ -109,7 +109,7 @@ def build_briefing(view: Selection, dataset: Dataset) -> go.Figure:
             "yanchor": "top",
             "orientation": "h",
             "traceorder": "normal",
-            "font": {"size": 14},
+            "font": {"size": 16},
         },  # fmt: skip
         annotations=[
             *fig.layout["annotations"],
@@ -118,18 +118,26 @@ def build_briefing(view: Selection, dataset: Dataset) -> go.Figure:
             _note(counts, 0, 0.885, 20, color="#333"),
             _note("<b>Where</b>", 0, 0.835, 20),
             _note("<b>When</b>", 0.40, 0.835, 20),
-            _note(f"<b>{table_title}</b>", 0.36, 0.51, 20),
-            _note(headline.wrap_notes(timeline_notes, 120), 0.46, 0.555, 13, color=GREY),
-            _note(headline.wrap_notes(map_notes, 75), 0.0, 0.16, 13, color=GREY),
-            _note(f"{view.ctx.source} · {places_map.MAP_CREDIT}", 0, 0.035, 15, color="#333"),
+            _note(f"<b>{table_title}</b>", 0.36, 0.525, 20),
+            _note(headline.wrap_notes(timeline_notes, 110), 0.46, 0.575, 15, color=GREY),
+            _note(headline.wrap_notes(map_notes, 70), 0.0, 0.16, 15, color=GREY),
+            _note(f"{view.ctx.source} · {places_map.MAP_CREDIT}", 0, 0.035, 17, color="#333"),
         ],
     )
     return fig.figure()
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit code 2, like every other error of the command."""
+
+    def error(self, message: str) -> None:
+        """Stop with the message alone."""
+        self.exit(2, f"error: {message} (see --help)\n")
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """The command line: the URL's filters, the data and seeds directories, and the output file."""
-    parser = argparse.ArgumentParser(prog="python -m components.briefing", description=__doc__.split("\n")[0])
+    parser = OneLineParser(prog="python -m components.briefing", description=__doc__.split("\n")[0])
     parser.add_argument("--actor", action="append", default=[], help="repeat for several; a state includes its forces")
     parser.add_argument("--place", action="append", default=[], help="repeat for several")
     parser.add_argument("--type", action="append", default=[], help="event type; repeat for several")

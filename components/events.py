@@ -40,11 +40,11 @@ def build_events_table(events: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def render_events_table(table: pd.DataFrame) -> None:
-    """Draw the events table."""
+def render_events_table(table: pd.DataFrame, empty_hint: str) -> None:
+    """Draw the events table, or say what to widen when it is empty."""
     st.subheader(f"Events ({len(table)})")
     if table.empty:
-        st.info("No events match the filters.")
+        st.info(empty_hint)
         return
     if len(table) <= FULL_TEXT_ROWS:  # every quote in full, wrapped, as a screenshot needs it
         st.table(table.set_index(ID))

@@ -152,6 +152,18 @@ def describe(filters: Filters, opts: Options) -> str:
     return " · ".join(parts) if parts else "No filters: all events"
 
 
+def widen(filters: Filters) -> str:
+    """What to loosen when nothing matches: each active filter, named."""
+    loosen = [f"actor ({', '.join(filters.actors)})"] if filters.actors else []
+    if filters.places:
+        loosen.append(f"place ({', '.join(filters.places)}), or a larger radius")
+    if filters.types:
+        loosen.append(f"event type ({', '.join(filters.types)})")
+    if filters.start or filters.end:
+        loosen.append("the dates")
+    return "No events match the filters. Widen " + "; ".join(loosen) + "." if loosen else "No events in the data."
+
+
 def _date(text: str) -> dt.date | None:
     """An ISO date, or None."""
     try:

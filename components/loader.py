@@ -124,11 +124,6 @@ def read_csv(path: Path, table: type[Table]) -> pd.DataFrame:
     return frame
 
 
-def _empty(series: pd.Series) -> pd.Series:
-    """True where a cell is empty or only spaces."""
-    return series.str.strip() == ""
-
-
 def check_cells(raw: pd.DataFrame, table: type[Table], file: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Check every declared column; return the typed frame and the problems found."""
     problems: list[Problem] = []

@@ -102,7 +102,7 @@ def test_type_and_date_filters():
     ok(at.sidebar.date_input(key="dates").set_value(("2021-01-29", "2021-01-29")).run())
     assert metrics(at)["Events shown"] == "0"
     assert params(at)["from"] == ["2021-01-29"] and "to" not in params(at)  # the last day of the data is no limit
-    assert any("No events match the filters." in i.value for i in at.info)
+    assert any("No events match the filters. Widen event type (statement); the dates." in i.value for i in at.info)
     assert len(charts(at)) == 2  # the empty views still draw
 
 

@@ -159,6 +159,13 @@ def test_command_line_exit_code_and_message(tmp_path):
     assert done.stderr.strip().count("\n") == 0 and "unknown actor='Nobody'" in done.stderr
 
 
+def test_usage_errors_are_one_line_too(tmp_path):
+    """A missing --out or an unknown option: one line, exit code 2."""
+    done = subprocess.run([sys.executable, "-m", "components.briefing", "--actor", "Russia"], cwd=REPO,
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "--out" in done.stderr
+
+
 def test_command_line_writes_csv_and_geojson(tmp_path):
     """The same filters as the URL give the same rows in both formats."""
     briefing.run(["--actor", "Russia", "--out", str(tmp_path / "e.csv")])

@@ -121,3 +121,12 @@ def test_unknown_values_in_a_link_are_dropped_with_a_notice(data, query, notice)
     chosen, notices = filters.from_query({**query, "actor": query.get("actor", []) + ["Syldavia"]}, opts)
     assert chosen.actors == ("Syldavia",)  # the valid value next to it survives
     assert len(notices) == 1 and notice in notices[0]
+
+
+def test_an_empty_result_says_what_to_widen():
+    """Each active filter is named; with none, the data itself is empty."""
+    chosen = Filters(actors=("Syldavia",), places=("Alpha",), radius_km=5, end=dt.date(2020, 1, 1))
+    assert filters.widen(chosen) == (
+        "No events match the filters. Widen actor (Syldavia); place (Alpha), or a larger radius; the dates."
+    )
+    assert filters.widen(Filters()) == "No events in the data."
