@@ -7,6 +7,7 @@ import streamlit as st
 
 from components import dates
 from components.schema import GEO_PRECISION, LIST_SEP, REPORTED, Events
+from components.tables import render_table
 
 DATE, PLACE, ACTORS, TYPE, QUOTE, SOURCE, ID = "Date", "Place", "Actors", "Type", "Quote", "Source", "ID"
 COLUMNS = [DATE, PLACE, ACTORS, TYPE, QUOTE, SOURCE, ID]
@@ -47,7 +48,7 @@ def render_events_table(table: pd.DataFrame, empty_hint: str) -> None:
         st.info(empty_hint)
         return
     if len(table) <= FULL_TEXT_ROWS:  # every quote in full, wrapped, as a screenshot needs it
-        st.table(table.set_index(ID))
+        render_table(table, "events")
     else:  # a scrollable, sortable grid for a large source such as an ACLED export
         st.dataframe(
             table, hide_index=True, width="stretch", column_config={QUOTE: st.column_config.TextColumn(width="large")}

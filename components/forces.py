@@ -9,6 +9,7 @@ from components import dates, legend
 from components.dates import Anchors
 from components.filters import event_actors
 from components.schema import GEO_PRECISION, REPORTED, Actors, Events, Places
+from components.tables import render_table
 
 FORCE, KIND, SPONSOR, SIDE = "Force", "Kind", "Sponsor state", "Supports (Libyan side)"
 WHERE, STATUS, AS_OF, EVIDENCE = "Where", "Status at the withdrawal deadline", "Last reported", "Evidence"
@@ -123,7 +124,7 @@ def render_forces(forces: pd.DataFrame) -> None:
     if forces.empty:
         st.info("No foreign force is named in the events that match the filters.")
         return
-    st.table(forces.set_index(FORCE))
+    render_table(forces, "forces")
     st.caption(
         f"Status compares the latest report with the withdrawal deadline. Where: {GEO_PRECISION[2]} reads 'near'; "
         "'(area)' is a larger region mapped at one point."

@@ -7,6 +7,7 @@ import streamlit as st
 
 from components.loader import Dataset
 from components.schema import LINE, PROBLEMS
+from components.tables import render_table
 
 FILE, ROW_LINE, REASONS = "File", "Line", "Problems"
 
@@ -26,4 +27,4 @@ def render_problems(problems: pd.DataFrame, checked: int) -> None:
             )
         else:
             st.warning("These rows are not shown in the views until they are fixed.")
-            st.table(problems.set_index([FILE, ROW_LINE]))
+            render_table(problems, "problems")

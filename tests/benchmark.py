@@ -36,8 +36,7 @@ DASHBOARD_DRAWN = """() => {
     const plots = [...document.querySelectorAll('.js-plotly-plot')];
     const map = plots.find((p) => p.querySelector('.geo'));
     const timeline = plots.find((p) => !p.querySelector('.geo') && p.querySelector('.scatterlayer .point'));
-    const forces = [...document.querySelectorAll('[data-testid="stTable"]')].find(
-        (t) => t.textContent.includes('Status at the withdrawal deadline'));
+    const forces = document.querySelector('table.cm-forces');
     return Boolean(map && timeline && forces) && map.querySelectorAll('.geo .countries path').length > 0;
 }"""
 HELLO_DRAWN = "() => document.querySelectorAll('.js-plotly-plot .scatterlayer .point').length === 3"
@@ -52,8 +51,7 @@ REDRAWN_WITHOUT_TURKEY = (
     const drawn = ("""
     + DASHBOARD_DRAWN
     + """)();
-    const forces = [...document.querySelectorAll('[data-testid="stTable"]')].find(
-        (t) => t.textContent.includes('Status at the withdrawal deadline'));
+    const forces = document.querySelector('table.cm-forces');
     const now = ("""
     + CHARTS_SIGNATURE
     + """)();
@@ -67,7 +65,7 @@ PAGE_STATE = """() => ({
         countries: p.querySelectorAll('.geo .countries path').length,
         points: p.querySelectorAll('.scatterlayer .point').length,
     })),
-    tables: [...document.querySelectorAll('[data-testid="stTable"]')].map((t) => t.textContent.slice(0, 60)),
+    tables: [...document.querySelectorAll('table.cm-table')].map((t) => t.textContent.slice(0, 60)),
     exceptions: [...document.querySelectorAll('[data-testid="stException"]')].map((e) => e.innerText.slice(0, 500)),
     text: document.body.innerText.slice(0, 300),
 })"""

@@ -31,15 +31,15 @@ MAP_TEXT = "() => [...document.querySelectorAll('.js-plotly-plot .geo text')].ma
 
 
 def forces_table(page: Page):
-    """The foreign forces table (an st.table), told apart from other tables by its status column."""
-    return page.get_by_test_id("stTable").filter(has_text="Status at the withdrawal deadline")
+    """The foreign forces table."""
+    return page.locator("table.cm-forces")
 
 
 def wait_for_dashboard(page: Page) -> None:
     """Wait until the map, the timeline, the forces table and the events table are drawn."""
     page.wait_for_function(CHARTS_DRAWN)
     expect(forces_table(page)).to_be_visible()
-    expect(page.get_by_test_id("stTable").filter(has_text="Quote")).to_be_visible()
+    expect(page.locator("table.cm-events")).to_be_visible()
 
 
 def chip_remover(page: Page, value: str):
