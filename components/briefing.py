@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import textwrap
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -38,11 +37,6 @@ def _note(text: str, x: float, y: float, size: int, **style: object) -> dict:
             "xanchor": "left", "yanchor": "top", "font": {"size": size, **style}}  # fmt: skip
 
 
-def _wrap(text: str, width: int) -> str:
-    """Wrap a table cell onto lines (plotly tables do not wrap by themselves)."""
-    return "<br>".join(textwrap.wrap(text, width)) or text
-
-
 def build_briefing(view: Selection, dataset: Dataset) -> go.Figure:
     """The briefing frame, 1920x1080: everything a slide needs to explain itself."""
     fig = Canvas()
@@ -55,7 +49,7 @@ def build_briefing(view: Selection, dataset: Dataset) -> go.Figure:
     )
     rows = view.forces.head(MAX_ROWS)
     widths = [int(w * 13) for w in COLUMN_WIDTHS]  # characters per line, in proportion to the column
-    cells = [[_wrap(str(v), w) for v in rows[col]] for col, w in zip(TABLE_COLUMNS, widths)]
+    cells = [[headline.wrap(str(v), w) for v in rows[col]] for col, w in zip(TABLE_COLUMNS, widths)]
     fig.add_trace(
         dict(
             type="table",

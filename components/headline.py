@@ -15,6 +15,20 @@ from components.forces import present_count
 from components.schema import Sources
 
 TITLE = "Foreign military forces in Libya"
+TITLE_LINE = 22  # pixels a chart title needs for each line it wraps onto
+
+
+def title_layout(text: str) -> dict:
+    """A chart title pinned to the top, so that it grows downwards as the filters wrap (top margin: title_height)."""
+    return {"text": text, "x": 0.01, "font": {"size": 18}, "yref": "container", "y": 1, "yanchor": "top",
+            "pad": {"t": 26}}  # fmt: skip
+
+
+def title_height(text: str) -> int:
+    """Pixels the pinned title takes, whatever number of lines it has."""
+    return 30 + TITLE_LINE * (text.count("<br>") + 1)
+
+
 STYLE = """<style>
 .block-container {padding: 1.5rem 2rem 1rem 2rem}
 h1 {font-size: 2rem !important; padding-bottom: 0.2rem}
@@ -35,9 +49,9 @@ class Context:
     source: str
     source_short: str  # for charts: publisher and date only
 
-    def title(self, what: str) -> str:
-        """A chart title: what it shows, the as-of date, and the filters on a second line."""
-        return f"{what} — {self.as_of}<br><span style='font-size:13px;color:#444'>{self.filters}</span>"
+    def title(self, what: str, width: int) -> str:
+        """A chart title: what it shows and the as-of date, then the filters wrapped to the chart's width."""
+        return f"{what} — {self.as_of}<br><span style='font-size:13px;color:#444'>{wrap(self.filters, width)}</span>"
 
 
 def context(sources: pd.DataFrame, anchors: Anchors, described: str) -> Context:
@@ -50,9 +64,14 @@ def context(sources: pd.DataFrame, anchors: Anchors, described: str) -> Context:
     )
 
 
+def wrap(text: str, width: int) -> str:
+    """Text broken into lines for plotly, which does not wrap text itself."""
+    return "<br>".join(textwrap.wrap(text, width)) or text
+
+
 def wrap_notes(notes: list[str], width: int = 95) -> str:
-    """Notes under a chart, wrapped for plotly (which does not wrap text itself)."""
-    return "<br>".join(line for note in notes for line in textwrap.wrap(note, width))
+    """Notes under a chart, each wrapped, one after the other."""
+    return "<br>".join(wrap(note, width) for note in notes)
 
 
 def source_line(sources: pd.DataFrame, short: bool = False) -> str:

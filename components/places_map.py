@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from components import dates, exports, legend
 from components.canvas import Canvas
-from components.headline import Context, wrap_notes
+from components.headline import Context, title_height, title_layout, wrap, wrap_notes
 from components.schema import Events
 
 TOPOJSON_URL = "app/static/topojson/"  # served by Streamlit's static serving: no CDN, no internet
@@ -50,11 +48,6 @@ COLUMNS = [Events.location, Events.latitude, Events.longitude, Events.geo_precis
            Events.event_kind, Events.actor1, Events.actor2, Events.quote]  # fmt: skip
 
 
-def _wrap(text: str, width: int = 70) -> str:
-    """Wrap long hover text onto several lines."""
-    return "<br>".join(textwrap.wrap(text, width))
-
-
 def _hover(group: list[dict]) -> str:
     """Hover text for one marker: each event's date, actors and quote."""
     lines = []
@@ -63,7 +56,7 @@ def _hover(group: list[dict]) -> str:
         precision = "approximate: " if row[Events.geo_precision] in (2, 3) else ""
         lines.append(
             f"<b>{row['_date']}</b> · {row[Events.event_kind]} · {actors}<br>"
-            f"<i>{precision}{row[Events.location]}</i><br>{_wrap('“' + row[Events.quote] + '”')}"
+            f"<i>{precision}{row[Events.location]}</i><br>{wrap('“' + row[Events.quote] + '”', 70)}"
         )
     return "<br><br>".join(lines)
 
@@ -172,10 +165,11 @@ def build_map(events: pd.DataFrame, actors: pd.DataFrame, ctx: Context) -> go.Fi
     """A figure of the events' places, coloured by the foreign state involved, sized by the number of events."""
     fig = Canvas()
     notes = draw_map(fig, events, actors) + [ctx.source_short + " · " + MAP_CREDIT]
-    top, bottom = 80, 170  # pixels: title above; legend, then notes, below the map
+    title = ctx.title("Where", 55)
+    top, bottom = title_height(title) + 12, 170  # pixels: title above; legend, then notes, below the map
     plot = HEIGHT - top - bottom
     fig.update_layout(
-        title={"text": ctx.title("Where"), "x": 0.01, "font": {"size": 18}},
+        title=title_layout(title),
         height=HEIGHT,
         margin={"l": 10, "r": 10, "t": top, "b": bottom},
         legend={"x": 0.01, "y": -6 / plot, "yanchor": "top", "font": {"size": 12}},

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -12,7 +10,7 @@ from components import dates, exports, legend
 from components.canvas import Canvas
 from components.dates import DAY, Anchors
 from components.filters import WINDOW
-from components.headline import Context, wrap_notes
+from components.headline import Context, title_height, title_layout, wrap, wrap_notes
 from components.schema import Events
 
 WINDOW_FILL, OVERDUE_FILL, DEADLINE_RED = "rgba(230, 159, 0, 0.16)", "rgba(213, 94, 0, 0.14)", "#B2182B"
@@ -33,7 +31,7 @@ def _hover(group: list[dict]) -> str:
     parts = []
     for event in group:
         place = event[Events.location] or "no place named"
-        quote = "<br>".join(textwrap.wrap("“" + event[Events.quote] + "”", 70))
+        quote = wrap("“" + event[Events.quote] + "”", 70)
         parts.append(f"<b>{event['_date']}</b> · {event[Events.event_kind]} · {place}<br>{quote}")
     return "<br><br>".join(parts)
 
@@ -192,7 +190,9 @@ def build_timeline(
     """The events on lanes by actor, with the withdrawal window, the deadline and the days overdue."""
     fig = Canvas()
     notes = draw_timeline(fig, events, actors, anchors, extent) + [ctx.source_short]
-    top, bottom = 90, 240  # pixels: title above; tick labels, legend and notes below
+    title = ctx.title("When", 70)
+    # pixels: the title, then the two-line deadline label, above; tick labels, legend and notes below
+    top, bottom = title_height(title) + 40, 240
     height = 120 + 48 * lane_count(events) + top + bottom
     plot = height - top - bottom
     fig.add_annotation(  # at the very bottom, under the legend, whatever the figure's height
@@ -210,7 +210,7 @@ def build_timeline(
     fig.update_layout(
         xaxis={"tickfont": {"size": 12}},
         yaxis={"tickfont": {"size": 13}},
-        title={"text": ctx.title("When"), "x": 0.01, "font": {"size": 18}},
+        title=title_layout(title),
         height=height,
         margin={"l": 10, "r": 20, "t": top, "b": bottom},
         plot_bgcolor="white",
