@@ -21,7 +21,7 @@ from components import (  # noqa: E402  (set_page_config must come first)
 
 prepared = cache.load_dataset()
 dataset = prepared.dataset
-view = selection.select(prepared, sidebar.current(prepared.options, dataset.events))
+view = selection.select(prepared, sidebar.current(prepared.options))
 
 if view.filters.view == filters.BRIEFING:
     briefing_view.render_briefing(view, dataset, back=sidebar.dashboard_link(view.filters))
@@ -45,5 +45,5 @@ else:
     problems.render_problems(problems.build_problems(dataset), checked=len(dataset.events) + len(dataset.problems))
 
 # The sidebar comes last: the charts reach the browser first, and their plotly bundle is the page's long pole.
-sidebar.render_sidebar(prepared.options, dataset.events)
+sidebar.render_sidebar(prepared.options)
 briefing_view.render_exports(view, dataset)

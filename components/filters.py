@@ -42,6 +42,7 @@ class Options:
     places: list[str]
     types: list[str]
     sponsored: dict[str, list[str]] = field(default_factory=dict)  # state -> the forces it sponsors
+    days: tuple[dt.date, dt.date] = (dt.date.min, dt.date.max)  # first and last day any event may fall on
 
 
 def event_actors(events: pd.DataFrame) -> pd.Series:
@@ -78,7 +79,9 @@ def options(events: pd.DataFrame, actors: pd.DataFrame) -> Options:
     registry_order = [a for a in actors[Actors.name] if a in named]
     places = sorted({p for p in events[Events.location] if p})
     types = sorted(set(events[Events.event_kind]))
-    return Options(actors=registry_order, places=places, types=types, sponsored=tree)
+    today = dt.date.today()
+    days = (dates.starts(events).min().date(), dates.ends(events).max().date()) if len(events) else (today, today)
+    return Options(actors=registry_order, places=places, types=types, sponsored=tree, days=days)
 
 
 def expand(chosen: Sequence[str], opts: Options) -> set[str]:

@@ -296,10 +296,8 @@ def check_event_rows(events: pd.DataFrame, found: Iterable[Problem] = ()) -> lis
 def with_places(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     """Fill empty coordinates and admin1 of events from the gazetteer (ACLED rows bring their own)."""
     gazetteer = places.set_index(Places.name)
-    for col in (Events.latitude, Events.longitude, Events.admin1):
-        from_places = events[Events.location].map(gazetteer[col])
-        if events[col].dtype == object or str(events[col].dtype) == "str":
-            events[col] = events[col].mask(events[col] == "", from_places).fillna("")
-        else:
-            events[col] = events[col].fillna(from_places)
+    for col in (Events.latitude, Events.longitude):  # numbers: missing is NA
+        events[col] = events[col].fillna(events[Events.location].map(gazetteer[col]))
+    from_places = events[Events.location].map(gazetteer[Events.admin1]).fillna("")  # text: missing is ""
+    events[Events.admin1] = events[Events.admin1].mask(events[Events.admin1] == "", from_places)
     return events

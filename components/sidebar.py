@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 from urllib.parse import urlencode
 
-import pandas as pd
 import streamlit as st
 
-from components import dates
 from components.filters import ALL, BRIEFING, DASHBOARD, WINDOW, Filters, Options, from_query, to_query
 
 ACTOR, PLACE, TYPE, DATES, RADIUS, EXTENT = "actor", "place", "type", "dates", "radius_km", "extent"  # widget keys
@@ -17,21 +14,14 @@ BRIEFING_KEY = "briefing"
 SEEDED, NOTICES = "_seeded_from_url", "_url_notices"
 
 
-def _bounds(events: pd.DataFrame) -> tuple[dt.date, dt.date]:
-    """First and last day any event may fall on."""
-    if events.empty:
-        return dt.date.today(), dt.date.today()
-    return dates.starts(events).min().date(), dates.ends(events).max().date()
-
-
-def _seed(opts: Options, bounds: tuple[dt.date, dt.date]) -> None:
+def _seed(opts: Options) -> None:
     """Copy the link's filters into the widgets' state once per session; keep what could not be used as notices."""
     query = {key: st.query_params.get_all(key) for key in st.query_params}
     filters, notices = from_query(query, opts)
     st.session_state[ACTOR] = list(filters.actors)
     st.session_state[PLACE] = list(filters.places)
     st.session_state[TYPE] = list(filters.types)
-    st.session_state[DATES] = (filters.start or bounds[0], filters.end or bounds[1])
+    st.session_state[DATES] = (filters.start or opts.days[0], filters.end or opts.days[1])
     st.session_state[RADIUS] = float(filters.radius_km)
     st.session_state[EXTENT] = filters.extent == ALL
     st.session_state[BRIEFING_KEY] = filters.view == BRIEFING
@@ -39,11 +29,11 @@ def _seed(opts: Options, bounds: tuple[dt.date, dt.date]) -> None:
     st.session_state[SEEDED] = True
 
 
-def current(opts: Options, events: pd.DataFrame) -> Filters:
+def current(opts: Options) -> Filters:
     """This run's filters: from the link on a session's first run, then from the widgets' state; the URL follows."""
-    bounds = _bounds(events)
+    bounds = opts.days
     if SEEDED not in st.session_state:
-        _seed(opts, bounds)
+        _seed(opts)
     state = st.session_state
     chosen = state[DATES]
     start, end = (tuple(chosen) + (None, None))[:2] if isinstance(chosen, tuple) else (chosen, chosen)
@@ -63,9 +53,9 @@ def current(opts: Options, events: pd.DataFrame) -> Filters:
     return filters
 
 
-def render_sidebar(opts: Options, events: pd.DataFrame) -> None:
+def render_sidebar(opts: Options) -> None:
     """Draw the filter widgets, bound to the state `current` read (drawn last, so the charts load first)."""
-    bounds = _bounds(events)
+    bounds = opts.days
     side = st.sidebar
     side.header("Filters")
     actors = side.multiselect("Actor", opts.actors, key=ACTOR, placeholder="All actors")

@@ -130,3 +130,9 @@ def test_an_empty_result_says_what_to_widen():
         "No events match the filters. Widen actor (Syldavia); place (Alpha), or a larger radius; the dates."
     )
     assert filters.widen(Filters()) == "No events in the data."
+
+
+def test_options_span_every_day_an_event_may_fall_on(data):
+    """From the first day of the February truce's month to the last report."""
+    _, opts = data
+    assert opts.days == (dt.date(2021, 2, 1), dt.date(2021, 3, 2))
