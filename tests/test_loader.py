@@ -89,6 +89,15 @@ def assert_only_row_rejected(dataset, file, line, key):
         assert list(frame[KEY[name]]) == expected
 
 
+def rejected_alone(root, edit, key, column, value):
+    """Set one cell of an event, load, and check that row alone is rejected for that cell; return the problem."""
+    line = edit(EVENTS, key, column, value)
+    dataset = load(root)
+    problem = assert_rejected(dataset, EVENTS, line, column, value, key)
+    assert_only_row_rejected(dataset, EVENTS, line, key)
+    return problem
+
+
 def test_copy_of_real_data_loads_clean(root):
     """The unedited copy has no problems, so every problem in the tests below comes from the edit."""
     dataset = load(root)
@@ -98,28 +107,19 @@ def test_copy_of_real_data_loads_clean(root):
 
 def test_date_that_does_not_parse(root, edit):
     """An event_date that is not YYYY-MM-DD rejects its row."""
-    line = edit(EVENTS, "LBY-MEMO-0005", "event_date", "29/01/2021")
-    dataset = load(root)
-    problem = assert_rejected(dataset, EVENTS, line, "event_date", "29/01/2021", "LBY-MEMO-0005")
+    problem = rejected_alone(root, edit, "LBY-MEMO-0005", "event_date", "29/01/2021")
     assert "YYYY-MM-DD" in problem.expected
-    assert_only_row_rejected(dataset, EVENTS, line, "LBY-MEMO-0005")
 
 
 def test_impossible_calendar_date(root, edit):
     """A well-formed but impossible date (30 February) rejects its row."""
-    line = edit(EVENTS, "LBY-MEMO-0005", "event_date", "2021-02-30")
-    dataset = load(root)
-    assert_rejected(dataset, EVENTS, line, "event_date", "2021-02-30", "LBY-MEMO-0005")
-    assert_only_row_rejected(dataset, EVENTS, line, "LBY-MEMO-0005")
+    rejected_alone(root, edit, "LBY-MEMO-0005", "event_date", "2021-02-30")
 
 
 def test_time_precision_out_of_range(root, edit):
     """time_precision 4 is not one of ACLED's codes 1, 2, 3."""
-    line = edit(EVENTS, "LBY-MEMO-0002", "time_precision", "4")
-    dataset = load(root)
-    problem = assert_rejected(dataset, EVENTS, line, "time_precision", "4", "LBY-MEMO-0002")
+    problem = rejected_alone(root, edit, "LBY-MEMO-0002", "time_precision", "4")
     assert problem.expected == "one of 1, 2, 3"
-    assert_only_row_rejected(dataset, EVENTS, line, "LBY-MEMO-0002")
 
 
 def test_geo_precision_out_of_range(root, edit):
@@ -146,10 +146,7 @@ def test_geo_precision_out_of_range_reported_once(root, edit):
 )
 def test_event_coordinate_out_of_range(root, edit, column, value):
     """A latitude beyond ±90 or a longitude beyond ±180 in events.csv rejects the event."""
-    line = edit(EVENTS, "LBY-MEMO-0008", column, value)
-    dataset = load(root)
-    assert_rejected(dataset, EVENTS, line, column, value, "LBY-MEMO-0008")
-    assert_only_row_rejected(dataset, EVENTS, line, "LBY-MEMO-0008")
+    rejected_alone(root, edit, "LBY-MEMO-0008", column, value)
 
 
 @pytest.mark.parametrize(("column", "value"), [("latitude", "91"), ("longitude", "-181")])
@@ -199,12 +196,9 @@ def test_duplicate_event_id(root, edit):
 
 def test_actor_alias_instead_of_name(root, edit):
     """An actor written as an alias is rejected, and the reason names the canonical actor."""
-    line = edit(EVENTS, "LBY-MEMO-0001", "actor1", "Turkish forces")
-    dataset = load(root)
-    problem = assert_rejected(dataset, EVENTS, line, "actor1", "Turkish forces", "LBY-MEMO-0001")
+    problem = rejected_alone(root, edit, "LBY-MEMO-0001", "actor1", "Turkish forces")
     assert "actors.csv" in problem.expected
     assert "'Turkish forces' is an alias of 'Turkish armed forces'" in problem.expected
-    assert_only_row_rejected(dataset, EVENTS, line, "LBY-MEMO-0001")
 
 
 def test_unknown_actor_in_list_column(root, edit):
@@ -243,11 +237,8 @@ def test_unknown_sponsor_in_actors(root, edit):
 )
 def test_a_bad_reference_rejects_only_its_row(root, edit, key, column, value, says, does_not_say):
     """A place, quote, article or year that does not check out rejects its row alone, saying what was expected."""
-    line = edit(EVENTS, key, column, value)
-    dataset = load(root)
-    problem = assert_rejected(dataset, EVENTS, line, column, value, key)
+    problem = rejected_alone(root, edit, key, column, value)
     assert says in problem.expected and does_not_say not in problem.expected
-    assert_only_row_rejected(dataset, EVENTS, line, key)
 
 
 def test_place_alias_instead_of_name(root, edit):
@@ -263,11 +254,8 @@ def test_quote_with_plain_space_for_no_break_space(root, edit):
     [real] = [r["quote"] for r in real_rows(EVENTS) if r["event_id_cnty"] == "LBY-MEMO-0003"]
     assert "\xa0" in real, "the real quote copies the article's no-break space"
     retyped = real.replace("\xa0", " ")
-    line = edit(EVENTS, "LBY-MEMO-0003", "quote", retyped)
-    dataset = load(root)
-    problem = assert_rejected(dataset, EVENTS, line, "quote", retyped, "LBY-MEMO-0003")
+    problem = rejected_alone(root, edit, "LBY-MEMO-0003", "quote", retyped)
     assert "no-break" in problem.expected
-    assert_only_row_rejected(dataset, EVENTS, line, "LBY-MEMO-0003")
 
 
 def test_actor_quote_not_verbatim(root, edit):
@@ -293,10 +281,7 @@ def test_row_with_too_many_fields(root):
 @pytest.mark.parametrize("blank", ["", "   "])
 def test_required_cell_empty(root, edit, blank):
     """An empty (or only spaces) required cell rejects the row."""
-    line = edit(EVENTS, "LBY-MEMO-0005", "actor1", blank)
-    dataset = load(root)
-    assert_rejected(dataset, EVENTS, line, "actor1", blank, "LBY-MEMO-0005")
-    assert_only_row_rejected(dataset, EVENTS, line, "LBY-MEMO-0005")
+    rejected_alone(root, edit, "LBY-MEMO-0005", "actor1", blank)
 
 
 def test_line_numbers_count_multiline_cells(root, edit):
