@@ -38,11 +38,12 @@ def render_briefing(view: Selection, dataset: Dataset, back: str) -> None:
     """The page as one 16:9 frame: the same image the export writes, so what is seen is what is sent."""
     exit_link = f'<a class="briefing-exit" href="?{html.escape(back)}" target="_self">Back to the dashboard</a>'
     alt = html.escape(f"{headline.TITLE} — {view.ctx.as_of}. {view.ctx.filters}. {view.ctx.source}")
+    fig = build_briefing(view, dataset)
     try:
-        png = base64.b64encode(briefing_bytes(view, dataset, "png")).decode("ascii")
+        png = base64.b64encode(_image(fig.to_json(), "png")).decode("ascii")
     except exports.RenderError as err:  # no Chromium for kaleido: show the live figure rather than nothing
         st.warning(f"The briefing image cannot be rendered here ({err}); showing the interactive frame instead.")
-        st.plotly_chart(build_briefing(view, dataset), theme=None, width="stretch")
+        st.plotly_chart(fig, theme=None, width="stretch")
         return
     # One element, so no gap adds to the frame's height; inline, since st.image caps images at 1460 px wide.
     frame = f'<img class="briefing-frame" src="data:image/png;base64,{png}" alt="{alt}">'

@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from components import dates
-from components.schema import GEO_PRECISION, LIST_SEP, REPORTED, Events
+from components.filters import named_actors
+from components.schema import GEO_PRECISION, REPORTED, Events
 from components.tables import render_table
 
 DATE, PLACE, ACTORS, TYPE, QUOTE, SOURCE, ID = "Date", "Place", "Actors", "Type", "Quote", "Source", "ID"
@@ -24,14 +25,11 @@ def _place(location: str, precision: object) -> str:
 def build_events_table(events: pd.DataFrame) -> pd.DataFrame:
     """The events, oldest first, as analysts read them."""
     ordered = events.sort_values([Events.event_date, Events.event_id_cnty])
-    actors = ordered[[Events.actor1, Events.assoc_actor_1, Events.actor2, Events.assoc_actor_2]].agg(
-        lambda row: "; ".join(n.strip() for cell in row for n in cell.split(LIST_SEP) if n.strip()), axis=1
-    )
     return pd.DataFrame(
         {
             DATE: dates.labels(ordered),
             PLACE: [_place(loc, p) for loc, p in zip(ordered[Events.location], ordered[Events.geo_precision])],
-            ACTORS: actors if len(ordered) else pd.Series(dtype=str),
+            ACTORS: ["; ".join(names) for names in named_actors(ordered)],
             TYPE: ordered[Events.event_kind],
             QUOTE: "“" + ordered[Events.quote] + "”",
             SOURCE: [f"{s}, {dates.day(d)}" for s, d in zip(ordered[Events.source], ordered[REPORTED])],

@@ -10,7 +10,7 @@ import pandas as pd
 from geopy.distance import geodesic
 
 from components import dates
-from components.schema import LIST_SEP, Actors, Events, Places
+from components.schema import Actors, Events, Places, split_list
 
 # Query-string names, as shared in links.
 ACTOR, PLACE, TYPE, FROM, TO, RADIUS, VIEW = "actor", "place", "type", "from", "to", "radius_km", "view"
@@ -45,11 +45,15 @@ class Options:
     days: tuple[dt.date, dt.date] = (dt.date.min, dt.date.max)  # first and last day any event may fall on
 
 
+def named_actors(events: pd.DataFrame) -> list[list[str]]:
+    """Every actor each event names, in column order: actor1, its associates, actor2, its associates."""
+    rows = zip(*(events[col] for col in ACTOR_COLUMNS))
+    return [[name for cell in row for name in split_list(cell)] for row in rows]
+
+
 def event_actors(events: pd.DataFrame) -> pd.Series:
     """Every actor an event names, as a set per event."""
-    cells = zip(*(events[col] for col in ACTOR_COLUMNS))
-    sets = [{name.strip() for cell in row for name in cell.split(LIST_SEP) if name.strip()} for row in cells]
-    return pd.Series(sets, index=events.index, dtype=object)
+    return pd.Series([set(names) for names in named_actors(events)], index=events.index, dtype=object)
 
 
 def sponsored(actors: pd.DataFrame) -> dict[str, list[str]]:

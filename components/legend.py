@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from components.filters import ACTOR_COLUMNS
-from components.schema import LIST_SEP, Actors
+from components.filters import named_actors
+from components.schema import Actors
 
 NONE = "No foreign force named"
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies, and in greyscale print.
@@ -30,17 +30,15 @@ def backers(events: pd.DataFrame, actors: pd.DataFrame) -> pd.Series:
     role = dict(zip(actors[Actors.name], actors[Actors.military_role]))
     state = {name: sponsor or name for name, sponsor in zip(actors[Actors.name], actors[Actors.sponsor])}
 
-    def backer(cells: tuple[str, ...]) -> str:
+    def backer(names: list[str]) -> str:
         """The first force, else the first intervening state, of one event."""
-        names = [n.strip() for cell in cells for n in cell.split(LIST_SEP) if n.strip()]
         for wanted in ("force", "intervening state"):
             for name in names:
                 if role.get(name) == wanted:
                     return state[name]
         return NONE
 
-    rows = zip(*(events[col] for col in ACTOR_COLUMNS))
-    return pd.Series([backer(cells) for cells in rows], index=events.index, dtype=object)
+    return pd.Series([backer(names) for names in named_actors(events)], index=events.index, dtype=object)
 
 
 def legend_label(state: str, actors: pd.DataFrame) -> str:

@@ -20,7 +20,6 @@ from components.schema import (
     INT,
     LINE,
     LIST,
-    LIST_SEP,
     PROBLEMS,
     REPORTED,
     Actors,
@@ -28,6 +27,7 @@ from components.schema import (
     Places,
     Sources,
     Table,
+    split_list,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -173,14 +173,9 @@ def check_cells(raw: pd.DataFrame, table: type[Table], file: str) -> tuple[pd.Da
     return typed, problems
 
 
-def _split(cell: str) -> list[str]:
-    """The names in a LIST cell."""
-    return [part.strip() for part in cell.split(LIST_SEP) if part.strip()]
-
-
 def _aliases(registry: pd.DataFrame, name_col: str, alias_col: str) -> dict[str, str]:
     """Map each alias (lower case) to its canonical name, for a helpful message."""
-    return {a.lower(): n for n, cell in zip(registry[name_col], registry[alias_col]) for a in _split(cell)}
+    return {a.lower(): n for n, cell in zip(registry[name_col], registry[alias_col]) for a in split_list(cell)}
 
 
 def check_references(
@@ -193,7 +188,7 @@ def check_references(
     for column in columns:
         is_list = table.spec(column).kind == LIST
         for line, cell in zip(frame[LINE], frame[column]):
-            for name in _split(cell) if is_list else [cell] if cell else []:
+            for name in split_list(cell) if is_list else [cell] if cell else []:
                 if name not in known:
                     hint = f" ({name!r} is an alias of {aliases[name.lower()]!r})" if name.lower() in aliases else ""
                     problems.append(Problem(table.file, int(line), column, name, f"a name in {kind.file}{hint}"))

@@ -9,6 +9,11 @@ TEXT, INT, FLOAT, DATE, LIST, BOOL = "text", "int", "float", "date", "list", "bo
 LIST_SEP = ";"  # ACLED separates several associated actors with a semicolon
 
 
+def split_list(cell: str) -> list[str]:
+    """The names in a LIST cell, in order."""
+    return [part.strip() for part in cell.split(LIST_SEP) if part.strip()]
+
+
 @dataclass
 class Col:
     """One column: declared as a class attribute of a Table, read back as the column's name."""
