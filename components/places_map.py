@@ -154,9 +154,9 @@ def draw_map(fig: Canvas, events: pd.DataFrame, actors: pd.DataFrame, geo: str =
             marker={"size": 14, "symbol": "circle-open", "color": KEY_GREY, "line": {"width": 3}},
         )
     )
-    notes = [_unmapped_note(events.loc[~has_point, Events.location])]
-    if events.empty:
-        notes.insert(0, "No events match the filters.")
+    notes = (
+        [_unmapped_note(events.loc[~has_point, Events.location])] if len(events) else ["No events match the filters."]
+    )
     fig.update_layout({geo: GEO})
     return notes
 

@@ -149,8 +149,15 @@ def draw_timeline(
         notes.append("No events match the filters.")
     fig.update_layout(
         {
-            _layout_key(x): {"range": x_range, "showgrid": True, "gridcolor": "#eee", "tickformat": "%d %b<br>%Y"},
+            _layout_key(x): {
+                "type": "date",
+                "range": x_range,
+                "showgrid": True,
+                "gridcolor": "#eee",
+                "tickformat": "%d %b<br>%Y",
+            },
             _layout_key(y): {
+                "type": "category",  # stated, so that an empty timeline keeps its date axis and no numbers
                 "automargin": True,
                 "categoryorder": "array",
                 "categoryarray": lanes[::-1],

@@ -89,6 +89,7 @@ def test_timeline_of_nothing_still_draws(small):
     fig = timeline.build_timeline(dataset.events.iloc[:0], dataset.actors, anchors, filters.WINDOW, ctx)
     assert "No events match the filters." in " ".join(a.text for a in fig.layout.annotations)
     assert any(s.type == "line" for s in fig.layout.shapes)
+    assert fig.layout.xaxis.type == "date"  # not a bare numeric axis
 
 
 def test_map_marks_approximate_places_and_names_every_place(small):
