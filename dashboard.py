@@ -28,6 +28,7 @@ if view.filters.view == filters.BRIEFING:
 else:
     as_of = view.anchors.latest_report
     headline.render_header(view.ctx)
+    problems.render_file_problems(dataset.file_problems)
     headline.render_headline(headline.build_headline(view.events, view.forces, view.anchors))
     map_column, timeline_column = st.columns([1, 1.3])
     with map_column:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from components import dates, exports, filters, forces, headline, places_map, timeline
+from components import dates, exports, filters, forces, headline, places_map, text, timeline
 from components.canvas import Canvas
 from components.loader import DataFileError, Dataset, data_dir, load, seeds_dir
 from components.selection import Selection, prepare, select
@@ -40,16 +40,18 @@ def _note(text: str, x: float, y: float, size: int, **style: object) -> dict:
 def build_briefing(view: Selection, dataset: Dataset) -> go.Figure:
     """The briefing frame, 1920x1080: everything a slide needs to explain itself."""
     fig = Canvas()
-    map_notes = places_map.draw_map(fig, view.events, dataset.actors)
+    map_notes = places_map.draw_map(fig, view.events, dataset.actors, view.ctx.empty)
     fig.update_layout(geo={"domain": {"x": [0.0, 0.33], "y": [0.17, 0.80]}})
-    timeline_notes = timeline.draw_timeline(fig, view.events, dataset.actors, view.anchors, view.filters.extent)
+    timeline_notes = timeline.draw_timeline(
+        fig, view.events, dataset.actors, view.anchors, view.filters.extent, view.ctx.empty
+    )
     fig.update_layout(
         xaxis={"domain": [0.46, 0.99], "anchor": "y", "tickfont": {"size": 16}},
         yaxis={"domain": [0.635, 0.80], "anchor": "x", "tickfont": {"size": 16}},
     )
     rows = view.forces.head(MAX_ROWS)
     widths = [int(w * 13) for w in COLUMN_WIDTHS]  # characters per line, in proportion to the column
-    cells = [[headline.wrap(str(v), w) for v in rows[col]] for col, w in zip(TABLE_COLUMNS, widths)]
+    cells = [[text.lines(v, w) for v in rows[col]] for col, w in zip(TABLE_COLUMNS, widths)]
     fig.add_trace(
         dict(
             type="table",
@@ -108,14 +110,14 @@ def build_briefing(view: Selection, dataset: Dataset) -> go.Figure:
         annotations=[
             *fig.layout["annotations"],
             _note(f"<b>{headline.TITLE} — {view.ctx.as_of}</b>", 0, 1.0, 38, color="#111"),
-            _note(f"<b>{view.ctx.filters}</b>", 0, 0.935, 24, color="#111"),
+            _note(f"<b>{text.plot(view.ctx.filters)}</b>", 0, 0.935, 24, color="#111"),
             _note(counts, 0, 0.885, 20, color="#333"),
             _note("<b>Where</b>", 0, 0.835, 20),
             _note("<b>When</b>", 0.40, 0.835, 20),
             _note(f"<b>{table_title}</b>", 0.36, 0.525, 20),
-            _note(headline.wrap_notes(timeline_notes, 110), 0.46, 0.575, 15, color=GREY),
-            _note(headline.wrap_notes(map_notes, 70), 0.0, 0.16, 15, color=GREY),
-            _note(f"{view.ctx.source} · {places_map.MAP_CREDIT}", 0, 0.035, 17, color="#333"),
+            _note(text.notes(timeline_notes, 110), 0.46, 0.575, 15, color=GREY),
+            _note(text.notes(map_notes, 70), 0.0, 0.16, 15, color=GREY),
+            _note(text.plot(f"{view.ctx.source} · {places_map.MAP_CREDIT}"), 0, 0.035, 17, color="#333"),
         ],
     )
     return fig.figure()
@@ -157,7 +159,7 @@ def run(argv: list[str]) -> str:
     if not args.out.parent.is_dir():
         raise SystemExit(f"error: --out {args.out}: the folder {args.out.parent} does not exist")
     try:
-        dataset = load(args.data or data_dir(), args.seeds or seeds_dir())
+        dataset = load(args.data or data_dir(), args.seeds or seeds_dir()).raise_for_files()
     except DataFileError as err:
         raise SystemExit(f"error: {err}") from None
     prepared = prepare(dataset)

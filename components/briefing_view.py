@@ -9,7 +9,7 @@ import json
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import dates, exports, headline
+from components import dates, exports, headline, text
 from components.briefing import build_briefing
 from components.loader import Dataset
 from components.selection import Selection
@@ -42,7 +42,7 @@ def render_briefing(view: Selection, dataset: Dataset, back: str) -> None:
     try:
         png = base64.b64encode(_image(fig.to_json(), "png")).decode("ascii")
     except exports.RenderError as err:  # no Chromium for kaleido: show the live figure rather than nothing
-        st.warning(f"The briefing image cannot be rendered here ({err}); showing the interactive frame instead.")
+        st.warning(text.md(f"The briefing image cannot be rendered here ({err}); showing the live frame instead."))
         st.plotly_chart(fig, theme=None, width="stretch")
         return
     # One element, so no gap adds to the frame's height; inline, since st.image caps images at 1460 px wide.

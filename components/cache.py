@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.loader import DataFileError, data_dir, load, seeds_dir
+from components.loader import data_dir, load, seeds_dir
 from components.selection import Prepared, prepare
 
 
@@ -23,10 +23,6 @@ def _load(data: str, seeds: str, stamp: tuple[tuple[str, int, int], ...]) -> Pre
 
 
 def load_dataset() -> Prepared:
-    """The validated, prepared dataset, or a clear error on the page and a stop when a file cannot be read."""
+    """The validated, prepared dataset; a file that cannot be read is among its file problems, never an exception."""
     data, seeds = data_dir(), seeds_dir()
-    try:
-        return _load(str(data), str(seeds), _stamp(data, seeds))
-    except DataFileError as err:
-        st.error(f"The data cannot be loaded: {err}")
-        st.stop()
+    return _load(str(data), str(seeds), _stamp(data, seeds))

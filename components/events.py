@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import dates
+from components import dates, text
 from components.filters import named_actors
 from components.schema import GEO_PRECISION, REPORTED, Events
 from components.tables import render_table
@@ -43,7 +43,7 @@ def render_events_table(table: pd.DataFrame, empty_hint: str) -> None:
     """Draw the events table, or say what to widen when it is empty."""
     st.subheader(f"Events ({len(table)})")
     if table.empty:
-        st.info(empty_hint)
+        st.info(text.md(empty_hint))
         return
     if len(table) <= FULL_TEXT_ROWS:  # every quote in full, wrapped, as a screenshot needs it
         render_table(table, "events")

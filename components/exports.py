@@ -17,6 +17,9 @@ from components.schema import REPORTED, Events
 
 TOPOJSON_DIR = Path(__file__).resolve().parent.parent / "static" / "topojson"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what Excel and LibreOffice may run as a formula
+# A spreadsheet set to another separator (';' in many European locales, or a tab) splits a cell where we would not,
+# and the part after the split starts a new cell: a formula character there is neutralised too.
+AFTER_SEPARATOR = re.compile(r"([,;\t])(?=[=+\-@])")
 CSV_COLUMNS = [*Events.names(), REPORTED]
 _renderer = {"started": False}  # one browser for every export of this process
 _lock = threading.Lock()  # Streamlit runs sessions on threads; kaleido's server takes one figure at a time
@@ -27,10 +30,11 @@ class RenderError(RuntimeError):
 
 
 def neutralise(cell: object) -> object:
-    """Prefix a text cell that a spreadsheet would run as a formula with a quote, so it stays text."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
+    """A text cell a spreadsheet cannot run as a formula: a quote before = + - @ at its start or after a separator."""
+    if not isinstance(cell, str):
+        return cell
+    cell = AFTER_SEPARATOR.sub(r"\1'", cell)
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def build_csv(events: pd.DataFrame) -> bytes:

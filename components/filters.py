@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 from geopy.distance import geodesic
 
-from components import dates
+from components import dates, text
 from components.schema import Actors, Events, Places, split_list
 
 # Query-string names, as shared in links.
@@ -171,10 +172,15 @@ def widen(filters: Filters) -> str:
     return "No events match the filters. Widen " + "; ".join(loosen) + "." if loosen else "No events in the data."
 
 
-def _date(text: str) -> dt.date | None:
-    """An ISO date, or None."""
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # what the notice asks for; fromisoformat alone takes 20210101 too
+
+
+def _date(value: str) -> dt.date | None:
+    """A date written YYYY-MM-DD, or None."""
+    if not ISO_DAY.fullmatch(value):
+        return None
     try:
-        return dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(value)
     except ValueError:
         return None
 
@@ -183,12 +189,16 @@ def from_query(query: Mapping[str, Sequence[str]], opts: Options) -> tuple[Filte
     """Read filters from query parameters (each a list of values); say what was dropped and why."""
     notices: list[str] = []
 
+    def ignore(key: str, value: str, why: str) -> None:
+        """Note a value of the link that is not used, echoed short: links can be long and hostile."""
+        notices.append(f"Ignored {key}={text.short(value)} from the link: {why}.")
+
     def known(key: str, allowed: list[str], what: str) -> tuple[str, ...]:
         """Keep the values the data has; note the others."""
         values = list(dict.fromkeys(query.get(key, [])))
         for value in values:
             if value not in allowed:
-                notices.append(f"Ignored {key}={value!r} from the link: no such {what} in the data.")
+                ignore(key, value, f"no such {what} in the data")
         return tuple(v for v in values if v in allowed)
 
     filters = Filters(
@@ -196,11 +206,16 @@ def from_query(query: Mapping[str, Sequence[str]], opts: Options) -> tuple[Filte
         places=known(PLACE, opts.places, "place"),
         types=known(TYPE, opts.types, "event type"),
     )
+    first, last = opts.days
     for key in (FROM, TO):
         for value in query.get(key, [])[:1]:
             parsed = _date(value)
             if parsed is None:
-                notices.append(f"Ignored {key}={value!r} from the link: expected a date as YYYY-MM-DD.")
+                ignore(key, value, "expected a date as YYYY-MM-DD")
+            elif key == FROM and parsed > last:
+                ignore(key, value, f"it is after the last day of the data ({last}), so nothing would match")
+            elif key == TO and parsed < first:
+                ignore(key, value, f"it is before the first day of the data ({first}), so nothing would match")
             else:
                 filters = replace(filters, **{"start" if key == FROM else "end": parsed})
     if filters.start and filters.end and filters.start > filters.end:
@@ -212,7 +227,9 @@ def from_query(query: Mapping[str, Sequence[str]], opts: Options) -> tuple[Filte
         except ValueError:
             radius = -1.0
         if not 0 <= radius <= 2000:
-            notices.append(f"Ignored {RADIUS}={value!r} from the link: expected kilometres from 0 to 2000.")
+            ignore(RADIUS, value, "expected kilometres from 0 to 2000")
+        elif not filters.places:
+            ignore(RADIUS, value, "a distance needs a place to measure from")
         else:
             filters = replace(filters, radius_km=radius)
     for key, field_name, allowed in ((VIEW, "view", VIEWS), (TIMELINE, "extent", EXTENTS)):
@@ -220,7 +237,7 @@ def from_query(query: Mapping[str, Sequence[str]], opts: Options) -> tuple[Filte
             if value in allowed:
                 filters = replace(filters, **{field_name: value})
             else:
-                notices.append(f"Ignored {key}={value!r} from the link: expected one of {', '.join(allowed)}.")
+                ignore(key, value, f"expected one of {', '.join(allowed)}")
     return filters, notices
 
 

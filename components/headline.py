@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import html
-import textwrap
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
-from components import dates
+from components import dates, text
 from components.dates import Anchors
 from components.forces import present_count
 from components.schema import Sources
@@ -18,15 +17,15 @@ TITLE = "Foreign military forces in Libya"
 TITLE_LINE = 22  # pixels a chart title needs for each line it wraps onto
 
 
-def title_layout(text: str) -> dict:
+def title_layout(title: str) -> dict:
     """A chart title pinned to the top, so that it grows downwards as the filters wrap (top margin: title_height)."""
-    return {"text": text, "x": 0.01, "font": {"size": 18}, "yref": "container", "y": 1, "yanchor": "top",
+    return {"text": title, "x": 0.01, "font": {"size": 18}, "yref": "container", "y": 1, "yanchor": "top",
             "pad": {"t": 26}}  # fmt: skip
 
 
-def title_height(text: str) -> int:
+def title_height(title: str) -> int:
     """Pixels the pinned title takes, whatever number of lines it has."""
-    return 30 + TITLE_LINE * (text.count("<br>") + 1)
+    return 30 + TITLE_LINE * (title.count("<br>") + 1)
 
 
 STYLE = """<style>
@@ -48,30 +47,23 @@ class Context:
     filters: str
     source: str
     source_short: str  # for charts: publisher and date only
+    empty: str = "No events match the filters."  # what a view says when nothing matches: which filters to widen
 
     def title(self, what: str, width: int) -> str:
         """A chart title: what it shows and the as-of date, then the filters wrapped to the chart's width."""
-        return f"{what} — {self.as_of}<br><span style='font-size:13px;color:#444'>{wrap(self.filters, width)}</span>"
+        filters = text.lines(self.filters, width)
+        return f"{what} — {self.as_of}<br><span style='font-size:13px;color:#444'>{filters}</span>"
 
 
-def context(sources: pd.DataFrame, anchors: Anchors, described: str) -> Context:
+def context(sources: pd.DataFrame, anchors: Anchors, described: str, empty: str = Context.empty) -> Context:
     """The context of the current view."""
     return Context(
         as_of=as_of(anchors),
         filters=described,
         source=source_line(sources),
         source_short=source_line(sources, short=True),
+        empty=empty,
     )
-
-
-def wrap(text: str, width: int) -> str:
-    """Text broken into lines for plotly, which does not wrap text itself."""
-    return "<br>".join(textwrap.wrap(text, width)) or text
-
-
-def wrap_notes(notes: list[str], width: int = 95) -> str:
-    """Notes under a chart, each wrapped, one after the other."""
-    return "<br>".join(wrap(note, width) for note in notes)
 
 
 def source_line(sources: pd.DataFrame, short: bool = False) -> str:
@@ -115,7 +107,7 @@ def render_header(ctx: Context) -> None:
     """Title with the as-of date, the active filters in words, and the source line."""
     st.markdown(STYLE, unsafe_allow_html=True)
     st.title(f"{TITLE} — {ctx.as_of}")
-    st.markdown(f"**{ctx.filters}**  \n{ctx.source}")
+    st.markdown(f"**{text.md(ctx.filters)}**  \n{text.md(ctx.source)}")
 
 
 def render_headline(headline: pd.DataFrame) -> None:
@@ -126,4 +118,4 @@ def render_headline(headline: pd.DataFrame) -> None:
             f'<div class="figure-value">{html.escape(row[VALUE])}</div></div>',
             unsafe_allow_html=True,
         )
-        column.caption(row[NOTE])
+        column.caption(text.md(row[NOTE]))

@@ -45,3 +45,17 @@ def legend_label(state: str, actors: pd.DataFrame) -> str:
     """'Russia and its forces' where the state sponsors forces, else the state's name."""
     sponsors = set(actors.loc[actors[Actors.military_role] == "force", Actors.sponsor])
     return f"{state} and its forces" if state in sponsors else state
+
+
+HOVER_EVENTS = 5  # events listed in full in one mark's hover; the rest are counted
+MAX_MARKER = 40  # pixels: a mark for many events stays a mark, not a blot over the map
+
+
+def marker_size(count: int, base: float, step: float) -> float:
+    """Size of a mark for `count` events: grows with the count, never past MAX_MARKER."""
+    return min(base + step * (count - 1), MAX_MARKER)
+
+
+def more(hidden: int) -> str:
+    """The end of a hover that lists only the first events: 'and 12 more'."""
+    return f"<br><br><i>and {hidden:,} more</i>" if hidden > 0 else ""

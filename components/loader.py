@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from components import countries
 from components.schema import (
     BOOL,
     DATE,
@@ -20,6 +21,7 @@ from components.schema import (
     INT,
     LINE,
     LIST,
+    LIST_SEP,
     PROBLEMS,
     REPORTED,
     Actors,
@@ -50,6 +52,9 @@ class DataFileError(Exception):
     """A file that cannot be read at all: missing, empty, not UTF-8, not CSV, or missing columns."""
 
 
+NO_ROWS = "{path}: no rows, only the header"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One bad cell: where it is, what it holds and what was expected."""
@@ -73,6 +78,13 @@ class Dataset:
     places: pd.DataFrame
     sources: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
+    file_problems: list[str] = field(default_factory=list)  # files or folders that could not be used, one line each
+
+    def raise_for_files(self) -> Dataset:
+        """This dataset, or DataFileError with the first file problem (for commands, where a gap is an error)."""
+        if self.file_problems:
+            raise DataFileError(self.file_problems[0])
+        return self
 
     @property
     def rejected(self) -> pd.DataFrame:
@@ -178,26 +190,84 @@ def _aliases(registry: pd.DataFrame, name_col: str, alias_col: str) -> dict[str,
     return {a.lower(): n for n, cell in zip(registry[name_col], registry[alias_col]) for a in split_list(cell)}
 
 
+def names_in(frame: pd.DataFrame, column: str, is_list: bool) -> pd.Series:
+    """Every name of a column, one per entry, indexed like the frame's rows (a LIST cell gives several)."""
+    cells = frame[column]
+    names = cells.str.split(LIST_SEP).explode().str.strip() if is_list else cells
+    return names[names.notna() & (names != "")]
+
+
+def rejected_rows(frame: pd.DataFrame, key: str, problems: list[Problem], file: str) -> dict[str, str]:
+    """The key of every rejected row of a registry, with where and why it was rejected."""
+    reasons: dict[int, str] = {}
+    for p in problems:
+        if p.file == file:
+            reasons.setdefault(p.line, f"line {p.line}, {p.column}: {p.value!r}, expected {p.expected}")
+    lines = frame[LINE].astype(int)
+    return {name: reasons[line] for name, line in zip(frame[key], lines) if line in reasons}
+
+
 def check_references(
-    frame: pd.DataFrame, table: type[Table], columns: list[str], registry: pd.DataFrame, kind: type[Actors | Places]
+    frame: pd.DataFrame,
+    table: type[Table],
+    columns: list[str],
+    registry: pd.DataFrame,
+    kind: type[Actors | Places],
+    rejected: dict[str, str] | None = None,
 ) -> list[Problem]:
-    """Every name in these columns of a table must be a canonical name in the registry (actors or places)."""
+    """Every name in these columns of a table must be a canonical name in the registry (actors or places).
+
+    `rejected` holds the registry's own rejected rows, so that a name that is there but unusable says why.
+    """
     known = set(registry[kind.name])
     aliases = _aliases(registry, kind.name, kind.aliases)
+    rejected = rejected or {}
     problems = []
     for column in columns:
-        is_list = table.spec(column).kind == LIST
-        for line, cell in zip(frame[LINE], frame[column]):
-            for name in split_list(cell) if is_list else [cell] if cell else []:
-                if name not in known:
-                    hint = f" ({name!r} is an alias of {aliases[name.lower()]!r})" if name.lower() in aliases else ""
-                    problems.append(Problem(table.file, int(line), column, name, f"a name in {kind.file}{hint}"))
+        names = names_in(frame, column, table.spec(column).kind == LIST)
+        unknown = names[~names.isin(known)]
+        for line, name in zip(frame.loc[unknown.index, LINE], unknown):  # only the bad names: few
+            if name in rejected:
+                expected = (
+                    f"a usable name in {kind.file}: {name!r} is there, but its row was rejected ({rejected[name]})"
+                )
+            elif name.lower() in aliases:
+                expected = f"a name in {kind.file} ({name!r} is an alias of {aliases[name.lower()]!r})"
+            else:
+                expected = f"a name in {kind.file}"
+            problems.append(Problem(table.file, int(line), column, name, expected))
     return problems
 
 
-def load_sources(seeds: Path) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Read every seeds/*.meta.json sidecar and the article beside it; return the metadata and the texts."""
-    records, texts = [], {}
+def check_in_country(frame: pd.DataFrame, file: str, country: str, lat: str, lon: str) -> list[Problem]:
+    """A point must lie in the box of the country its row names: this catches swapped latitude and longitude."""
+    located = frame[lat].notna() & frame[lon].notna()
+    problems = []
+    for name in frame.loc[located, country].unique():  # one pass per country named, not per row
+        found = countries.box(name)
+        if found is None:  # a country the map's file does not hold: only the ranges were checked
+            continue
+        south, west, north, east = found
+        inside = frame[lat].between(south, north) & frame[lon].between(west, east)
+        bad = located & (frame[country] == name) & ~inside
+        expected = (
+            f"a point in {name} ({countries.describe(found)}, Natural Earth); are latitude and longitude swapped?"
+        )
+        for line, y, x in zip(frame.loc[bad, LINE], frame.loc[bad, lat], frame.loc[bad, lon]):
+            problems.append(Problem(file, int(line), f"{lat}, {lon}", f"{y:g}, {x:g}", expected))
+    return problems
+
+
+def load_sources(seeds: Path) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
+    """Read every seeds/*.meta.json sidecar and the article beside it: the metadata, the texts, and what failed.
+
+    An article that cannot be used is named in a file problem and left out, so its events are rejected and listed.
+    """
+    records, texts, failed = [], {}, []
+    if not seeds.is_dir():
+        failed.append(f"{seeds}: folder not found: no source articles, so every event and actor is rejected")
+    elif not any(seeds.glob(f"*{META_SUFFIX}")):
+        failed.append(f"{seeds}: no article with a {META_SUFFIX} sidecar, so every event and actor is rejected")
     for meta_path in sorted(seeds.glob(f"*{META_SUFFIX}")):
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -206,19 +276,28 @@ def load_sources(seeds: Path) -> tuple[pd.DataFrame, dict[str, str]]:
             text = raw.decode("utf-8")  # a UnicodeDecodeError is a ValueError: reported below with the file
             published = pd.Timestamp(meta[Sources.published])
         except (OSError, ValueError, KeyError) as err:
-            raise DataFileError(f"{meta_path}: unreadable source metadata ({type(err).__name__}: {err})") from None
+            failed.append(f"{meta_path}: unreadable source metadata or article ({type(err).__name__}: {err})")
+            continue
         if hashlib.sha256(raw).hexdigest() != meta.get(Sources.sha256):  # quotes are checked against this text
-            raise DataFileError(f"{article}: its sha256 differs from {meta_path.name}: the article was changed")
+            failed.append(f"{article}: its sha256 differs from {meta_path.name}: the article was changed")
+            continue
         meta[Sources.published] = published
         records.append(meta)
         texts[meta[Sources.article]] = text
     columns = [Sources.article, Sources.publisher, Sources.headline, Sources.published, Sources.language]
-    return pd.DataFrame(records, columns=[*columns, Sources.sha256]), texts
+    return pd.DataFrame(records, columns=[*columns, Sources.sha256]), texts, failed
 
 
-def _checked(path: Path, table: type[Table]) -> tuple[pd.DataFrame, list[Problem]]:
-    """Read and cell-check one table."""
-    raw = read_csv(path, table)
+def _checked(path: Path, table: type[Table], failed: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read and cell-check one table; a file that cannot be read, or has no rows, is noted in `failed`."""
+    try:
+        raw = read_csv(path, table)
+    except DataFileError as err:
+        failed.append(str(err))  # read as no rows: the rows that need this file are rejected, and listed
+        raw = pd.DataFrame(columns=[*table.names(), LINE, "_width"], dtype=str)
+    else:
+        if raw.empty:
+            failed.append(NO_ROWS.format(path=path))
     return check_cells(raw, table, path.name)
 
 
@@ -229,31 +308,36 @@ def _keep(frame: pd.DataFrame, problems: list[Problem], file: str) -> pd.DataFra
 
 
 def load(data: Path | None = None, seeds: Path | None = None) -> Dataset:
-    """Load and validate the data directory against the seeds; raise DataFileError for an unreadable file."""
+    """Load and validate the data directory against the seeds; a file that cannot be read is a file problem."""
     data = Path(data or data_dir())
     seeds = Path(seeds or seeds_dir())
-    sources, texts = load_sources(seeds)
+    sources, texts, failed = load_sources(seeds)
 
-    actors, problems = _checked(data / Actors.file, Actors)
-    places, place_problems = _checked(data / Places.file, Places)
-    events, event_problems = _checked(data / Events.file, Events)
-    problems += place_problems
+    actors, problems = _checked(data / Actors.file, Actors, failed)
+    places, place_problems = _checked(data / Places.file, Places, failed)
+    events, event_problems = _checked(data / Events.file, Events, failed)
+    problems += place_problems + check_in_country(
+        places, Places.file, Places.country, Places.latitude, Places.longitude
+    )
 
     for file, frame in ((Actors.file, actors), (Events.file, events)):
         problems += check_quotes(frame, texts, file)
     problems += check_references(actors, Actors, [Actors.sponsor, Actors.supports], actors, Actors)
+    rejected_actors = rejected_rows(actors, Actors.name, problems, Actors.file)
+    rejected_places = rejected_rows(places, Places.name, problems, Places.file)
     actors = _keep(actors, problems, Actors.file)
     places = _keep(places, problems, Places.file)
 
     actor_cols = [Events.actor1, Events.assoc_actor_1, Events.actor2, Events.assoc_actor_2]
-    event_problems += check_references(events, Events, actor_cols, actors, Actors)
-    event_problems += check_references(events, Events, [Events.location], places, Places)
+    event_problems += check_references(events, Events, actor_cols, actors, Actors, rejected_actors)
+    event_problems += check_references(events, Events, [Events.location], places, Places, rejected_places)
+    event_problems += check_in_country(events, Events.file, Events.country, Events.latitude, Events.longitude)
     event_problems += check_event_rows(events, event_problems)
     problems += event_problems
     events = with_places(_keep(events, problems, Events.file), places)
     published = sources.set_index(Sources.article)[Sources.published]
     events[REPORTED] = pd.to_datetime(events[Events.article].map(published)).dt.normalize()
-    return Dataset(events=events, actors=actors, places=places, sources=sources, problems=problems)
+    return Dataset(events, actors, places, sources, problems, failed)
 
 
 def check_quotes(frame: pd.DataFrame, texts: dict[str, str], file: str) -> list[Problem]:
@@ -271,20 +355,24 @@ def check_quotes(frame: pd.DataFrame, texts: dict[str, str], file: str) -> list[
 
 def check_event_rows(events: pd.DataFrame, found: Iterable[Problem] = ()) -> list[Problem]:
     """Rules across columns of one event: year matches the date, a location has a precision and vice versa."""
-    flagged = {(p.line, p.column) for p in found}  # a cell already reported keeps its own message
-    problems = []
-    for row in events.itertuples(index=False):
-        line, get = int(getattr(row, LINE)), row._asdict().get
-        date, year = get(Events.event_date), get(Events.year)
-        if pd.notna(date) and pd.notna(year) and date.year != year:
-            problems.append(Problem(Events.file, line, Events.year, str(year), f"{date.year}, the year of event_date"))
-        has_place = bool(get(Events.location))
-        if has_place and pd.isna(get(Events.geo_precision)) and (line, Events.geo_precision) not in flagged:
-            problems.append(Problem(Events.file, line, Events.geo_precision, "", "1, 2 or 3 for a located event"))
-        if not has_place and (pd.notna(get(Events.latitude)) or pd.notna(get(Events.longitude))):
-            problems.append(
-                Problem(Events.file, line, Events.location, "", "a place for the coordinates given on this row")
-            )
+    flagged = {p.line for p in found if p.column == Events.geo_precision}  # a bad cell keeps its own message
+    date, year, lines = events[Events.event_date], events[Events.year], events[LINE].astype(int)
+    has_place = events[Events.location] != ""
+    wrong_year = date.notna() & year.notna() & (date.dt.year != year)
+    no_precision = has_place & events[Events.geo_precision].isna() & ~lines.isin(flagged)
+    stray_point = ~has_place & (events[Events.latitude].notna() | events[Events.longitude].notna())
+    problems = [
+        Problem(Events.file, line, Events.year, str(y), f"{d.year}, the year of event_date")
+        for line, y, d in zip(lines[wrong_year], year[wrong_year], date[wrong_year])
+    ]
+    problems += [
+        Problem(Events.file, line, Events.geo_precision, "", "1, 2 or 3 for a located event")
+        for line in lines[no_precision]
+    ]
+    problems += [
+        Problem(Events.file, line, Events.location, "", "a place for the coordinates given on this row")
+        for line in lines[stray_point]
+    ]
     return problems
 
 
@@ -293,6 +381,6 @@ def with_places(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     gazetteer = places.set_index(Places.name)
     for col in (Events.latitude, Events.longitude):  # numbers: missing is NA
         events[col] = events[col].fillna(events[Events.location].map(gazetteer[col]))
-    from_places = events[Events.location].map(gazetteer[Events.admin1]).fillna("")  # text: missing is ""
+    from_places = events[Events.location].map(gazetteer[Events.admin1]).astype(object).fillna("")  # missing: ""
     events[Events.admin1] = events[Events.admin1].mask(events[Events.admin1] == "", from_places)
     return events

@@ -6,9 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import dates, exports, legend
+from components import dates, exports, legend, text
 from components.canvas import Canvas
-from components.headline import Context, title_height, title_layout, wrap, wrap_notes
+from components.headline import Context, title_height, title_layout
 from components.schema import Events
 
 TOPOJSON_URL = "app/static/topojson/"  # served by Streamlit's static serving: no CDN, no internet
@@ -49,16 +49,17 @@ COLUMNS = [Events.location, Events.latitude, Events.longitude, Events.geo_precis
 
 
 def _hover(group: list[dict]) -> str:
-    """Hover text for one marker: each event's date, actors and quote."""
-    lines = []
-    for row in sorted(group, key=lambda event: event[Events.event_date]):
+    """Hover text for one marker: the first few events' date, actors and quote, then how many more."""
+    shown = sorted(group, key=lambda event: event[Events.event_date])[: legend.HOVER_EVENTS]
+    parts = []
+    for row in shown:
         actors = ", ".join(a for a in (row[Events.actor1], row[Events.actor2]) if a)
         precision = "approximate: " if row[Events.geo_precision] in (2, 3) else ""
-        lines.append(
-            f"<b>{row['_date']}</b> · {row[Events.event_kind]} · {actors}<br>"
-            f"<i>{precision}{row[Events.location]}</i><br>{wrap('“' + row[Events.quote] + '”', 70)}"
+        parts.append(
+            f"<b>{text.plot(row['_date'])}</b> · {text.plot(row[Events.event_kind])} · {text.plot(actors)}<br>"
+            f"<i>{text.plot(precision + row[Events.location])}</i><br>{text.lines('“' + row[Events.quote] + '”', 70)}"
         )
-    return "<br><br>".join(lines)
+    return "<br><br>".join(parts) + legend.more(len(group) - len(shown))
 
 
 def _label_positions(points: pd.DataFrame) -> list[str]:
@@ -84,8 +85,11 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
-def draw_map(fig: Canvas, events: pd.DataFrame, actors: pd.DataFrame, geo: str = "geo") -> list[str]:
-    """Draw the places on one geo subplot of a figure ("geo", or "geo2"...); return notes for under it."""
+def draw_map(fig: Canvas, events: pd.DataFrame, actors: pd.DataFrame, empty: str, geo: str = "geo") -> list[str]:
+    """Draw the places on one geo subplot of a figure ("geo", or "geo2"...); return notes for under it.
+
+    `empty` is what the map says when no event matches: which filters to widen.
+    """
     colours = legend.colours(actors)
     has_point = events[Events.latitude].notna() & events[Events.longitude].notna()
     located = events[has_point]  # the frame's wide rows are copied once, for the two helpers below
@@ -103,9 +107,9 @@ def draw_map(fig: Canvas, events: pd.DataFrame, actors: pd.DataFrame, geo: str =
                 lat=[g[0][Events.latitude] for g in groups],
                 lon=[g[0][Events.longitude] for g in groups],
                 mode="markers",
-                name=legend.legend_label(backer, actors),
+                name=text.plot(legend.legend_label(backer, actors)),
                 marker={
-                    "size": [12 + 6 * len(g) for g in groups],
+                    "size": [legend.marker_size(len(g), 18, 6) for g in groups],
                     "color": colours[backer],
                     "symbol": ["circle-open" if a else "circle" for a in approx],  # hollow: approximate place
                     "line": {"width": 3, "color": colours[backer]},
@@ -123,7 +127,7 @@ def draw_map(fig: Canvas, events: pd.DataFrame, actors: pd.DataFrame, geo: str =
             lat=places[Events.latitude],
             lon=places[Events.longitude],
             mode="text",
-            text=[f"<b>{p}</b>" for p in places[Events.location]],
+            text=[f"<b>{text.plot(p)}</b>" for p in places[Events.location]],
             textposition=_label_positions(places),
             textfont={"size": 15, "color": "#1a1a1a"},
             hoverinfo="skip",
@@ -154,9 +158,9 @@ def draw_map(fig: Canvas, events: pd.DataFrame, actors: pd.DataFrame, geo: str =
             marker={"size": 14, "symbol": "circle-open", "color": KEY_GREY, "line": {"width": 3}},
         )
     )
-    notes = (
-        [_unmapped_note(events.loc[~has_point, Events.location])] if len(events) else ["No events match the filters."]
-    )
+    notes = [_unmapped_note(events.loc[~has_point, Events.location]), *_outside_note(located)]
+    if events.empty:
+        notes = [empty]
     fig.update_layout({geo: GEO})
     return notes
 
@@ -164,7 +168,7 @@ def draw_map(fig: Canvas, events: pd.DataFrame, actors: pd.DataFrame, geo: str =
 def build_map(events: pd.DataFrame, actors: pd.DataFrame, ctx: Context) -> go.Figure:
     """A figure of the events' places, coloured by the foreign state involved, sized by the number of events."""
     fig = Canvas()
-    notes = draw_map(fig, events, actors) + [ctx.source_short + " · " + MAP_CREDIT]
+    notes = draw_map(fig, events, actors, ctx.empty) + [ctx.source_short + " · " + MAP_CREDIT]
     title = ctx.title("Where", 55)
     top, bottom = title_height(title) + 12, 170  # pixels: title above; legend, then notes, below the map
     plot = HEIGHT - top - bottom
@@ -175,7 +179,7 @@ def build_map(events: pd.DataFrame, actors: pd.DataFrame, ctx: Context) -> go.Fi
         legend={"x": 0.01, "y": -6 / plot, "yanchor": "top", "font": {"size": 12}},
     )
     fig.add_annotation(  # at the very bottom, under the legend
-        text=wrap_notes(notes, 62),
+        text=text.notes(notes, 62),
         xref="paper",
         yref="paper",
         x=0.01,
@@ -196,6 +200,18 @@ def _unmapped_note(unmapped: pd.Series) -> str:
     counts = unmapped.value_counts()
     parts = [f"{place or 'no place named'}: {dates.plural(n, 'event')}" for place, n in counts.items()]
     return "Not on the map (no single point) — " + "; ".join(parts) + ". They are in the events table."
+
+
+def _outside_note(located: pd.DataFrame) -> list[str]:
+    """Say how many events have a point beyond the map's extent, so none leaves the map without a word."""
+    lat, lon = located[Events.latitude], located[Events.longitude]
+    inside = lat.between(*LIBYA["lat"]) & lon.between(*LIBYA["lon"])
+    outside = located.loc[~inside, Events.location]
+    if outside.empty:
+        return []
+    places = ", ".join(outside.drop_duplicates().head(5))
+    count = dates.plural(len(outside), "event")
+    return [f"Beyond this map's extent: {count} ({places}). They are in the events table."]
 
 
 def render_map(fig: go.Figure, file_name: str) -> None:

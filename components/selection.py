@@ -44,5 +44,5 @@ def select(prepared: Prepared, chosen: Filters) -> Selection:
     data, options, anchors = prepared.dataset, prepared.options, prepared.anchors
     shown = filters.apply(data.events, data.places, chosen, options)
     table = forces.build_forces(shown, data.actors, data.places, anchors, filters.focus(chosen, options))
-    ctx = headline.context(data.sources, anchors, filters.describe(chosen, options))
+    ctx = headline.context(data.sources, anchors, filters.describe(chosen, options), filters.widen(chosen))
     return Selection(chosen, options, anchors, shown, table, ctx)

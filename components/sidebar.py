@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from components import text
 from components.filters import ALL, BRIEFING, DASHBOARD, WINDOW, Filters, Options, from_query, to_query
 
 ACTOR, PLACE, TYPE, DATES, RADIUS, EXTENT = "actor", "place", "type", "dates", "radius_km", "extent"  # widget keys
@@ -49,7 +50,7 @@ def current(opts: Options) -> Filters:
     )
     st.query_params.from_dict(to_query(filters))
     for notice in state[NOTICES]:
-        st.warning(notice)
+        st.warning(text.md(notice))
     return filters
 
 
@@ -61,7 +62,7 @@ def render_sidebar(opts: Options) -> None:
     actors = side.multiselect("Actor", opts.actors, key=ACTOR, placeholder="All actors")
     included = [f"{a} includes {', '.join(opts.sponsored[a])}." for a in actors if opts.sponsored.get(a)]
     if included:
-        side.caption("A state includes the forces it sponsors: " + " ".join(included))
+        side.caption(text.md("A state includes the forces it sponsors: " + " ".join(included)))
     side.multiselect("Place", opts.places, key=PLACE, placeholder="All places")
     side.number_input(
         "Within km of the place",

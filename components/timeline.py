@@ -6,11 +6,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import dates, exports, legend
+from components import dates, exports, legend, text
 from components.canvas import Canvas
 from components.dates import DAY, Anchors
 from components.filters import WINDOW
-from components.headline import Context, title_height, title_layout, wrap, wrap_notes
+from components.headline import Context, title_height, title_layout
 from components.schema import Events
 
 WINDOW_FILL, OVERDUE_FILL, DEADLINE_RED = "rgba(230, 159, 0, 0.16)", "rgba(213, 94, 0, 0.14)", "#B2182B"
@@ -27,13 +27,14 @@ SYMBOLS = {  # one marker shape per kind of event, so colour can say who
 
 
 def _hover(group: list[dict]) -> str:
-    """Hover text for the events drawn at one point or span."""
+    """Hover text for the events drawn at one point or span: the first few in full, then how many more."""
     parts = []
-    for event in group:
+    for event in group[: legend.HOVER_EVENTS]:
         place = event[Events.location] or "no place named"
-        quote = wrap("“" + event[Events.quote] + "”", 70)
-        parts.append(f"<b>{event['_date']}</b> · {event[Events.event_kind]} · {place}<br>{quote}")
-    return "<br><br>".join(parts)
+        quote = text.lines("“" + event[Events.quote] + "”", 70)
+        what = text.plot(f"{event[Events.event_kind]} · {place}")
+        parts.append(f"<b>{text.plot(event['_date'])}</b> · {what}<br>{quote}")
+    return "<br><br>".join(parts) + legend.more(len(group) - legend.HOVER_EVENTS)
 
 
 COLUMNS = [Events.actor1, Events.event_kind, Events.location, Events.quote]  # all the marks need of an event
@@ -52,7 +53,7 @@ def _marks(events: pd.DataFrame, actors: pd.DataFrame) -> list[dict]:
         groups.setdefault((event[Events.actor1], event["_start"], event["_end"], event["_backer"]), []).append(event)
     return [
         {
-            "lane": lane,
+            "lane": text.plot(lane),  # a category of the axis: its tick shows it as written
             "start": start,
             "end": end,
             "backer": backer,
@@ -67,9 +68,18 @@ def _marks(events: pd.DataFrame, actors: pd.DataFrame) -> list[dict]:
 
 
 def draw_timeline(
-    fig: Canvas, events: pd.DataFrame, actors: pd.DataFrame, anchors: Anchors, extent: str, axes: str = "xy"
+    fig: Canvas,
+    events: pd.DataFrame,
+    actors: pd.DataFrame,
+    anchors: Anchors,
+    extent: str,
+    empty: str,
+    axes: str = "xy",
 ) -> list[str]:
-    """Draw the timeline on one pair of axes of a figure ("xy", or "x2y2" in a briefing); return notes for it."""
+    """Draw the timeline on one pair of axes of a figure ("xy", or "x2y2" in a briefing); return notes for it.
+
+    `empty` is what the timeline says when no event matches: which filters to widen.
+    """
     x, y = axes[: axes.index("y")], axes[axes.index("y") :]
     colours = legend.colours(actors)
     marks = _marks(events, actors)
@@ -77,7 +87,7 @@ def draw_timeline(
     for backer in [b for b in colours if any(m["backer"] == b for m in marks)]:
         points = [m for m in marks if m["backer"] == backer and not m["span"]]
         spans = [m for m in marks if m["backer"] == backer and m["span"]]
-        name = legend.legend_label(backer, actors)
+        name = text.plot(legend.legend_label(backer, actors))
         fig.add_trace(
             dict(
                 type="scatter",
@@ -87,7 +97,7 @@ def draw_timeline(
                 yaxis=y,
                 mode="markers",
                 marker={
-                    "size": [14 + 4 * (m["count"] - 1) for m in points],
+                    "size": [legend.marker_size(m["count"], 14, 4) for m in points],
                     "color": colours[backer],
                     "symbol": [SYMBOLS.get(m["kind"], "circle") for m in points],
                     "line": {"width": 1, "color": "white"},
@@ -122,13 +132,13 @@ def draw_timeline(
                 y=span["lane"],
                 xref=x,
                 yref=y,
-                text=f"{span['kind']} ({span['label']})",
+                text=text.plot(f"{span['kind']} ({span['label']})"),
                 yshift=15,
                 showarrow=False,
                 font={"size": 12},
             )
         fig.add_trace(key_trace(name, "circle", colours[backer], group=backer))  # a plain dot, whatever the shapes
-    for kind in [k for k in SYMBOLS if any(m["kind"] == k and not m["span"] for m in marks)]:
+    for kind in [k for k in SYMBOLS if any(m["kind"] == k and not m["span"] for m in marks)]:  # declared kinds only
         fig.add_trace(key_trace(kind, SYMBOLS[kind], KEY_GREY))
     if any(m["span"] for m in marks):
         fig.add_trace(
@@ -146,7 +156,7 @@ def draw_timeline(
     if hidden:
         notes.append(f"{dates.plural(hidden, 'event')} outside this window: choose 'Every event' to see them.")
     if events.empty:
-        notes.append("No events match the filters.")
+        notes.append(empty)
     fig.update_layout(
         {
             _layout_key(x): {
@@ -196,14 +206,14 @@ def build_timeline(
 ) -> go.Figure:
     """The events on lanes by actor, with the withdrawal window, the deadline and the days overdue."""
     fig = Canvas()
-    notes = draw_timeline(fig, events, actors, anchors, extent) + [ctx.source_short]
+    notes = draw_timeline(fig, events, actors, anchors, extent, ctx.empty) + [ctx.source_short]
     title = ctx.title("When", 70)
     # pixels: the title, then the two-line deadline label, above; tick labels, legend and notes below
     top, bottom = title_height(title) + 40, 240
     height = 120 + 48 * lane_count(events) + top + bottom
     plot = height - top - bottom
     fig.add_annotation(  # at the very bottom, under the legend, whatever the figure's height
-        text=wrap_notes(notes, 72),
+        text=text.notes(notes, 72),
         xref="paper",
         yref="paper",
         x=0,
@@ -293,17 +303,17 @@ def _band(x0: pd.Timestamp, x1: pd.Timestamp, colour: str, x: str, y: str) -> di
     }
 
 
-def _extent(events: pd.DataFrame, anchors: Anchors, extent: str) -> tuple[list[pd.Timestamp], int]:
-    """The x range to show and how many events fall outside it."""
+def _extent(events: pd.DataFrame, anchors: Anchors, extent: str) -> tuple[list[pd.Timestamp] | None, int]:
+    """The x range to show (None: let plotly choose) and how many events fall outside it."""
     pad = 7 * DAY
+    known = [t for t in (anchors.ceasefire_start, anchors.latest_report) if t is not None]
     if extent == WINDOW and anchors.ceasefire_start is not None and anchors.latest_report is not None:
         lo, hi = anchors.ceasefire_start - pad, anchors.latest_report + pad
-    elif len(events):  # every event, and the anchors too, so the deadline keeps its context
-        known = [t for t in (anchors.ceasefire_start, anchors.latest_report) if t is not None]
-        lo = min([dates.starts(events).min(), *known]) - 2 * pad
-        hi = max([dates.ends(events).max(), *known]) + 2 * pad
-    else:
-        return [], 0
+    elif len(events) or known:  # every event, and the anchors too, so the deadline keeps its context
+        lo = min([*dates.starts(events).dropna(), *known]) - 2 * pad
+        hi = max([*dates.ends(events).dropna(), *known]) + 2 * pad
+    else:  # nothing to place on the axis: an empty date axis
+        return None, 0
     outside = (dates.ends(events) < lo) | (dates.starts(events) > hi)
     return [lo, hi], int(outside.sum())
 

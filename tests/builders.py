@@ -80,19 +80,21 @@ def write_dataset(
     events: list[dict[str, str]] | None = None,
     actors: list[dict[str, str]] | None = None,
     places: list[dict[str, str]] | None = None,
+    text: str = TEXT,
+    publisher: str = "Tiny Times",
 ) -> tuple[Path, Path]:
     """Write a data directory and a seeds directory under root; return both."""
     data, seeds = root / "data", root / "seeds"
     data.mkdir(parents=True, exist_ok=True)
     seeds.mkdir(parents=True, exist_ok=True)
-    (seeds / ARTICLE).write_text(TEXT, encoding="utf-8")
+    (seeds / ARTICLE).write_text(text, encoding="utf-8")
     meta = {
         "article": ARTICLE,
-        "publisher": "Tiny Times",
+        "publisher": publisher,
         "headline": "Tiny",
         "published": "2021-03-02T09:00",
         "language": "en",
-        "sha256": hashlib.sha256(TEXT.encode()).hexdigest(),
+        "sha256": hashlib.sha256(text.encode()).hexdigest(),
     }
     (seeds / "tiny.meta.json").write_text(json.dumps(meta), encoding="utf-8")
     rows = [{**EVENT_DEFAULTS, "year": e["event_date"][:4], **e} for e in (EVENTS if events is None else events)]
@@ -107,3 +109,34 @@ def write_dataset(
 def tiny(root: Path, **tables: list[dict[str, str]]) -> Dataset:
     """Write and load a tiny dataset."""
     return load(*write_dataset(root, **tables))
+
+
+# Names no one has read, as ACLED and UCDP files may bring: markdown and plotly's HTML that would call another host.
+OTHER_HOST = "other-host.invalid"
+EVIL_STATE = f"![pix](http://{OTHER_HOST}/state.png) Evilland"
+EVIL_FORCE = f'<a href="http://{OTHER_HOST}/">Evil</a> **Corp**'
+EVIL_PLACE = "<b>Bold</b> [Town](http://other-host.invalid/town)"
+EVIL_PUBLISHER = f"Pub ![pix](http://{OTHER_HOST}/pub.png)"
+EVIL_TEXT = (
+    f"{EVIL_PUBLISHER}, 2 March 2021.\n"
+    f"{EVIL_FORCE} fighters are based in {EVIL_PLACE}.\n"
+    f"{EVIL_STATE} sent them.\n"
+)
+
+
+def write_hostile(root: Path) -> tuple[Path, Path]:
+    """A dataset whose publisher, state, force and place names are markdown and HTML pointing at another host."""
+    actors = [
+        {"name": EVIL_STATE, "kind": "state", "military_role": "intervening state", "quote": f"{EVIL_STATE} sent"},
+        {"name": EVIL_FORCE, "kind": "private military company", "sponsor": EVIL_STATE, "military_role": "force",
+         "quote": f"{EVIL_FORCE} fighters"},
+    ]  # fmt: skip
+    places = [{"name": EVIL_PLACE, "latitude": "32.0", "longitude": "13.0", "precision": "town", "coord_source": "t"}]
+    events = [
+        {"event_id_cnty": "H1", "event_date": "2021-03-02", "actor1": EVIL_FORCE, "assoc_actor_1": EVIL_STATE,
+         "location": EVIL_PLACE, "geo_precision": "1", "quote": f"{EVIL_FORCE} fighters are based in {EVIL_PLACE}.",
+         "event_kind": "presence", "date_basis": "report"},
+        {"event_id_cnty": "H2", "event_date": "2021-03-01", "actor1": EVIL_STATE, "quote": f"{EVIL_STATE} sent them.",
+         "event_kind": "statement"},
+    ]  # fmt: skip
+    return write_dataset(root, events, actors, places, text=EVIL_TEXT, publisher=EVIL_PUBLISHER)

@@ -42,6 +42,22 @@ def app_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def hostile_url(tmp_path_factory) -> Iterator[str]:
+    """The dashboard on a dataset whose names are markdown and HTML pointing at another host."""
+    from builders import write_hostile
+
+    root = tmp_path_factory.mktemp("hostile-app")
+    data, seeds = write_hostile(root)
+    port = free_port()
+    env = {"CONFLICT_MONITOR_DATA": str(data), "CONFLICT_MONITOR_SEEDS": str(seeds)}
+    proc = start_streamlit(REPO / "dashboard.py", port, root / "streamlit.log", cwd=REPO, env=env)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)
+
+
+@pytest.fixture(scope="session")
 def browser(chromium_path: str) -> Iterator[object]:
     """The system Chromium, driven by Playwright's sync API."""
     from playwright.sync_api import sync_playwright

@@ -53,8 +53,10 @@ def _output(log: Path) -> str:
         return "(no output)"
 
 
-def start_streamlit(script: Path, port: int, log: Path, cwd: Path) -> subprocess.Popen:
-    """Start `streamlit run script` on the port and wait until /_stcore/health answers 200."""
+def start_streamlit(
+    script: Path, port: int, log: Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen:
+    """Start `streamlit run script` on the port, with `env` added to this environment; wait until it is healthy."""
     cmd = [
         sys.executable,
         "-m",
@@ -69,7 +71,7 @@ def start_streamlit(script: Path, port: int, log: Path, cwd: Path) -> subprocess
         "false",
     ]
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
     health = f"http://127.0.0.1:{port}/_stcore/health"
     deadline = time.monotonic() + START_TIMEOUT_S
     while True:

@@ -6,7 +6,7 @@ Each test waits on conditions in the page (locators, wait_for_function), never o
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -180,4 +180,40 @@ def test_briefing_view_fits_one_screen_and_states_its_filters(page: Page, app_ur
     assert max(scroll) <= 0, f"the briefing scrolls: {scroll}"
     expect(page.get_by_test_id("stSidebar")).to_be_hidden()
     page.screenshot(path=str(artifacts / "briefing.png"))
+    assert_only_local(page)
+
+
+HOSTILE_LINK = {
+    "actor": "![x](http://other-host.invalid/pix.png)",
+    "place": "[bait](http://other-host.invalid/)",
+    "type": "**x**",
+}
+
+
+def test_a_hostile_link_shows_its_values_as_text(page: Page, app_url: str) -> None:
+    """Markdown in a shared link: no image fetched from another host, no link, no bold; the values are shown."""
+    page.goto(f"{app_url}/?{urlencode(HOSTILE_LINK)}")
+    wait_for_dashboard(page)
+    alerts = page.get_by_test_id("stAlert")
+    expect(alerts).to_have_count(len(HOSTILE_LINK))
+    shown = " ".join(alerts.all_inner_texts()).replace("\u2060", "")  # the invisible joiners that stop autolinks
+    for value in HOSTILE_LINK.values():
+        assert value in shown
+    assert alerts.locator("a, img, strong, em").count() == 0
+    assert_only_local(page)
+
+
+def test_hostile_names_in_the_data_stay_text(page: Page, hostile_url: str) -> None:
+    """Names written as markdown or HTML in the files: shown as written on the map, in the legend and tables."""
+    from builders import EVIL_FORCE, EVIL_PLACE, EVIL_STATE, OTHER_HOST
+
+    page.goto(hostile_url)
+    page.wait_for_function(CHARTS_DRAWN)
+    expect(forces_table(page)).to_contain_text(EVIL_FORCE)
+    texts = " ".join(page.evaluate(MAP_TEXT))
+    assert EVIL_PLACE in texts
+    legend = " ".join(page.locator(".js-plotly-plot .legendtext").all_text_contents())
+    assert EVIL_STATE in legend
+    assert page.locator(f'a[href*="{OTHER_HOST}"], img[src*="{OTHER_HOST}"]').count() == 0
+    expect(page.get_by_test_id("stException")).to_have_count(0)
     assert_only_local(page)

@@ -113,6 +113,11 @@ def test_default_filters_make_an_empty_query():
         ({"radius_km": ["far"]}, "radius_km='far'"),
         ({"radius_km": ["-5"]}, "radius_km='-5'"),
         ({"view": ["poster"]}, "view='poster'"),
+        ({"from": ["20210101"]}, "from='20210101'"),
+        ({"from": ["2021-W03-1"]}, "from='2021-W03-1'"),
+        ({"from": ["2030-01-01"]}, "after the last day of the data"),
+        ({"to": ["2000-01-01"]}, "before the first day of the data"),
+        ({"radius_km": ["50"]}, "needs a place"),
     ],
 )
 def test_unknown_values_in_a_link_are_dropped_with_a_notice(data, query, notice):

@@ -64,6 +64,15 @@ def load(root):
     return loader.load(root / "data", root / "seeds")
 
 
+def file_problem(root, path):
+    """Load the copy: one file problem names `path`, a command refuses the dataset, and the page still gets rows."""
+    dataset = load(root)
+    [message] = [m for m in dataset.file_problems if str(path) in m]
+    with pytest.raises(DataFileError):
+        dataset.raise_for_files()
+    return message, dataset
+
+
 def the_problem(dataset, file, line, column):
     """The one problem at this file, line and column."""
     [problem] = [p for p in dataset.problems if (p.file, p.line, p.column) == (file, line, column)]
@@ -164,20 +173,48 @@ def test_place_coordinate_out_of_range(root, edit, column, value):
     assert list(dataset.events["event_id_cnty"]) == [k for k in real_keys(EVENTS) if k not in at_sirte]
 
 
+def test_swapped_place_coordinates_are_caught(root, edit):
+    """Sirte with latitude and longitude swapped (both in range) lies outside Libya: rejected, saying so."""
+    lat, lon = [(r["latitude"], r["longitude"]) for r in real_rows(PLACES) if r["name"] == "Sirte"][0]
+    edit(PLACES, "Sirte", "latitude", lon)
+    line = edit(PLACES, "Sirte", "longitude", lat)
+    dataset = load(root)
+    problem = the_problem(dataset, PLACES, line, "latitude, longitude")
+    assert problem.value == f"{float(lon):g}, {float(lat):g}"
+    assert "a point in Libya" in problem.expected and "swapped" in problem.expected
+    assert "Sirte" not in set(dataset.places["name"])
+
+
+def test_an_event_at_a_rejected_place_says_why(root, edit):
+    """An event at a place whose row was rejected points to that row and its reason, not to a missing name."""
+    place_line = edit(PLACES, "Sirte", "latitude", "91")
+    dataset = load(root)
+    [key] = [r["event_id_cnty"] for r in real_rows(EVENTS) if r["location"] == "Sirte"]
+    problem = the_problem(dataset, EVENTS, line_of(root / "data" / EVENTS, key), "location")
+    assert "'Sirte' is there, but its row was rejected" in problem.expected
+    assert f"line {place_line}, latitude: '91'" in problem.expected
+
+
+def test_swapped_event_coordinates_are_caught(root, edit):
+    """An event carrying its own point must lie in its country too."""
+    edit(EVENTS, "LBY-MEMO-0009", "latitude", "16.58866")
+    line = edit(EVENTS, "LBY-MEMO-0009", "longitude", "31.20892")
+    dataset = load(root)
+    assert_rejected(dataset, EVENTS, line, "latitude, longitude", "16.5887, 31.2089", "LBY-MEMO-0009")
+
+
 def test_missing_required_column(root):
-    """A header without the quote column raises one DataFileError naming the file, line 1 and the column."""
+    """A header without the quote column is one file problem naming the file, line 1 and the column."""
     path = root / "data" / EVENTS
     with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
     at = rows[0].index("quote")
     with path.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f, lineterminator="\n").writerows(r[:at] + r[at + 1 :] for r in rows)
-    with pytest.raises(DataFileError) as err:
-        load(root)
-    message = str(err.value)
-    assert str(path) in message
+    message, dataset = file_problem(root, path)
     assert "line 1" in message
     assert "quote" in message
+    assert dataset.events.empty and len(dataset.actors) == len(real_keys(ACTORS))  # the other files still load
 
 
 def test_duplicate_event_id(root, edit):
@@ -313,42 +350,39 @@ UNREADABLE = {
 @pytest.mark.parametrize("file", [EVENTS, ACTORS, PLACES])
 @pytest.mark.parametrize("case", sorted(UNREADABLE))
 def test_unreadable_file(root, file, case):
-    """A file that cannot be read as the table raises one DataFileError naming the file."""
+    """A file that cannot be read as the table is one file problem naming the file; it counts as no rows."""
     path = root / "data" / file
     path.write_bytes(UNREADABLE[case])
-    with pytest.raises(DataFileError) as err:
-        load(root)
-    assert str(path) in str(err.value)
+    _, dataset = file_problem(root, path)
+    frame = {EVENTS: dataset.events, ACTORS: dataset.actors, PLACES: dataset.places}[file]
+    assert frame.empty
 
 
 @pytest.mark.parametrize("file", [EVENTS, ACTORS, PLACES])
 def test_missing_file(root, file):
-    """A missing data file raises one DataFileError naming the file."""
+    """A missing data file is one file problem naming the file."""
     path = root / "data" / file
     path.unlink()
-    with pytest.raises(DataFileError, match="file not found") as err:
-        load(root)
-    assert str(path) in str(err.value)
+    message, _ = file_problem(root, path)
+    assert "file not found" in message
 
 
 @pytest.mark.parametrize("file", [EVENTS, ACTORS, PLACES])
 def test_broken_csv_quoting(root, file):
-    """A quote closed in the middle of a field raises one DataFileError naming the file and the line."""
+    """A quote closed in the middle of a field is one file problem naming the file and the line."""
     path = root / "data" / file
     header, rest = path.read_text(encoding="utf-8").split("\n", 1)
     path.write_text(f'{header}\n"bad"quote,x\n{rest}', encoding="utf-8")
-    with pytest.raises(DataFileError, match="not valid CSV") as err:
-        load(root)
-    assert f"{path}, line 2" in str(err.value)
+    message, _ = file_problem(root, path)
+    assert "not valid CSV" in message and f"{path}, line 2" in message
 
 
 def test_unterminated_quote(root):
-    """A quote left open to the end of the file raises one DataFileError naming the file."""
+    """A quote left open to the end of the file is one file problem naming the file."""
     path = root / "data" / PLACES
     path.write_text(path.read_text(encoding="utf-8") + 'Benghazi,"the second city\n', encoding="utf-8")
-    with pytest.raises(DataFileError, match="not valid CSV") as err:
-        load(root)
-    assert str(path) in str(err.value)
+    message, _ = file_problem(root, path)
+    assert "not valid CSV" in message
 
 
 def test_data_dir_reads_environment_at_call_time(tmp_path, monkeypatch):
@@ -371,46 +405,67 @@ def test_load_uses_data_dir_from_environment(root, edit, monkeypatch):
 
 
 def test_missing_data_dir_from_environment(tmp_path, monkeypatch):
-    """An environment variable naming a directory without the files raises DataFileError naming that directory."""
+    """An environment variable naming a directory without the files gives a file problem naming each file there."""
     monkeypatch.setenv(loader.DATA_ENV, str(tmp_path / "nowhere"))
     monkeypatch.setenv(loader.SEEDS_ENV, str(REPO / "seeds"))
-    with pytest.raises(DataFileError) as err:
-        loader.load()
-    assert str(tmp_path / "nowhere" / ACTORS) in str(err.value)  # the first file it reads
+    dataset = loader.load()
+    assert [m.split(":")[0] for m in dataset.file_problems] == [
+        str(tmp_path / "nowhere" / file) for file in (ACTORS, PLACES, EVENTS)
+    ]
+    with pytest.raises(DataFileError, match="nowhere"):
+        dataset.raise_for_files()
 
 
 def test_article_not_utf8(root):
-    """A seed article that is not UTF-8 raises DataFileError naming it, which the dashboard can show."""
+    """A seed article that is not UTF-8 is a file problem naming it; its events are rejected and listed."""
     (root / "seeds" / "000_a73a2923047b2e61.txt").write_bytes(b"\xff\xfe not text")
-    with pytest.raises(DataFileError, match="000_a73a2923047b2e61"):
-        load(root)
+    message, dataset = file_problem(root, root / "seeds" / "000_a73a2923047b2e61")
+    assert "UnicodeDecodeError" in message
+    assert dataset.events.empty and len(dataset.rejected) == len(real_keys(EVENTS)) + len(real_keys(ACTORS))
 
 
 def test_seeds_without_sidecars(root):
-    """With no sidecar in seeds/, load() says so (DataFileError naming seeds/, or every row rejected), no crash."""
+    """With no sidecar in seeds/, one file problem names the folder and every row is rejected and listed."""
     (root / "seeds" / "000_a73a2923047b2e61.meta.json").unlink()
-    try:
-        dataset = load(root)
-    except DataFileError as err:
-        assert str(root / "seeds") in str(err)
-        return
+    message, dataset = file_problem(root, root / "seeds")
+    assert "no article" in message
     assert dataset.events.empty
     assert len(dataset.rejected[dataset.rejected["file"] == EVENTS]) == len(real_keys(EVENTS))
 
 
+def test_missing_seeds_folder(root):
+    """A seeds folder that does not exist is named; every event and actor is rejected and listed, none lost."""
+    shutil.rmtree(root / "seeds")
+    message, dataset = file_problem(root, root / "seeds")
+    assert "folder not found" in message
+    assert len(dataset.rejected) == len(real_keys(EVENTS)) + len(real_keys(ACTORS))
+
+
+@pytest.mark.parametrize("file", [EVENTS, ACTORS])
+def test_a_file_with_only_its_header(root, file):
+    """A file with only its header is named; with no actors, every event that names one is rejected and listed."""
+    path = root / "data" / file
+    path.write_text(path.read_text(encoding="utf-8").split("\n")[0] + "\n", encoding="utf-8")
+    message, dataset = file_problem(root, path)
+    assert "no rows" in message
+    rejected_events = dataset.rejected[dataset.rejected["file"] == EVENTS]
+    assert len(rejected_events) == (len(real_keys(EVENTS)) if file == ACTORS else 0)
+
+
 def test_repeated_header_column(root):
-    """A header that names a column twice raises DataFileError naming the file and the column."""
+    """A header that names a column twice is one file problem naming the file and the column."""
     path = root / "data" / PLACES
     lines = path.read_text(encoding="utf-8").split("\n")
     lines = [lines[0] + ",name"] + [text + ",x" if text else text for text in lines[1:]]
     path.write_text("\n".join(lines), encoding="utf-8")
-    with pytest.raises(DataFileError, match="name"):
-        load(root)
+    message, _ = file_problem(root, path)
+    assert "more than once: name" in message
 
 
 def test_a_changed_article_is_refused(tmp_path):
-    """An article whose bytes differ from its sidecar's checksum stops the load: quotes would be checked against it."""
+    """An article whose bytes differ from its sidecar's checksum is refused: its quotes cannot be checked."""
     data, seeds = write_dataset(tmp_path)
     (seeds / ARTICLE).write_text(TEXT.replace("Alpha", "Alfa"), encoding="utf-8")
-    with pytest.raises(DataFileError, match=r"tiny\.txt: its sha256 differs from tiny\.meta\.json"):
-        loader.load(data, seeds)
+    dataset = loader.load(data, seeds)
+    assert any("tiny.txt: its sha256 differs from tiny.meta.json" in m for m in dataset.file_problems)
+    assert dataset.events.empty and dataset.sources.empty

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from builders import tiny
 
-from components import dates, events, filters, forces, headline, places_map, timeline
+from components import dates, events, filters, forces, headline, legend, places_map, timeline
 from components.loader import load
 
 TS = pd.Timestamp
@@ -211,3 +211,37 @@ def test_events_table_of_nothing(small):
     dataset, _, _ = small
     table = events.build_events_table(dataset.events.iloc[:0])
     assert table.empty and list(table.columns) == events.COLUMNS
+
+
+def test_a_crowded_place_caps_its_marker_and_its_hover(small):
+    """Ninety events at one place: one marker no larger than the cap, a hover with five events and 'and 85 more'."""
+    dataset, _, ctx = small
+    crowd = pd.concat([dataset.events[dataset.events["event_id_cnty"] == "T2"]] * 90, ignore_index=True)
+    fig = places_map.build_map(crowd, dataset.actors, ctx)
+    [marker] = [t for t in fig.data if t.mode == "markers" and t.lat[0] is not None]
+    assert max(marker.marker.size) <= legend.MAX_MARKER
+    assert marker.hovertext[0].count("Rur Security Services contractors guard Beta") == legend.HOVER_EVENTS
+    assert "and 85 more" in marker.hovertext[0]
+    anchors = dates.anchors(crowd)
+    line = timeline.build_timeline(crowd, dataset.actors, anchors, filters.ALL, ctx)
+    [points] = [t for t in line.data if t.mode == "markers" and t.x[0] is not None]
+    assert max(points.marker.size) <= legend.MAX_MARKER and "and 85 more" in points.hovertext[0]
+
+
+def test_points_beyond_the_map_are_counted(small):
+    """An event with a point outside the map's extent is said, not silently lost off the edge."""
+    dataset, _, ctx = small
+    far = dataset.events.assign(latitude=5.0)
+    fig = places_map.build_map(far, dataset.actors, ctx)
+    assert "Beyond this map's extent: 3 events" in fig.layout.annotations[0].text.replace("<br>", " ")
+
+
+def test_empty_views_keep_their_axes_with_no_anchors(small):
+    """No events and no milestones: the timeline still has a date axis; the map says what to widen."""
+    dataset, _, ctx = small
+    none = dataset.events.iloc[:0]
+    anchors = dates.anchors(none)
+    fig = timeline.build_timeline(none, dataset.actors, anchors, filters.ALL, ctx)
+    assert fig.layout.xaxis.type == "date"
+    widen = headline.Context("as of x", "f", "s", "s", empty="No events match the filters. Widen the dates.")
+    assert "Widen the dates." in places_map.build_map(none, dataset.actors, widen).layout.annotations[0].text
