@@ -1,22 +1,20 @@
-"""The briefing: one 16:9 frame with title, as-of date, filters, map, timeline, forces and source; and its CLI.
+"""The briefing: one 16:9 frame with title, as-of date, filters, map, timeline, forces and source.
 
-`python -m components.briefing --actor Russia --place Sirte --radius-km 50 --out briefing.png` writes the same
-frame the app exports (PNG or PDF by extension), or the filtered events as .csv or .geojson, with no browser
-window and no Streamlit server.
+`conflict-monitor briefing --actor Russia --place Sirte --radius-km 50 --out briefing.png` (also
+`python -m components.briefing ...`) writes the same frame the app exports (PNG or PDF by extension), or the filtered
+events as .csv or .geojson, with no browser window and no Streamlit server: see components/cli.py.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 
-from components import dates, exports, filters, forces, headline, places_map, text, timeline
+from components import dates, forces, places_map, text, timeline
 from components.canvas import Canvas
-from components.loader import DataFileError, Dataset, data_dir, load, seeds_dir
-from components.selection import Selection, prepare, select
+from components.selection import Selection
 
 WIDTH, HEIGHT = 1920, 1080
 MAX_ROWS = 6  # forces rows that fit the frame; more are counted, not hidden silently
@@ -37,14 +35,12 @@ def _note(text: str, x: float, y: float, size: int, **style: object) -> dict:
             "xanchor": "left", "yanchor": "top", "font": {"size": size, **style}}  # fmt: skip
 
 
-def build_briefing(view: Selection, dataset: Dataset) -> go.Figure:
+def build_briefing(view: Selection, actors: pd.DataFrame) -> go.Figure:
     """The briefing frame, 1920x1080: everything a slide needs to explain itself."""
     fig = Canvas()
-    map_notes = places_map.draw_map(fig, view.events, dataset.actors, view.ctx.empty)
+    map_notes = places_map.draw_map(fig, view.map, actors, view.ctx.empty)
     fig.update_layout(geo={"domain": {"x": [0.0, 0.33], "y": [0.17, 0.80]}})
-    timeline_notes = timeline.draw_timeline(
-        fig, view.events, dataset.actors, view.anchors, view.filters.extent, view.ctx.empty
-    )
+    timeline_notes = timeline.draw_timeline(fig, view.timeline, actors, view.anchors, view.ctx.empty)
     fig.update_layout(
         xaxis={"domain": [0.46, 0.99], "anchor": "y", "tickfont": {"size": 16}},
         yaxis={"domain": [0.635, 0.80], "anchor": "x", "tickfont": {"size": 16}},
@@ -84,7 +80,7 @@ def build_briefing(view: Selection, dataset: Dataset) -> go.Figure:
         [
             f"{dates.plural(forces.present_count(view.forces), 'foreign force')} present",
             *([f"{dates.plural(overdue, 'day')} since the deadline"] if overdue is not None else []),
-            f"{dates.plural(len(view.events), 'event')} shown",
+            f"{dates.plural(view.total, 'event')} shown",
         ]
     )
     more = len(view.forces) - len(rows)
@@ -109,7 +105,7 @@ def build_briefing(view: Selection, dataset: Dataset) -> go.Figure:
         },  # fmt: skip
         annotations=[
             *fig.layout["annotations"],
-            _note(f"<b>{headline.TITLE} — {view.ctx.as_of}</b>", 0, 1.0, 38, color="#111"),
+            _note(f"<b>{text.plot(view.ctx.heading)}</b>", 0, 1.0, 38, color="#111"),
             _note(f"<b>{text.plot(view.ctx.filters)}</b>", 0, 0.935, 24, color="#111"),
             _note(counts, 0, 0.885, 20, color="#333"),
             _note("<b>Where</b>", 0, 0.835, 20),
@@ -123,76 +119,18 @@ def build_briefing(view: Selection, dataset: Dataset) -> go.Figure:
     return fig.figure()
 
 
-class OneLineParser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line and exit code 2, like every other error of the command."""
-
-    def error(self, message: str) -> None:
-        """Stop with the message alone."""
-        self.exit(2, f"error: {message} (see --help)\n")
-
-
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    """The command line: the URL's filters, the data and seeds directories, and the output file."""
-    parser = OneLineParser(prog="python -m components.briefing", description=__doc__.split("\n")[0])
-    parser.add_argument("--actor", action="append", default=[], help="repeat for several; a state includes its forces")
-    parser.add_argument("--place", action="append", default=[], help="repeat for several")
-    parser.add_argument("--type", action="append", default=[], help="event type; repeat for several")
-    parser.add_argument("--from", dest="start", help="first day, YYYY-MM-DD")
-    parser.add_argument("--to", dest="end", help="last day, YYYY-MM-DD")
-    parser.add_argument("--radius-km", help="with --place: events within this distance")
-    parser.add_argument("--timeline", choices=filters.EXTENTS, default=filters.EXTENTS[0])
-    parser.add_argument("--data", type=Path, help="data directory (default: $CONFLICT_MONITOR_DATA or data/)")
-    parser.add_argument("--seeds", type=Path, help="articles directory (default: $CONFLICT_MONITOR_SEEDS or seeds/)")
-    parser.add_argument("--out", type=Path, required=True, help="output file: .png, .pdf, .csv or .geojson")
-    return parser.parse_args(argv)
-
-
-WRITERS = {".png", ".pdf", ".csv", ".geojson"}
-
-
 def run(argv: list[str]) -> str:
-    """Write the requested file; return what was written, or raise SystemExit with one clear line."""
-    args = parse_args(argv)
-    suffix = args.out.suffix.lower()
-    if suffix not in WRITERS:
-        raise SystemExit(f"error: --out {args.out}: the extension must be one of {', '.join(sorted(WRITERS))}")
-    if not args.out.parent.is_dir():
-        raise SystemExit(f"error: --out {args.out}: the folder {args.out.parent} does not exist")
-    try:
-        dataset = load(args.data or data_dir(), args.seeds or seeds_dir()).raise_for_files()
-    except DataFileError as err:
-        raise SystemExit(f"error: {err}") from None
-    prepared = prepare(dataset)
-    opts = prepared.options
-    query = {filters.ACTOR: args.actor, filters.PLACE: args.place, filters.TYPE: args.type,
-             filters.TIMELINE: [args.timeline]}  # fmt: skip
-    for key, value in ((filters.FROM, args.start), (filters.TO, args.end), (filters.RADIUS, args.radius_km)):
-        if value is not None:
-            query[key] = [value]
-    chosen, notices = filters.from_query(query, opts)
-    if notices:  # on the command line a value that matches nothing is an error, not a notice
-        raise SystemExit("error: " + notices[0].replace("from the link", "").replace("Ignored ", "unknown "))
-    view = select(prepared, chosen)
-    if suffix == ".csv":
-        data = exports.build_csv(view.events)
-    elif suffix == ".geojson":
-        data = exports.geojson_bytes(view.events)
-    else:
-        try:
-            data = exports.render(build_briefing(view, dataset), suffix[1:])
-        except exports.RenderError as err:
-            raise SystemExit(f"error: {err}") from None
-    try:
-        args.out.write_bytes(data)
-    except OSError as err:
-        raise SystemExit(f"error: --out {args.out}: cannot write ({err.strerror})") from None
-    skipped = f"; {len(dataset.problems)} data problem(s), see the dashboard" if dataset.problems else ""
-    return f"wrote {args.out} ({dates.plural(len(view.events), 'event')}; {view.ctx.filters}){skipped}"
+    """The briefing command with these arguments: what `conflict-monitor briefing` does (kept for old scripts)."""
+    from components import cli
+
+    return cli.briefing(cli.parse(["briefing", *argv]))
 
 
 def main() -> None:
-    """Command line entry point."""
-    print(run(sys.argv[1:]))
+    """Command line entry point: `python -m components.briefing` and `conflict-briefing`."""
+    from components import cli
+
+    cli.main(["briefing", *sys.argv[1:]])
 
 
 if __name__ == "__main__":

@@ -5,14 +5,18 @@ from __future__ import annotations
 import base64
 import html
 import json
+import shlex
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import dates, exports, headline, text
+from components import dates, exports, text
 from components.briefing import build_briefing
-from components.loader import Dataset
+from components.filters import Filters, to_query
 from components.selection import Selection
+
+IN_BROWSER_ROWS = 200_000  # about 80 MB of CSV held in memory for one download; more goes through the command
 
 BRIEFING_STYLE = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header, [data-testid="stToolbar"],
@@ -29,16 +33,16 @@ def _image(figure_json: str, fmt: str) -> bytes:
     return exports.render(go.Figure(json.loads(figure_json)), fmt)
 
 
-def briefing_bytes(view: Selection, dataset: Dataset, fmt: str) -> bytes:
+def briefing_bytes(view: Selection, actors: pd.DataFrame, fmt: str) -> bytes:
     """The briefing frame as PNG or PDF, cached per figure."""
-    return _image(build_briefing(view, dataset).to_json(), fmt)
+    return _image(build_briefing(view, actors).to_json(), fmt)
 
 
-def render_briefing(view: Selection, dataset: Dataset, back: str) -> None:
+def render_briefing(view: Selection, actors: pd.DataFrame, back: str) -> None:
     """The page as one 16:9 frame: the same image the export writes, so what is seen is what is sent."""
     exit_link = f'<a class="briefing-exit" href="?{html.escape(back)}" target="_self">Back to the dashboard</a>'
-    alt = html.escape(f"{headline.TITLE} — {view.ctx.as_of}. {view.ctx.filters}. {view.ctx.source}")
-    fig = build_briefing(view, dataset)
+    alt = html.escape(f"{view.ctx.heading}. {view.ctx.filters}. {view.ctx.source}")
+    fig = build_briefing(view, actors)
     try:
         png = base64.b64encode(_image(fig.to_json(), "png")).decode("ascii")
     except exports.RenderError as err:  # no Chromium for kaleido: show the live figure rather than nothing
@@ -50,7 +54,19 @@ def render_briefing(view: Selection, dataset: Dataset, back: str) -> None:
     st.html(BRIEFING_STYLE + exit_link + frame)
 
 
-def render_exports(view: Selection, dataset: Dataset) -> None:
+def command(filters: Filters, out: str) -> str:
+    """The command line that writes the same export: for an export too large for the browser."""
+    flags = {"radius_km": "--radius-km"}
+    words = ["conflict-monitor", "briefing"]
+    for key, values in to_query(filters).items():
+        if key == "view":
+            continue
+        for value in values if isinstance(values, list) else [values]:
+            words += [flags.get(key, f"--{key}"), value]
+    return shlex.join([*words, "--out", out])
+
+
+def render_exports(view: Selection, store: object, actors: pd.DataFrame) -> None:
     """Sidebar downloads: the briefing as PNG and PDF, the filtered events as CSV and GeoJSON."""
     side = st.sidebar
     side.header("Export")
@@ -59,21 +75,28 @@ def render_exports(view: Selection, dataset: Dataset) -> None:
     for fmt, mime in (("png", "image/png"), ("pdf", "application/pdf")):
         side.download_button(
             f"Briefing image ({fmt.upper()}, 1920×1080)",
-            data=lambda fmt=fmt: briefing_bytes(view, dataset, fmt),  # rendered on click, not on every rerun
+            data=lambda fmt=fmt: briefing_bytes(view, actors, fmt),  # rendered on click, not on every rerun
             file_name=f"{name}.{fmt}",
             mime=mime,
             key=f"export_{fmt}",
         )
+    if view.total > IN_BROWSER_ROWS:  # a download is held in the server's memory: past this, the command streams it
+        side.caption(
+            text.md(f"{view.total:,} events: too many to download through the browser. The same export, written "
+                    "in batches to a file:")
+        )  # fmt: skip
+        side.code(command(view.filters, f"{events_name}.csv"), language="bash")
+        return
     side.download_button(
-        f"Events CSV ({dates.plural(len(view.events), 'row')})",
-        data=lambda: exports.build_csv(view.events),
+        f"Events CSV ({dates.plural(view.total, 'row')})",
+        data=lambda: exports.to_bytes(exports.write_csv, store, view.where),
         file_name=f"{events_name}.csv",
         mime="text/csv",
         key="export_csv",
     )
     side.download_button(
         "Events GeoJSON (QGIS, ArcGIS)",
-        data=lambda: exports.geojson_bytes(view.events),
+        data=lambda: exports.to_bytes(exports.write_geojson, store, view.where),
         file_name=f"{events_name}.geojson",
         mime="application/geo+json",
         key="export_geojson",

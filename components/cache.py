@@ -1,4 +1,8 @@
-"""Streamlit caching of the loaded data, keyed on the files' modification times so an edit shows at once."""
+"""Streamlit caching: one event store per server process, and what it answers per version of its data.
+
+Nothing large is pickled per rerun: the store is a shared resource, and the small results built from it are shared
+too (cache_resource: never copied, never changed once built), keyed by the store's version and the filters.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +10,48 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.loader import data_dir, load, seeds_dir
-from components.selection import Prepared, prepare
+from components import progress, text
+from components.filters import Filters
+from components.loader import data_dir, seeds_dir
+from components.selection import Prepared, Selection, prepare, select
+from components.store import Store, StoreError, store_path
 
 
-def _stamp(*folders: Path) -> tuple[tuple[str, int, int], ...]:
-    """Name, mtime and size of every file in the folders: changes whenever a file does."""
-    files = sorted(p for folder in folders if folder.is_dir() for p in folder.iterdir() if p.is_file())
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+@st.cache_resource(show_spinner="Opening the event store…")
+def _open(data: str, seeds: str, path: str) -> Store:
+    """The store of these folders, opened once per server process."""
+    return Store(Path(data), Path(seeds), Path(path))
 
 
-@st.cache_data(show_spinner="Loading events…", max_entries=4)
-def _load(data: str, seeds: str, stamp: tuple[tuple[str, int, int], ...]) -> Prepared:
-    """Load, validate and prepare once per version of the files (stamp is part of the cache key)."""
-    return prepare(load(Path(data), Path(seeds)))
+def store() -> Store:
+    """The store, brought in step with the files; a bar while a file is read, never a blank page."""
+    data = data_dir()
+    try:
+        opened = _open(str(data), str(seeds_dir()), str(store_path(data)))
+    except StoreError as err:
+        st.error(text.md(str(err)))
+        st.stop()
+    bar = []
+
+    def show(stage: str, fraction: float) -> None:
+        """Draw (or move) the bar: only when a file is actually being read."""
+        if not bar:
+            bar.append(st.empty())
+        bar[0].progress(progress.overall(stage, fraction), text=f"Building the event store: {stage}…")
+
+    opened.refresh(show)
+    if bar:
+        bar[0].empty()
+    return opened
 
 
-def load_dataset() -> Prepared:
-    """The validated, prepared dataset; a file that cannot be read is among its file problems, never an exception."""
-    data, seeds = data_dir(), seeds_dir()
-    return _load(str(data), str(seeds), _stamp(data, seeds))
+@st.cache_resource(max_entries=4, show_spinner="Counting the events…")
+def prepared(_store: Store, key: str) -> Prepared:
+    """Filter options, anchors and sources: once per store and version (`key`: Store.key)."""
+    return prepare(_store)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def selection(_prepared: Prepared, key: str, chosen: Filters) -> Selection:
+    """What every view draws for these filters: once per store, version and choice of filters."""
+    return select(_prepared, chosen)

@@ -2,59 +2,71 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
 
-from components.schema import REPORTED, Events
+from components.schema import Events, Model
 
 DAY = pd.Timedelta(days=1)
 
 
 def starts(events: pd.DataFrame) -> pd.Series:
-    """First day each event may have happened on."""
+    """First day each event of events.csv may have happened on (a month is stored as its first day)."""
     dates = events[Events.event_date]
     month = events[Events.time_precision] == 3
     return dates.where(~month, dates.dt.to_period("M").dt.start_time)
 
 
 def ends(events: pd.DataFrame) -> pd.Series:
-    """Last day each event may have happened on (a month-precision event spans its whole month)."""
+    """Last day each event of events.csv may have happened on (a month-precision event spans its whole month)."""
     dates = events[Events.event_date]
     precision = events[Events.time_precision]
     month_end = dates.dt.to_period("M").dt.end_time.dt.normalize()
     return dates.where(precision == 1, dates + 6 * DAY).where(precision != 3, month_end)
 
 
-def label(date: pd.Timestamp, precision: int) -> str:
-    """A date written as precisely as the source gives it: '23 Jan 2021', 'October 2020'."""
-    if precision == 3:
-        return date.strftime("%B %Y")
-    if precision == 2:
-        return f"week of {date.day} {date:%b %Y}"
+def day(date: dt.date | pd.Timestamp) -> str:
+    """A day, written for people: '29 Jan 2021'."""
     return f"{date.day} {date:%b %Y}"
 
 
+def span(start: dt.date, end: dt.date) -> str:
+    """Dates written exactly as precise as the span: '23 Jan 2021', 'October 2020', '2020', '8–14 Jun 2020'."""
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    if start == end:
+        return day(start)
+    if start.day == 1 and end == start + pd.offsets.MonthEnd(0):
+        return f"{start:%B %Y}"
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return f"{start.year}"
+    if start.year != end.year:
+        return f"{day(start)} – {day(end)}"
+    if start.month != end.month:
+        return f"{start.day} {start:%b} – {day(end)}"
+    return f"{start.day}–{day(end)}"
+
+
+def label(start: dt.date, end: dt.date, basis: str = "event") -> str:
+    """An event's dates; an ongoing situation reads 'as of' its report."""
+    return f"as of {span(start, end)}" if basis == "report" else span(start, end)
+
+
 def labels(events: pd.DataFrame) -> pd.Series:
-    """Each event's date label; an ongoing situation reads 'as of' its report."""
-    text = [label(d, p) for d, p in zip(events[Events.event_date], events[Events.time_precision])]
-    as_of = events[Events.date_basis] == "report"
-    return pd.Series(text, index=events.index).where(~as_of, "as of " + pd.Series(text, index=events.index))
+    """The label of every event of a model frame."""
+    rows = zip(events[Model.start_date], events[Model.end_date], events[Model.date_basis])
+    return pd.Series([label(s, e, b) for s, e, b in rows], index=events.index, dtype=object)
 
 
 def plural(count: int, noun: str) -> str:
-    """'1 day', '6 days'."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def day(date: pd.Timestamp) -> str:
-    """A day, written for people: '29 Jan 2021'."""
-    return label(date, 1)
+    """'1 day', '6 days', '1,234 events'."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
 @dataclass(frozen=True)
 class Anchors:
-    """The ceasefire, the withdrawal deadline and the latest report, read from the whole dataset."""
+    """The ceasefire, the withdrawal deadline and the latest report, read from the whole store."""
 
     ceasefire_start: pd.Timestamp | None
     ceasefire_end: pd.Timestamp | None
@@ -77,15 +89,15 @@ class Anchors:
         return (self.deadline - self.ceasefire_end).days, (self.deadline - self.ceasefire_start).days
 
 
-def anchors(events: pd.DataFrame) -> Anchors:
-    """Find the timeline's anchors: the events marked as milestones, and the newest report date."""
-    ceasefire = events[events[Events.milestone] == "ceasefire"]
-    deadline = events[events[Events.milestone] == "withdrawal deadline"]
-    first = ceasefire.sort_values(Events.event_date).head(1)
+def anchors(milestones: pd.DataFrame, latest_report: dt.date | None) -> Anchors:
+    """The timeline's anchors: the events marked as milestones (model rows), and the newest report in the store."""
+    ceasefire = milestones[milestones[Model.milestone] == "ceasefire"].sort_values(Model.start_date).head(1)
+    deadline = milestones[milestones[Model.milestone] == "withdrawal deadline"]
+    first = ceasefire.iloc[0] if len(ceasefire) else None
     return Anchors(
-        ceasefire_start=starts(first).iloc[0] if len(first) else None,
-        ceasefire_end=ends(first).iloc[0] if len(first) else None,
-        ceasefire_label=labels(first).iloc[0] if len(first) else "",
-        deadline=deadline[Events.event_date].min() if len(deadline) else None,
-        latest_report=events[REPORTED].max() if len(events) else None,
+        ceasefire_start=pd.Timestamp(first[Model.start_date]) if first is not None else None,
+        ceasefire_end=pd.Timestamp(first[Model.end_date]) if first is not None else None,
+        ceasefire_label=span(first[Model.start_date], first[Model.end_date]) if first is not None else "",
+        deadline=pd.Timestamp(deadline[Model.start_date].min()) if len(deadline) else None,
+        latest_report=pd.Timestamp(latest_report) if latest_report is not None else None,
     )

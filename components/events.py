@@ -1,53 +1,87 @@
-"""The events table: each filtered event with its date at its precision, place, actors, type and quote."""
+"""The events table: a page of the filtered events, oldest first, each with its date and place at their precision.
+
+Up to FULL_TEXT_ROWS events the table is plain HTML with every quote in full, as a screenshot needs it; past that, a
+page of PAGE_ROWS rows in Streamlit's data grid (Arrow), with the total and the export for all rows.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from components import dates, text
-from components.filters import named_actors
-from components.schema import GEO_PRECISION, REPORTED, Events
+from components import dates, evidence, text
+from components.filters import Where
+from components.schema import Model
 from components.tables import render_table
 
-DATE, PLACE, ACTORS, TYPE, QUOTE, SOURCE, ID = "Date", "Place", "Actors", "Type", "Quote", "Source", "ID"
-COLUMNS = [DATE, PLACE, ACTORS, TYPE, QUOTE, SOURCE, ID]
-FULL_TEXT_ROWS = 200  # up to this many rows the table shows whole quotes; beyond, a scrolling grid
+DATE, PLACE, ACTORS, TYPE, EVIDENCE, SOURCE, ID = "Date", "Place", "Actors", "Type", "Evidence", "Source", "ID"
+ALSO = "Also in the datasets"
+COLUMNS = [DATE, PLACE, ACTORS, TYPE, EVIDENCE, SOURCE, ID]
+FULL_TEXT_ROWS = 200  # up to this many events the whole list is an HTML table with every quote in full
+PAGE_ROWS = 500  # past that, the rows of one page of the data grid
+PAGE_KEY = "events_page"
+SHOWN = [Model.uid, Model.dataset, Model.event_id, Model.start_date, Model.end_date, Model.date_basis,
+         Model.location, Model.geo_precision, Model.latitude, Model.longitude, Model.admin1, Model.country,
+         Model.actors, Model.event_type, Model.evidence, Model.evidence_kind, Model.source, Model.source_file,
+         Model.line, Model.reported]  # fmt: skip, what the table and the corroboration of its article rows need
 
 
-def _place(location: str, precision: object) -> str:
-    """A place with its precision in words."""
-    if not location:
-        return "not stated"
-    return location if precision == 1 else f"{location} ({GEO_PRECISION.get(precision, 'precision unknown')})"
+def page(store: object, where: Where, number: int, size: int) -> pd.DataFrame:
+    """One page of the filtered events, oldest first (the store sorts; the page gets only its rows)."""
+    columns = ", ".join(SHOWN)
+    return store.df(
+        f"SELECT {columns} FROM {Model.file} WHERE {where} ORDER BY start_date, end_date, uid LIMIT ? OFFSET ?",
+        [*where.params, size, number * size],
+    )
 
 
-def build_events_table(events: pd.DataFrame) -> pd.DataFrame:
-    """The events, oldest first, as analysts read them."""
-    ordered = events.sort_values([Events.event_date, Events.event_id_cnty])
-    return pd.DataFrame(
+def build_events_table(events: pd.DataFrame, corroborated: dict[str, str] | None = None) -> pd.DataFrame:
+    """The events as analysts read them; `corroborated` adds, per article event, the dataset events that agree."""
+    table = pd.DataFrame(
         {
-            DATE: dates.labels(ordered),
-            PLACE: [_place(loc, p) for loc, p in zip(ordered[Events.location], ordered[Events.geo_precision])],
-            ACTORS: ["; ".join(names) for names in named_actors(ordered)],
-            TYPE: ordered[Events.event_kind],
-            QUOTE: "“" + ordered[Events.quote] + "”",
-            SOURCE: [f"{s}, {dates.day(d)}" for s, d in zip(ordered[Events.source], ordered[REPORTED])],
-            ID: ordered[Events.event_id_cnty],
+            DATE: dates.labels(events),
+            PLACE: [evidence.place(loc, p) for loc, p in zip(events[Model.location], events[Model.geo_precision])],
+            ACTORS: ["; ".join(names) for names in events[Model.actors]],
+            TYPE: events[Model.event_type],
+            EVIDENCE: [evidence.words(e, k) for e, k in zip(events[Model.evidence], events[Model.evidence_kind])],
+            SOURCE: [evidence.cite(row) for _, row in events.iterrows()],  # a page: a few hundred rows at most
+            ID: events[Model.event_id],
         },
         columns=COLUMNS,
-    ).reset_index(drop=True)
+    )
+    if corroborated:  # only when some article event on the page is also in a dataset
+        table[ALSO] = [corroborated.get(uid, "") for uid in events[Model.uid]]
+    return table.reset_index(drop=True)
 
 
-def render_events_table(table: pd.DataFrame, empty_hint: str) -> None:
-    """Draw the events table, or say what to widen when it is empty."""
-    st.subheader(f"Events ({len(table)})")
+def render_events_table(table: pd.DataFrame, total: int, number: int, empty_hint: str) -> None:
+    """Draw the page of events, or say what to widen when there is none."""
+    st.subheader(f"Events ({total:,})")
     if table.empty:
         st.info(text.md(empty_hint))
         return
-    if len(table) <= FULL_TEXT_ROWS:  # every quote in full, wrapped, as a screenshot needs it
+    if total <= FULL_TEXT_ROWS:  # every quote in full, wrapped, as a screenshot needs it
         render_table(table, "events")
-    else:  # a scrollable, sortable grid for a large source such as an ACLED export
-        st.dataframe(
-            table, hide_index=True, width="stretch", column_config={QUOTE: st.column_config.TextColumn(width="large")}
-        )
+        return
+    first = number * PAGE_ROWS
+    st.number_input(f"Page (of {-(-total // PAGE_ROWS):,})", min_value=1, max_value=-(-total // PAGE_ROWS), step=1,
+                    key=PAGE_KEY)  # fmt: skip
+    st.caption(f"Rows {first + 1:,} to {first + len(table):,} of {total:,}, oldest first. The export has them all.")
+    st.dataframe(
+        table, hide_index=True, width="stretch", column_config={EVIDENCE: st.column_config.TextColumn(width="large")}
+    )
+
+
+def page_size(total: int) -> int:
+    """Rows on a page: all of a short list, else PAGE_ROWS."""
+    return FULL_TEXT_ROWS if total <= FULL_TEXT_ROWS else PAGE_ROWS
+
+
+def page_number(total: int) -> int:
+    """The page the analyst chose (0-based), kept within the pages there are now (the filters may have changed)."""
+    pages = max(-(-total // PAGE_ROWS), 1)
+    if total <= FULL_TEXT_ROWS:
+        return 0
+    current = min(max(int(st.session_state.get(PAGE_KEY, 1)), 1), pages)
+    st.session_state[PAGE_KEY] = current  # the pager widget, drawn with the table, reads it
+    return current - 1

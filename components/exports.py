@@ -1,26 +1,32 @@
-"""Exports: events as spreadsheet-safe CSV and as GeoJSON, figures as PNG or PDF, and names that say what they are."""
+"""Exports: events as spreadsheet-safe CSV and as GeoJSON, written in batches; figures as PNG or PDF; file names."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
 import re
 import threading
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from components.filters import Filters
-from components.schema import REPORTED, Events
+from components.filters import Filters, Where
+from components.schema import Model
 
 TOPOJSON_DIR = Path(__file__).resolve().parent.parent / "static" / "topojson"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what Excel and LibreOffice may run as a formula
 # A spreadsheet set to another separator (';' in many European locales, or a tab) splits a cell where we would not,
 # and the part after the split starts a new cell: a formula character there is neutralised too.
 AFTER_SEPARATOR = re.compile(r"([,;\t])(?=[=+\-@])")
-CSV_COLUMNS = [*Events.names(), REPORTED]
+# Every model column but the two derived from actors.csv (they change with it), with a readable list of actors.
+CSV_COLUMNS = [c for c in Model.names() if c not in (Model.backer, Model.lane)]
+BATCH_ROWS = 50_000  # rows written at a time: an export of a million rows never holds them all
 _renderer = {"started": False}  # one browser for every export of this process
 _lock = threading.Lock()  # Streamlit runs sessions on threads; kaleido's server takes one figure at a time
 
@@ -37,43 +43,90 @@ def neutralise(cell: object) -> object:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def build_csv(events: pd.DataFrame) -> bytes:
-    """The events with their provenance, one row each, safe to open in a spreadsheet (UTF-8 with BOM for Excel)."""
-    frame = events.reindex(columns=CSV_COLUMNS)
+def _safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates as ISO days, lists joined, text neutralised; numbers stay numbers (a negative longitude is no formula)."""
+    frame = frame.copy()
     for col in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[col]):
-            frame[col] = frame[col].dt.strftime("%Y-%m-%d")
-        elif not pd.api.types.is_numeric_dtype(frame[col]):
-            frame[col] = frame[col].map(neutralise)  # numbers stay numbers: a negative longitude is not a formula
-    # CRLF as RFC 4180 and Excel expect; it also makes the writer quote cells holding a bare carriage return.
-    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+        values = frame[col]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            frame[col] = values.dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        else:
+            as_text = values.map(lambda v: "; ".join(v) if isinstance(v, (list, tuple)) else v)
+            frame[col] = as_text.map(neutralise)
+    return frame
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A small frame as spreadsheet-safe CSV: UTF-8 with a BOM for Excel, CRLF as RFC 4180 and Excel expect."""
+    return _safe(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _batches(store: object, where: Where) -> object:
+    """The filtered events, oldest first, as frames of BATCH_ROWS rows."""
+    columns = ", ".join(CSV_COLUMNS)
+    with store.con.cursor() as cursor:
+        reader = cursor.sql(  # a relation streams its batches; an executed result would be copied whole first
+            f"SELECT {columns} FROM {Model.file} WHERE {where} ORDER BY start_date, end_date, uid", params=where.params
+        ).to_arrow_reader(BATCH_ROWS)
+        for batch in reader:
+            yield batch.to_pandas()
+
+
+def write_csv(store: object, where: Where, out: BinaryIO) -> int:
+    """Write the filtered events with their provenance as spreadsheet-safe CSV, batch by batch; return the rows."""
+    out.write("\ufeff".encode())  # the BOM once, so that Excel reads UTF-8
+    rows = 0
+    for i, batch in enumerate(_batches(store, where)):
+        out.write(_safe(batch).to_csv(index=False, header=i == 0, lineterminator="\r\n").encode("utf-8"))
+        rows += len(batch)
+    if rows == 0:
+        out.write((",".join(CSV_COLUMNS) + "\r\n").encode("utf-8"))
+    return rows
 
 
 def _plain(value: object) -> object:
-    """A JSON-ready value: dates as ISO strings, missing as null, numpy numbers as Python numbers."""
+    """A JSON-ready value: dates as ISO strings, missing as null, numpy values as Python values."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        return _plain(value.tolist())
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
+    if isinstance(value, (pd.Timestamp, dt.date)):
+        return value.isoformat()[:10]
     return value.item() if hasattr(value, "item") else value
 
 
-def build_geojson(events: pd.DataFrame) -> dict:
-    """A FeatureCollection with one feature per event; an event with no single point has a null geometry."""
-    features = []
-    for _, row in events.reindex(columns=CSV_COLUMNS).iterrows():
-        props = {col: _plain(row[col]) for col in CSV_COLUMNS}
-        lat, lon = props[Events.latitude], props[Events.longitude]
+def features(events: pd.DataFrame) -> list[dict]:
+    """One GeoJSON feature per event; an event with no single point has a null geometry."""
+    found = []
+    for row in events.reindex(columns=CSV_COLUMNS).itertuples(index=False):  # a batch: bounded
+        props = {col: _plain(value) for col, value in zip(CSV_COLUMNS, row)}
+        lat, lon = props[Model.latitude], props[Model.longitude]
         geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None
-        features.append(
-            {"type": "Feature", "id": props[Events.event_id_cnty], "geometry": geometry, "properties": props}
-        )
-    return {"type": "FeatureCollection", "features": features}
+        found.append({"type": "Feature", "id": props[Model.uid], "geometry": geometry, "properties": props})
+    return found
 
 
-def geojson_bytes(events: pd.DataFrame) -> bytes:
-    """The GeoJSON as UTF-8 bytes."""
-    return json.dumps(build_geojson(events), ensure_ascii=False, indent=1).encode("utf-8")
+def write_geojson(store: object, where: Where, out: BinaryIO) -> int:
+    """Write the filtered events as a GeoJSON FeatureCollection, batch by batch; return the rows."""
+    out.write(b'{"type": "FeatureCollection", "features": [\n')
+    rows = 0
+    for batch in _batches(store, where):
+        for feature in features(batch):
+            out.write((",\n" if rows else "").encode() + json.dumps(feature, ensure_ascii=False).encode("utf-8"))
+            rows += 1
+    out.write(b"\n]}\n")
+    return rows
+
+
+def to_bytes(writer: Callable[[object, Where, BinaryIO], int], store: object, where: Where) -> bytes:
+    """An export held in memory, for a download button (the command line writes to a file instead)."""
+    buffer = io.BytesIO()
+    writer(store, where, buffer)
+    return buffer.getvalue()
 
 
 def file_name(what: str, as_of: pd.Timestamp | None, chosen: Filters, extension: str) -> str:

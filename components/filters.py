@@ -1,4 +1,4 @@
-"""The view's filters: apply them to events, read them from a URL query and write them back to one."""
+"""The view's filters: what the data offers, a SQL condition on the store, and a URL query in both directions."""
 
 from __future__ import annotations
 
@@ -8,17 +8,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
-from geopy.distance import geodesic
 
 from components import dates, text
-from components.schema import Actors, Events, Places, split_list
+from components.actors import Registry
+from components.schema import Model, Places
 
 # Query-string names, as shared in links.
 ACTOR, PLACE, TYPE, FROM, TO, RADIUS, VIEW = "actor", "place", "type", "from", "to", "radius_km", "view"
-TIMELINE = "timeline"
+COUNTRY, DATASET, TIMELINE = "country", "dataset", "timeline"
+EVERY_COUNTRY = "all"  # country=all: no country filter (the default is the article's countries)
 WINDOW, ALL = EXTENTS = ("deadline", "all")  # the timeline from the ceasefire to the deadline, or every event
-ACTOR_COLUMNS = (Events.actor1, Events.assoc_actor_1, Events.actor2, Events.assoc_actor_2)
-DASHBOARD, BRIEFING = VIEWS = ("dashboard", "briefing")
+DASHBOARD, BRIEFING, REVIEW = VIEWS = ("dashboard", "briefing", "review")
+MAX_RADIUS_KM = 2000.0
 
 
 @dataclass(frozen=True)
@@ -31,133 +32,207 @@ class Filters:
     start: dt.date | None = None
     end: dt.date | None = None
     radius_km: float = 0.0
-    view: str = "dashboard"
-    extent: str = "deadline"  # of the timeline; not a filter of the events, but part of a shared view
+    countries: tuple[str, ...] | None = None  # None: the article's countries; (): every country
+    datasets: tuple[str, ...] = ()
+    view: str = DASHBOARD
+    extent: str = WINDOW  # of the timeline; not a filter of the events, but part of a shared view
 
 
 @dataclass(frozen=True)
 class Options:
-    """The values the data offers for each filter."""
+    """The values the data offers for each filter, with how many events each has."""
 
-    actors: list[str]
+    actors: list[str]  # the curated actors first, then the datasets' actors by number of events
     places: list[str]
     types: list[str]
+    countries: list[str]
+    datasets: list[str]
+    default_countries: tuple[str, ...] = ()  # the countries of the article's events
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # filter -> value -> events
     sponsored: dict[str, list[str]] = field(default_factory=dict)  # state -> the forces it sponsors
+    centres: dict[str, tuple[float, float]] = field(default_factory=dict)  # place -> the point a radius starts at
     days: tuple[dt.date, dt.date] = (dt.date.min, dt.date.max)  # first and last day any event may fall on
 
-
-def named_actors(events: pd.DataFrame) -> list[list[str]]:
-    """Every actor each event names, in column order: actor1, its associates, actor2, its associates."""
-    rows = zip(*(events[col] for col in ACTOR_COLUMNS))
-    return [[name for cell in row for name in split_list(cell)] for row in rows]
+    def countries_of(self, filters: Filters) -> tuple[str, ...]:
+        """The countries a view is limited to: those chosen, else the default; () for every country."""
+        return self.default_countries if filters.countries is None else filters.countries
 
 
-def event_actors(events: pd.DataFrame) -> pd.Series:
-    """Every actor an event names, as a set per event."""
-    return pd.Series([set(names) for names in named_actors(events)], index=events.index, dtype=object)
+@dataclass(frozen=True)
+class Names:
+    """Every actor name the store holds, as written, with the curated actor it stands for (or None)."""
+
+    canonical: dict[str, str | None]
+
+    def written(self, actors: set[str]) -> list[str]:
+        """Every name as written in the store that stands for one of these actors (or is one of them)."""
+        return sorted(name for name, curated in self.canonical.items() if name in actors or curated in actors)
 
 
-def sponsored(actors: pd.DataFrame) -> dict[str, list[str]]:
-    """For each actor, the actors it sponsors, directly or through others (Russia -> Wagner Group)."""
-    children: dict[str, list[str]] = {}
-    for name, sponsor in zip(actors[Actors.name], actors[Actors.sponsor]):
-        if sponsor:
-            children.setdefault(sponsor, []).append(name)
-
-    def below(name: str, seen: frozenset[str]) -> list[str]:
-        """All actors under one sponsor; `seen` stops a cycle in bad data."""
-        found = []
-        for child in children.get(name, []):
-            if child not in seen:
-                found += [child, *below(child, seen | {child})]
-        return found
-
-    return {name: below(name, frozenset({name})) for name in children}
+def names(store: object, registry: Registry) -> Names:
+    """Resolve every distinct actor name of the store once (thousands of names, not millions of rows)."""
+    written = store.df(f"SELECT DISTINCT unnest({Model.actors}) AS name FROM {Model.file} WHERE current")["name"]
+    return Names({name: registry.canonical(name) for name in written})
 
 
-def options(events: pd.DataFrame, actors: pd.DataFrame) -> Options:
-    """Actors, places and types that occur in the events, in a stable order."""
-    named = set().union(*event_actors(events)) if len(events) else set()
+def options(store: object, registry: Registry, places: pd.DataFrame, resolved: Names) -> Options:
+    """What each filter offers, counted in the store (computed once per version of the data)."""
+    by = "SELECT {0}, count(*) FROM events WHERE current GROUP BY 1 ORDER BY 2 DESC, 1"
+    columns = (Model.event_type, Model.country, Model.dataset, Model.location)
+    count = {c: dict(store.rows(by.format(c))) for c in columns}
+    per_name = store.df(
+        f"SELECT name, count(*) AS n FROM (SELECT unnest({Model.actors}) AS name FROM {Model.file} WHERE current) "
+        "GROUP BY name ORDER BY n DESC, name"
+    )
+    curated_counts: dict[str, int] = {}
+    for name, n in zip(per_name["name"], per_name["n"]):
+        curated = resolved.canonical.get(name)
+        if curated:
+            curated_counts[curated] = curated_counts.get(curated, 0) + int(n)
     # A state whose forces appear is offered too, since choosing it selects them.
-    tree = sponsored(actors)
-    named |= {state for state, forces in tree.items() if named & set(forces)}
-    registry_order = [a for a in actors[Actors.name] if a in named]
-    places = sorted({p for p in events[Events.location] if p})
-    types = sorted(set(events[Events.event_kind]))
+    named = set(curated_counts) | {s for s, forces in registry.sponsored.items() if set(forces) & set(curated_counts)}
+    curated = [a for a in registry.actors["name"] if a in named]
+    others = [n for n in per_name["name"] if not resolved.canonical.get(n)]
+    actor_counts = {**curated_counts, **dict(zip(per_name["name"], per_name["n"].astype(int)))}
+    first, last = store.rows(f"SELECT min(start_date), max(end_date) FROM {Model.file} WHERE current")[0]
     today = dt.date.today()
-    days = (dates.starts(events).min().date(), dates.ends(events).max().date()) if len(events) else (today, today)
-    return Options(actors=registry_order, places=places, types=types, sponsored=tree, days=days)
+    defaults = tuple(
+        c for (c,) in store.rows(f"SELECT DISTINCT country FROM {Model.file} WHERE current AND dataset = 'article'")
+    )
+    return Options(
+        actors=curated + others,
+        places=[p for p in count[Model.location] if p],
+        types=[t for t in count[Model.event_type] if t],
+        countries=[c for c in count[Model.country] if c],
+        datasets=[d for d in count[Model.dataset]],
+        default_countries=tuple(sorted(defaults)),
+        counts={ACTOR: actor_counts, PLACE: count[Model.location], TYPE: count[Model.event_type],
+                COUNTRY: count[Model.country], DATASET: count[Model.dataset]},  # fmt: skip
+        sponsored=registry.sponsored,
+        centres=_centres(store, places),
+        days=(first or today, last or today),
+    )
 
 
-def expand(chosen: Sequence[str], opts: Options) -> set[str]:
-    """The chosen actors and every force they sponsor."""
-    out = set(chosen)
-    for name in chosen:
-        out |= set(opts.sponsored.get(name, []))
-    return out
+def _centres(store: object, places: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """The point each place's radius is measured from: the gazetteer's, else the point its events use most."""
+    used = store.df(
+        f"""SELECT location, latitude, longitude FROM (SELECT location, latitude, longitude, count(*) AS n
+            FROM {Model.file} WHERE current AND latitude IS NOT NULL AND location <> '' GROUP BY ALL)
+            QUALIFY row_number() OVER (PARTITION BY location ORDER BY n DESC, latitude, longitude) = 1"""
+    )
+    centres = {p: (y, x) for p, y, x in zip(used["location"], used["latitude"], used["longitude"])}
+    located = places[places[Places.latitude].notna() & places[Places.longitude].notna()]
+    centres.update(
+        {p: (float(y), float(x)) for p, y, x in zip(located[Places.name], located[Places.latitude],
+                                                     located[Places.longitude])}  # fmt: skip
+    )
+    return centres
 
 
-def focus(filters: Filters, opts: Options) -> set[str] | None:
-    """The actors a view should be limited to: the chosen ones and their forces, or None for all."""
-    return expand(filters.actors, opts) if filters.actors else None
+def focus(filters: Filters, registry: Registry) -> set[str] | None:
+    """The curated actors a view is limited to: the chosen ones and their forces, or None for all."""
+    return registry.expand(filters.actors) if filters.actors else None
 
 
-def near(events: pd.DataFrame, places: pd.DataFrame, chosen: Sequence[str], radius_km: float) -> pd.Series:
-    """Events at one of the chosen places, or within radius_km of one (geodesic distance)."""
-    at_place = events[Events.location].isin(chosen)
-    if radius_km <= 0:
-        return at_place
-    gazetteer = places.set_index(Places.name)
-    centres = [
-        (gazetteer.at[p, Places.latitude], gazetteer.at[p, Places.longitude])
-        for p in chosen
-        if p in gazetteer.index and pd.notna(gazetteer.at[p, Places.latitude])
-    ]
-    located = events[Events.latitude].notna() & events[Events.longitude].notna()
-    within = pd.Series(False, index=events.index)
-    for idx in events.index[located]:
-        point = (events.at[idx, Events.latitude], events.at[idx, Events.longitude])
-        within[idx] = any(geodesic(point, centre).km <= radius_km for centre in centres)
-    return at_place | within
+@dataclass(frozen=True)
+class Where:
+    """A SQL condition on the events table (current versions only) and its parameters."""
+
+    sql: str
+    params: list
+
+    def __str__(self) -> str:
+        return self.sql
 
 
-def apply(events: pd.DataFrame, places: pd.DataFrame, filters: Filters, opts: Options) -> pd.DataFrame:
-    """The events that pass every filter."""
-    keep = pd.Series(True, index=events.index)
-    wanted = focus(filters, opts)
-    if wanted:
-        keep &= event_actors(events).map(lambda names: bool(names & wanted))
+def where(filters: Filters, opts: Options, registry: Registry, resolved: Names) -> Where:
+    """The filters as one SQL condition: every clause runs over whole columns in the store."""
+    clauses, params = ["current"], []
+    if filters.actors:  # curated actors by their bit (cheap), any other by the names written in the store
+        wanted = registry.expand(filters.actors)
+        mask = sum(registry.bit.get(a, 0) for a in wanted)
+        by_name = resolved.written({a for a in wanted if a not in registry.bit})
+        either = [f"({Model.actor_bits} & ?) <> 0"] if mask else []
+        either += [f"list_has_any({Model.actors}, ?::VARCHAR[])"] if by_name else []
+        clauses.append(f"({' OR '.join(either)})" if either else "false")
+        params += ([mask] if mask else []) + ([by_name] if by_name else [])
     if filters.places:
-        keep &= near(events, places, filters.places, filters.radius_km)
+        at = f"list_contains(?::VARCHAR[], {Model.location})"
+        params.append(list(filters.places))
+        radius = filters.radius_km
+        near = [_within(opts.centres[p], radius, params) for p in filters.places if radius and p in opts.centres]
+        clauses.append(f"({' OR '.join([at, *near])})")
     if filters.types:
-        keep &= events[Events.event_kind].isin(filters.types)
-    # A month-precision event counts if any day of its month is in range: never a false exclusion.
+        clauses.append(f"list_contains(?::VARCHAR[], {Model.event_type})")
+        params.append(list(filters.types))
+    # An event counts if any day it may have happened on is in range: a month is never wrongly left out.
     if filters.start:
-        keep &= dates.ends(events) >= pd.Timestamp(filters.start)
+        clauses.append(f"{Model.end_date} >= ?")
+        params.append(filters.start)
     if filters.end:
-        keep &= dates.starts(events) <= pd.Timestamp(filters.end)
-    return events[keep]
+        clauses.append(f"{Model.start_date} <= ?")
+        params.append(filters.end)
+    countries = opts.countries_of(filters)
+    if countries:
+        clauses.append(f"list_contains(?::VARCHAR[], {Model.country})")
+        params.append(list(countries))
+    if filters.datasets:
+        clauses.append(f"list_contains(?::VARCHAR[], {Model.dataset})")
+        params.append(list(filters.datasets))
+    return Where(" AND ".join(clauses), params)
+
+
+KM_PER_DEGREE_LAT = 110.5  # fewest km in a degree of latitude: a box this size holds every point within the radius
+
+
+def _within(centre: tuple[float, float], radius_km: float, params: list) -> str:
+    """Within radius_km of a point: a bounding box first (cheap), then the ellipsoidal distance on what is in it."""
+    import math
+
+    lat, lon = centre
+    dlat = radius_km / KM_PER_DEGREE_LAT
+    dlon = radius_km / (KM_PER_DEGREE_LAT * max(math.cos(math.radians(min(abs(lat) + dlat, 89.9))), 0.01))
+    params += [lat - dlat, lat + dlat, lon - dlon, lon + dlon, lat, lon, radius_km]
+    return (
+        f"({Model.latitude} BETWEEN ? AND ? AND {Model.longitude} BETWEEN ? AND ? "
+        f"AND distance_km({Model.latitude}, {Model.longitude}, ?, ?) <= ?)"
+    )
 
 
 def describe(filters: Filters, opts: Options) -> str:
     """The active filters in words, for titles and briefings: 'Actor: Russia (incl. Wagner Group) · ...'."""
     parts = []
     if filters.actors:
-        names = []
+        named = []
         for name in filters.actors:
             extra = [f for f in opts.sponsored.get(name, []) if f not in filters.actors]
-            names.append(f"{name} (incl. {', '.join(extra)})" if extra else name)
-        parts.append("Actor: " + ", ".join(names))
+            named.append(f"{name} (incl. {', '.join(extra)})" if extra else name)
+        parts.append("Actor: " + ", ".join(named))
     if filters.places:
-        where = " or ".join(filters.places)
-        parts.append(f"Place: within {filters.radius_km:g} km of {where}" if filters.radius_km else f"Place: {where}")
+        where_ = " or ".join(filters.places)
+        parts.append(f"Place: within {filters.radius_km:g} km of {where_}" if filters.radius_km else f"Place: {where_}")
     if filters.types:
         parts.append("Type: " + ", ".join(filters.types))
     if filters.start or filters.end:
         start = dates.day(pd.Timestamp(filters.start)) if filters.start else "the first event"
         end = dates.day(pd.Timestamp(filters.end)) if filters.end else "the latest event"
         parts.append(f"Dates: {start} to {end}")
+    if filters.countries is not None:
+        parts.append("Country: " + (", ".join(filters.countries) if filters.countries else "every country"))
+    if filters.datasets:
+        parts.append("Dataset: " + ", ".join(filters.datasets))
     return " · ".join(parts) if parts else "No filters: all events"
+
+
+def countries_in_words(filters: Filters, opts: Options) -> str:
+    """The countries a view shows, for its title: 'Libya', 'Libya and Tunisia', '3 countries'."""
+    shown = opts.countries_of(filters) or tuple(opts.countries)
+    if not shown:
+        return "Libya"  # an empty store: the monitor's subject
+    if len(shown) <= 2:
+        return " and ".join(shown)
+    return f"{len(shown)} countries"
 
 
 def widen(filters: Filters) -> str:
@@ -169,6 +244,10 @@ def widen(filters: Filters) -> str:
         loosen.append(f"event type ({', '.join(filters.types)})")
     if filters.start or filters.end:
         loosen.append("the dates")
+    if filters.countries:
+        loosen.append(f"country ({', '.join(filters.countries)})")
+    if filters.datasets:
+        loosen.append(f"dataset ({', '.join(filters.datasets)})")
     return "No events match the filters. Widen " + "; ".join(loosen) + "." if loosen else "No events in the data."
 
 
@@ -196,15 +275,19 @@ def from_query(query: Mapping[str, Sequence[str]], opts: Options) -> tuple[Filte
     def known(key: str, allowed: list[str], what: str) -> tuple[str, ...]:
         """Keep the values the data has; note the others."""
         values = list(dict.fromkeys(query.get(key, [])))
+        allowed_set = set(allowed)
         for value in values:
-            if value not in allowed:
+            if value not in allowed_set:
                 ignore(key, value, f"no such {what} in the data")
-        return tuple(v for v in values if v in allowed)
+        return tuple(v for v in values if v in allowed_set)
 
+    countries = query.get(COUNTRY, [])
     filters = Filters(
         actors=known(ACTOR, opts.actors, "actor"),
         places=known(PLACE, opts.places, "place"),
         types=known(TYPE, opts.types, "event type"),
+        countries=() if EVERY_COUNTRY in countries else known(COUNTRY, opts.countries, "country") or None,
+        datasets=known(DATASET, opts.datasets, "dataset"),
     )
     first, last = opts.days
     for key in (FROM, TO):
@@ -226,8 +309,8 @@ def from_query(query: Mapping[str, Sequence[str]], opts: Options) -> tuple[Filte
             radius = float(value)
         except ValueError:
             radius = -1.0
-        if not 0 <= radius <= 2000:
-            ignore(RADIUS, value, "expected kilometres from 0 to 2000")
+        if not 0 <= radius <= MAX_RADIUS_KM:
+            ignore(RADIUS, value, f"expected kilometres from 0 to {MAX_RADIUS_KM:g}")
         elif not filters.places:
             ignore(RADIUS, value, "a distance needs a place to measure from")
         else:
@@ -244,17 +327,20 @@ def from_query(query: Mapping[str, Sequence[str]], opts: Options) -> tuple[Filte
 def to_query(filters: Filters) -> dict[str, list[str] | str]:
     """Query parameters for a link that reopens this view; defaults are left out to keep links short."""
     query: dict[str, list[str] | str] = {}
-    for key, values in ((ACTOR, filters.actors), (PLACE, filters.places), (TYPE, filters.types)):
+    for key, values in ((ACTOR, filters.actors), (PLACE, filters.places), (TYPE, filters.types),
+                        (DATASET, filters.datasets)):  # fmt: skip
         if values:
             query[key] = list(values)
+    if filters.countries is not None:
+        query[COUNTRY] = list(filters.countries) or EVERY_COUNTRY
     if filters.start:
         query[FROM] = filters.start.isoformat()
     if filters.end:
         query[TO] = filters.end.isoformat()
     if filters.radius_km:
         query[RADIUS] = f"{filters.radius_km:g}"
-    if filters.view != VIEWS[0]:
+    if filters.view != DASHBOARD:
         query[VIEW] = filters.view
-    if filters.extent != EXTENTS[0]:
+    if filters.extent != WINDOW:
         query[TIMELINE] = filters.extent
     return query

@@ -1,19 +1,29 @@
-"""The foreign forces table: who is present, where, for whom, their status at the deadline, and the evidence."""
+"""The foreign forces table: who is present, where, for whom, their status at the deadline, and the evidence.
+
+The store gathers, per force, the events that name it (through any of its names), and the few that the status and
+the evidence rest on; the table is then built from a dozen rows, whatever the number of events.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
-from components import dates, legend
+from components import dates, evidence, legend, text
+from components.actors import FORCE as FORCE_ROLE
+from components.actors import STATE as STATE_ROLE
+from components.actors import Registry
 from components.dates import Anchors
-from components.filters import event_actors
-from components.schema import GEO_PRECISION, REPORTED, Actors, Events, Places
+from components.filters import Where
+from components.schema import GEO_PRECISION, Actors, Model, Places
 from components.tables import render_table
 
 FORCE, KIND, SPONSOR, SIDE = "Force", "Kind", "Sponsor state", "Supports (Libyan side)"
 WHERE, STATUS, AS_OF, EVIDENCE = "Where", "Status at the withdrawal deadline", "Last reported", "Evidence"
-COLUMNS = [FORCE, KIND, SPONSOR, SIDE, WHERE, STATUS, AS_OF, EVIDENCE]
+LATEST = "Latest dataset report"
+COLUMNS = [FORCE, KIND, SPONSOR, SIDE, WHERE, STATUS, AS_OF, EVIDENCE, LATEST]
 NAMED_STATE = "state named as intervening"
 
 NOT_WITHDRAWN = "not withdrawn"
@@ -22,20 +32,79 @@ WITHDRAWN = "withdrawal reported"
 NOT_REPORTED = "no presence reported"
 NO_DEADLINE = "no withdrawal deadline in the data"
 PRESENT = (NOT_WITHDRAWN, BEFORE_ONLY)
-ON_THE_GROUND = ("presence", "ground activity", "deadline")  # kinds that report a force in Libya
+# Article events of these kinds report a force on the ground; every dataset event does (ACLED and UCDP code events
+# where they happen, so an actor of one is active there).
+ON_THE_GROUND = ("presence", "ground activity", "deadline")
 NOWHERE = "no location in the sources"
+NO_DATASET = "none in the datasets"
+BASES = ("withdrawal", "after", "ground", "newest", "latest_dataset")  # the events a row's status and evidence cite
+PLACES_SHOWN = 5
+EVENT = (
+    "struct_pack(start := start_date, stop := end_date, basis := date_basis, reported := reported, "
+    "dataset := dataset, id := event_id, evidence := evidence, kind := evidence_kind, source := source, "
+    "source_file := source_file, line := line, location := location)"
+)
 
 
-Record = dict  # one event as a plain dict: the table is built row by row, which pandas would only slow down
+@dataclass(frozen=True)
+class ForcesData:
+    """Per curated force or state: its events' count, last report and the events its status rests on; its places."""
+
+    summary: pd.DataFrame
+    places: pd.DataFrame
 
 
-def _where(own: list[Record], country_wide: set[str]) -> str:
-    """The places of these events, as precisely as the events give them."""
+def candidates(registry: Registry, only: set[str] | None) -> list[str]:
+    """The curated actors that can be rows: foreign forces and intervening states (those chosen, when chosen)."""
+    actors = registry.actors
+    wanted = actors[actors[Actors.foreign] & actors[Actors.military_role].isin([FORCE_ROLE, STATE_ROLE])]
+    return [a for a in wanted[Actors.name] if only is None or a in only]
+
+
+def forces_data(store: object, where: Where, registry: Registry, only: set[str] | None, deadline: object) -> ForcesData:
+    """Query the store: per force or state, its events' count and last report, and the events its status rests on.
+
+    The store keeps each event's curated forces (a column derived from actors.csv): the aggregates pick, per force,
+    the row ids of the events its status rests on, and only those events are read in full.
+    """
+    wanted = candidates(registry, only)
+    ground = f"(dataset <> 'article' OR event_type IN {ON_THE_GROUND})"
+    newest = "max_by(rid, (reported, end_date))"
+    named = f"""(SELECT rowid AS rid, unnest(forces) AS force, dataset, event_type, end_date, reported, location,
+                       geo_precision FROM {Model.file} WHERE {where} AND list_has_any(forces, ?::VARCHAR[]))"""
+    params = [*where.params, wanted]
+    with store.session() as cursor:
+        summary = cursor.execute(
+            f"""SELECT force, count(*) AS events, max(reported) AS last_reported,
+                       {newest} FILTER (WHERE dataset = 'article' AND event_type = 'withdrawal') AS withdrawal,
+                       {newest} FILTER (WHERE {ground} AND end_date >= ?) AS after,
+                       {newest} FILTER (WHERE {ground}) AS ground,
+                       {newest} AS newest,
+                       {newest} FILTER (WHERE dataset <> 'article') AS latest_dataset
+                FROM {named} WHERE list_contains(?::VARCHAR[], force) GROUP BY force""",
+            [deadline.date() if deadline is not None else None, *params, wanted],
+        ).df()
+        places = cursor.execute(
+            f"""SELECT force, location, min(geo_precision) AS geo_precision, count(*) AS n FROM {named}
+                WHERE location <> '' AND list_contains(?::VARCHAR[], force) GROUP BY ALL
+                ORDER BY force, n DESC, location""",
+            [*params, wanted],
+        ).df()
+        chosen = sorted({int(r) for c in BASES for r in summary[c].dropna()})
+        details = cursor.execute(
+            f"SELECT rowid AS rid, {EVENT} AS ev FROM {Model.file} WHERE rowid IN (SELECT unnest(?::BIGINT[]))",
+            [chosen],
+        ).df()
+    event = dict(zip(details["rid"], details["ev"]))
+    for column in BASES:  # the row id of each basis, replaced by the event itself
+        summary[column] = [event.get(int(r)) if pd.notna(r) else None for r in summary[column]]
+    return ForcesData(summary, places)
+
+
+def _where(places: pd.DataFrame, country_wide: set[str]) -> str:
+    """The places of a force's events, as precisely as the events give them, the most frequent first."""
     found = []
-    for event in own:
-        place, precision = event[Events.location], event[Events.geo_precision]
-        if not place:
-            continue
+    for place, precision in zip(places[Model.location], places[Model.geo_precision]):
         if place in country_wide:
             found.append(f"{place} (country-wide)")
         elif precision == 2:
@@ -44,67 +113,63 @@ def _where(own: list[Record], country_wide: set[str]) -> str:
             found.append(f"{place} (area)")
         else:
             found.append(place)
-    return "; ".join(dict.fromkeys(found)) or NOWHERE
+    found = list(dict.fromkeys(found))
+    more = f"; and {dates.plural(len(found) - PLACES_SHOWN, 'more place')}" if len(found) > PLACES_SHOWN else ""
+    return "; ".join(found[:PLACES_SHOWN]) + more if found else NOWHERE
 
 
-def _status(own: list[Record], anchors: Anchors) -> tuple[str, list[Record]]:
-    """Status against the deadline, and the events it rests on (newest first)."""
-    newest = sorted(own, key=lambda e: (e[REPORTED], e[Events.event_date]), reverse=True)
+def _status(row: pd.Series, anchors: Anchors) -> tuple[str, dict]:
+    """Status against the deadline, and the event it rests on."""
     if anchors.deadline is None:
-        return NO_DEADLINE, newest
-    withdrawn = [e for e in newest if e[Events.event_kind] == "withdrawal"]
-    if withdrawn:
-        return WITHDRAWN, withdrawn
-    ground = [e for e in newest if e[Events.event_kind] in ON_THE_GROUND]
-    after = [e for e in ground if e["_end"] >= anchors.deadline]
-    if after:
-        return NOT_WITHDRAWN, after
-    if ground:
-        return BEFORE_ONLY, ground
-    return NOT_REPORTED, newest
+        return NO_DEADLINE, row["newest"]
+    for status, basis in ((WITHDRAWN, "withdrawal"), (NOT_WITHDRAWN, "after"), (BEFORE_ONLY, "ground")):
+        if isinstance(row[basis], dict):
+            return status, row[basis]
+    return NOT_REPORTED, row["newest"]
 
 
-def build_forces(
-    events: pd.DataFrame, actors: pd.DataFrame, places: pd.DataFrame, anchors: Anchors, only: set[str] | None = None
-) -> pd.DataFrame:
-    """One row per foreign force named in these events, and per intervening state none of whose forces is named.
+def _cite(event: dict) -> str:
+    """An event's evidence with where it was read: the quote, or the dataset's text, and the id."""
+    if event["dataset"] == "article":
+        return f"{evidence.words(event['evidence'], event['kind'])} — {event['source']}, " \
+               f"{dates.day(pd.Timestamp(event['reported']))} ({event['id']})"  # fmt: skip
+    where = f", {event['location']}" if event["location"] else ""
+    return (
+        f"{event['dataset']} {event['id']}, {dates.label(event['start'], event['stop'], event['basis'])}{where}: "
+        f"{evidence.words(event['evidence'], event['kind'])} ({event['source_file']} line {event['line']})"
+    )
 
-    `only`, when given, limits the rows to those actors (the actor filter with the forces it includes).
-    """
-    named = event_actors(events).tolist()
-    mentioned = set().union(*named) if named else set()
-    if only is not None:
-        mentioned &= only
-    registry = {a[Actors.name]: a for a in actors.to_dict("records")}
-    foreign = [a for a in registry.values() if a[Actors.foreign] and a[Actors.name] in mentioned]
-    forces = [a for a in foreign if a[Actors.military_role] == "force"]
+
+def build_forces(data: ForcesData, registry: Registry, places: pd.DataFrame, anchors: Anchors) -> pd.DataFrame:
+    """One row per foreign force named in the events, and per intervening state none of whose forces is named."""
+    found = data.summary.set_index("force")
+    actors = {a[Actors.name]: a for a in registry.actors.to_dict("records")}
+    named = [a for a in actors.values() if a[Actors.name] in found.index]
+    forces = [a for a in named if a[Actors.military_role] == FORCE_ROLE]
     with_forces = {a[Actors.sponsor] for a in forces}
-    states = [
-        a for a in foreign if a[Actors.military_role] == "intervening state" and a[Actors.name] not in with_forces
-    ]
-    records = events.assign(_end=dates.ends(events)).to_dict("records")
+    states = [a for a in named if a[Actors.military_role] == STATE_ROLE and a[Actors.name] not in with_forces]
     country_wide = set(places.loc[places[Places.precision] == "country", Places.name])
-    order = {state: i for i, state in enumerate(legend.states(actors))}
+    order = {state: i for i, state in enumerate(legend.states(registry.actors))}
     rows = []
     for actor in forces + states:
         name, sponsor = actor[Actors.name], actor[Actors.sponsor]
-        own = [event for event, names in zip(records, named) if name in names]
-        status, basis = _status(own, anchors)
-        evidence = basis[0]
-        backer_side = registry.get(sponsor, {}).get(Actors.supports)
+        row = found.loc[name]
+        status, basis = _status(row, anchors)
+        backer_side = actors.get(sponsor, {}).get(Actors.supports)
         side = actor[Actors.supports] or (f"{backer_side} (through {sponsor})" if backer_side else "not stated")
-        is_state = actor[Actors.military_role] == "intervening state"
+        is_state = actor[Actors.military_role] == STATE_ROLE
+        latest = row["latest_dataset"]
         rows.append(
             {
                 FORCE: name,
                 KIND: NAMED_STATE if is_state else actor[Actors.kind],
                 SPONSOR: sponsor or ("—" if is_state else "not stated"),
                 SIDE: side,
-                WHERE: _where(own, country_wide),
+                WHERE: _where(data.places[data.places["force"] == name], country_wide),
                 STATUS: status,
-                AS_OF: dates.day(max(e[REPORTED] for e in own)),
-                EVIDENCE: f"“{evidence[Events.quote]}” — {evidence[Events.source]}, "
-                f"{dates.day(evidence[REPORTED])} ({evidence[Events.event_id_cnty]})",
+                AS_OF: dates.day(pd.Timestamp(row["last_reported"])),
+                EVIDENCE: _cite(basis),
+                LATEST: _cite(latest) if isinstance(latest, dict) else NO_DATASET,
                 "_order": (order.get(sponsor or name, len(order)), name),
             }
         )
@@ -126,6 +191,9 @@ def render_forces(forces: pd.DataFrame) -> None:
         return
     render_table(forces, "forces")
     st.caption(
-        f"Status compares the latest report with the withdrawal deadline. Where: {GEO_PRECISION[2]} reads 'near'; "
-        "'(area)' is a larger region mapped at one point."
+        text.md(
+            f"Status compares the latest report with the withdrawal deadline. Where: {GEO_PRECISION[2]} reads "
+            "'near'; '(area)' is a larger region mapped at one point. A dataset event (ACLED, UCDP) that names a "
+            "force counts as a report of it on the ground."
+        )
     )

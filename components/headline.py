@@ -13,7 +13,7 @@ from components.dates import Anchors
 from components.forces import present_count
 from components.schema import Sources
 
-TITLE = "Foreign military forces in Libya"
+TITLE = "Foreign military forces in {where}"
 TITLE_LINE = 22  # pixels a chart title needs for each line it wraps onto
 
 
@@ -48,6 +48,12 @@ class Context:
     source: str
     source_short: str  # for charts: publisher and date only
     empty: str = "No events match the filters."  # what a view says when nothing matches: which filters to widen
+    where: str = "Libya"  # the countries shown, in words
+
+    @property
+    def heading(self) -> str:
+        """The page's and the briefing's title: 'Foreign military forces in Libya — as of 29 Jan 2021'."""
+        return f"{TITLE.format(where=self.where)} — {self.as_of}"
 
     def title(self, what: str, width: int) -> str:
         """A chart title: what it shows and the as-of date, then the filters wrapped to the chart's width."""
@@ -55,25 +61,34 @@ class Context:
         return f"{what} — {self.as_of}<br><span style='font-size:13px;color:#444'>{filters}</span>"
 
 
-def context(sources: pd.DataFrame, anchors: Anchors, described: str, empty: str = Context.empty) -> Context:
-    """The context of the current view."""
+def context(
+    sources: pd.DataFrame,
+    anchors: Anchors,
+    described: str,
+    empty: str = Context.empty,
+    where: str = Context.where,
+    datasets: tuple[str, ...] = (),
+) -> Context:
+    """The context of the current view; `datasets` names the dataset files loaded ('ACLED: 2 files')."""
     return Context(
         as_of=as_of(anchors),
         filters=described,
-        source=source_line(sources),
-        source_short=source_line(sources, short=True),
+        source=source_line(sources, datasets=datasets),
+        source_short=source_line(sources, short=True, datasets=datasets),
         empty=empty,
+        where=where,
     )
 
 
-def source_line(sources: pd.DataFrame, short: bool = False) -> str:
-    """'Source: Middle East Monitor, “headline”, 29 Jan 2021' for every article the data cites."""
+def source_line(sources: pd.DataFrame, short: bool = False, datasets: tuple[str, ...] = ()) -> str:
+    """'Source: Middle East Monitor, “headline”, 29 Jan 2021; ACLED: 1 file' for every source the data cites."""
     cited = [
         f"{row[Sources.publisher]}, "
         + ("" if short else f"“{row[Sources.headline]}”, ")
         + dates.day(row[Sources.published])
         for _, row in sources.sort_values(Sources.published).iterrows()
     ]
+    cited += [d.split(":")[0] for d in datasets] if short else list(datasets)
     return "Source: " + "; ".join(cited) if cited else "Source: none loaded"
 
 
@@ -82,7 +97,7 @@ def as_of(anchors: Anchors) -> str:
     return f"as of {dates.day(anchors.latest_report)}" if anchors.latest_report is not None else "no reports loaded"
 
 
-def build_headline(events: pd.DataFrame, forces: pd.DataFrame, anchors: Anchors) -> pd.DataFrame:
+def build_headline(shown: int, forces: pd.DataFrame, anchors: Anchors) -> pd.DataFrame:
     """The three headline figures, each with a note saying what it counts."""
     overdue = anchors.days_overdue
     return pd.DataFrame(
@@ -97,7 +112,7 @@ def build_headline(events: pd.DataFrame, forces: pd.DataFrame, anchors: Anchors)
                 "—" if overdue is None else str(overdue),
                 f"deadline {dates.day(anchors.deadline)}, {as_of(anchors)}" if anchors.deadline is not None else "",
             ),
-            ("Events shown", str(len(events)), "after the filters"),
+            ("Events shown", f"{shown:,}", "after the filters"),
         ],
         columns=[FIGURE, VALUE, NOTE],
     )
@@ -106,7 +121,7 @@ def build_headline(events: pd.DataFrame, forces: pd.DataFrame, anchors: Anchors)
 def render_header(ctx: Context) -> None:
     """Title with the as-of date, the active filters in words, and the source line."""
     st.markdown(STYLE, unsafe_allow_html=True)
-    st.title(f"{TITLE} — {ctx.as_of}")
+    st.title(text.md(ctx.heading))
     st.markdown(f"**{text.md(ctx.filters)}**  \n{text.md(ctx.source)}")
 
 

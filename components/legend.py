@@ -1,10 +1,9 @@
-"""Which foreign state stands behind each event, and one colour per state shared by every chart."""
+"""One colour per foreign state, shared by every chart, and how marks encode counts."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from components.filters import named_actors
 from components.schema import Actors
 
 NONE = "No foreign force named"
@@ -21,30 +20,15 @@ def states(actors: pd.DataFrame) -> list[str]:
 
 
 def colours(actors: pd.DataFrame) -> dict[str, str]:
-    """Colour of each foreign state, and grey for events with none."""
-    return {state: PALETTE[i % len(PALETTE)] for i, state in enumerate(states(actors))} | {NONE: GREY}
+    """Colour of each foreign state, in legend order, then grey for events with none (their backer is empty)."""
+    return {state: PALETTE[i % len(PALETTE)] for i, state in enumerate(states(actors))} | {"": GREY}
 
-
-def backers(events: pd.DataFrame, actors: pd.DataFrame) -> pd.Series:
-    """For each event, the foreign state behind the first force or intervening state it names."""
-    role = dict(zip(actors[Actors.name], actors[Actors.military_role]))
-    state = {name: sponsor or name for name, sponsor in zip(actors[Actors.name], actors[Actors.sponsor])}
-
-    def backer(names: list[str]) -> str:
-        """The first force, else the first intervening state, of one event."""
-        for wanted in ("force", "intervening state"):
-            for name in names:
-                if role.get(name) == wanted:
-                    return state[name]
-        return NONE
-
-    return pd.Series([backer(names) for names in named_actors(events)], index=events.index, dtype=object)
 
 
 def legend_label(state: str, actors: pd.DataFrame) -> str:
-    """'Russia and its forces' where the state sponsors forces, else the state's name."""
+    """'Russia and its forces' where the state sponsors forces, else the state's name; NONE for no state."""
     sponsors = set(actors.loc[actors[Actors.military_role] == "force", Actors.sponsor])
-    return f"{state} and its forces" if state in sponsors else state
+    return f"{state} and its forces" if state in sponsors else state or NONE
 
 
 HOVER_EVENTS = 5  # events listed in full in one mark's hover; the rest are counted
@@ -59,3 +43,8 @@ def marker_size(count: int, base: float, step: float) -> float:
 def more(hidden: int) -> str:
     """The end of a hover that lists only the first events: 'and 12 more'."""
     return f"<br><br><i>and {hidden:,} more</i>" if hidden > 0 else ""
+
+
+def count_size(count: int, base: float = 8.0) -> float:
+    """Size of a mark that stands for many events: grows with the square root of the count, capped."""
+    return min(base + 2.5 * count**0.5, MAX_MARKER)

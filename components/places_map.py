@@ -1,15 +1,22 @@
-"""Map of Libya: one marker per place and foreign state, drawn from Natural Earth files served by the app."""
+"""Map of the events: a mark per place and foreign state, or per grid cell past a few thousand; drawn offline.
+
+The store does the work (components/store.py): the page gets one row per mark, with the latest few events of each
+for its hover, never the events themselves. The map's countries come from Natural Earth files served by the app.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import dates, exports, legend, text
+from components import countries, dates, evidence, exports, legend, text
 from components.canvas import Canvas
+from components.filters import Where
 from components.headline import Context, title_height, title_layout
-from components.schema import Events
+from components.schema import Model
 
 TOPOJSON_URL = "app/static/topojson/"  # served by Streamlit's static serving: no CDN, no internet
 LIBYA = {"lat": (18.5, 34.8), "lon": (6.5, 27.5)}  # view extent, a little wider than Libya's borders
@@ -26,8 +33,6 @@ GEO = {  # Libya and its neighbours, from the Natural Earth layers plotly.js dra
     "scope": "africa",
     "resolution": 50,
     "projection_type": "mercator",
-    "lataxis_range": list(LIBYA["lat"]),
-    "lonaxis_range": list(LIBYA["lon"]),
     "showcountries": True,
     "countrycolor": "#7a7a7a",
     "countrywidth": 1.2,
@@ -44,22 +49,113 @@ LABEL_POSITIONS = ("top right", "bottom right", "top left", "bottom left")
 HEIGHT = 640
 MAP_CREDIT = "Map: Natural Earth"
 KEY_GREY = "#444444"
-COLUMNS = [Events.location, Events.latitude, Events.longitude, Events.geo_precision, Events.event_date,
-           Events.event_kind, Events.actor1, Events.actor2, Events.quote]  # fmt: skip
+MAX_MARKS = 2000  # past this many places a page would carry megabytes of marks: aggregate by grid cell instead
+CELL_DEGREES = 0.25  # a grid cell: about 28 km north to south
+LABELLED = 15  # at scale, the places with most events are named; every place is, below this
+HOVER_BUDGET = 600  # events listed in full across all hovers: a map of many places lists fewer per place
+POINT = f"{Model.latitude} IS NOT NULL AND {Model.longitude} IS NOT NULL"
 
 
-def _hover(group: list[dict]) -> str:
-    """Hover text for one marker: the first few events' date, actors and quote, then how many more."""
-    shown = sorted(group, key=lambda event: event[Events.event_date])[: legend.HOVER_EVENTS]
-    parts = []
-    for row in shown:
-        actors = ", ".join(a for a in (row[Events.actor1], row[Events.actor2]) if a)
-        precision = "approximate: " if row[Events.geo_precision] in (2, 3) else ""
-        parts.append(
-            f"<b>{text.plot(row['_date'])}</b> · {text.plot(row[Events.event_kind])} · {text.plot(actors)}<br>"
-            f"<i>{text.plot(precision + row[Events.location])}</i><br>{text.lines('“' + row[Events.quote] + '”', 70)}"
+@dataclass(frozen=True)
+class MapData:
+    """What the map draws: its marks (one row each), and the counts of what it cannot draw."""
+
+    marks: pd.DataFrame  # backer, location, latitude, longitude, n, approx, samples (place marks) or places (cells)
+    labels: pd.DataFrame  # location, latitude, longitude: the places named on the map
+    extent: dict[str, tuple[float, float]]
+    aggregated: bool = False
+    total: int = 0
+    unmapped: list[tuple[str, int]] = field(default_factory=list)  # no single point: place (or ""), events
+    outside: list[tuple[str, int]] = field(default_factory=list)  # a point beyond the extent: place, events
+
+
+def extent(shown: list[str] | tuple[str, ...]) -> dict[str, tuple[float, float]]:
+    """The view: Libya's, or the boxes of the countries shown, together (countries the map's file lacks aside)."""
+    boxes = [b for b in (countries.box(c) for c in shown) if b]
+    if not boxes or set(shown) == {"Libya"}:
+        return LIBYA
+    margin = 1.0
+    return {
+        "lat": (min(b[0] for b in boxes) - margin, max(b[2] for b in boxes) + margin),
+        "lon": (min(b[1] for b in boxes) - margin, max(b[3] for b in boxes) + margin),
+    }
+
+
+def map_data(store: object, where: Where, shown: list[str] | tuple[str, ...]) -> MapData:
+    """Query the store for the map's marks: by place, or by grid cell when there are more than MAX_MARKS.
+
+    One pass over the events groups them by state, place, point and type into a small temporary table; every count
+    the map shows comes from it. Only a map of places reads events again: the latest few of each, for its hovers.
+    """
+    view = extent(shown)
+    (lat0, lat1), (lon0, lon1) = view["lat"], view["lon"]
+    inside = f"latitude BETWEEN {lat0} AND {lat1} AND longitude BETWEEN {lon0} AND {lon1}"
+    with store.session() as cursor:
+        cursor.execute(
+            f"""CREATE TEMP TABLE marks AS SELECT backer, location, latitude, longitude, event_type,
+                       coalesce(geo_precision, 3) IN (2, 3) AS approx, count(*) AS n
+                FROM {Model.file} WHERE {where} GROUP BY ALL""",
+            where.params,
         )
-    return "<br><br>".join(parts) + legend.more(len(group) - len(shown))
+        total, places = cursor.execute(
+            f"SELECT coalesce(sum(n), 0), count(DISTINCT (backer, location, latitude, longitude)) FILTER ({POINT}) "
+            "FROM marks"
+        ).fetchall()[0]
+        unmapped = cursor.execute(
+            f"SELECT location, sum(n)::BIGINT FROM marks WHERE NOT ({POINT}) GROUP BY 1 ORDER BY 2 DESC, 1"
+        ).fetchall()
+        outside = cursor.execute(
+            f"SELECT location, sum(n)::BIGINT FROM marks WHERE {POINT} AND NOT ({inside}) GROUP BY 1 ORDER BY 2 DESC, 1"
+        ).fetchall()
+        labels = cursor.execute(  # one label a place, at the point most of its events use
+            f"""SELECT location, arg_max(latitude, n) AS latitude, arg_max(longitude, n) AS longitude, sum(n) AS n
+                FROM (SELECT location, latitude, longitude, sum(n) AS n FROM marks WHERE {POINT} AND location <> ''
+                      GROUP BY ALL) GROUP BY location ORDER BY n DESC, location LIMIT {LABELLED}"""
+        ).df()
+        aggregated = places > MAX_MARKS
+        marks = _cells(cursor) if aggregated else _places(cursor, where)
+    return MapData(marks, labels, view, aggregated, int(total), unmapped, outside)
+
+
+def _places(cursor: object, where: Where) -> pd.DataFrame:
+    """One row per foreign state and place, with its latest few events for the hover (read by row id: cheap)."""
+    marks = cursor.execute(
+        f"""SELECT backer, location, latitude, longitude, sum(n)::BIGINT AS n, bool_and(approx) AS approx
+            FROM marks WHERE {POINT} GROUP BY ALL ORDER BY latitude DESC, location, backer"""
+    ).df()
+    each = min(max(HOVER_BUDGET // max(len(marks), 1), 1), legend.HOVER_EVENTS)
+    latest = cursor.execute(
+        f"""SELECT backer, location, latitude, longitude, max_by(rowid, start_date, {each}) AS rids
+            FROM {Model.file} WHERE {where} AND {POINT} GROUP BY ALL""",
+        where.params,
+    ).df()
+    samples = evidence.samples(cursor, [r for rids in latest["rids"] for r in rids])
+    latest["samples"] = [[samples[r] for r in rids] for rids in latest["rids"]]
+    key = [Model.backer, Model.location, Model.latitude, Model.longitude]
+    return marks.merge(latest[[*key, "samples"]], on=key, how="left")
+
+
+def _cells(cursor: object) -> pd.DataFrame:
+    """One row per grid cell: its events by foreign state and its main event types, for the hover."""
+    cell = f"floor({{}} / {CELL_DEGREES}) * {CELL_DEGREES} + {CELL_DEGREES / 2}"
+    return cursor.execute(
+        f"""WITH c AS (SELECT {cell.format('latitude')} AS lat, {cell.format('longitude')} AS lon, * FROM marks
+                       WHERE {POINT}),
+                 states AS (SELECT lat, lon, backer, sum(n) AS n FROM c GROUP BY ALL),
+                 kinds AS (SELECT lat, lon, event_type, sum(n) AS n FROM c GROUP BY ALL),
+                 spots AS (SELECT lat, lon, location, sum(n) AS n FROM c GROUP BY ALL)
+            SELECT s.lat AS latitude, s.lon AS longitude, arg_max(s.backer, s.n) AS backer, sum(s.n)::BIGINT AS n,
+                   any_value(p.places) AS places, any_value(p.location) AS location,
+                   string_agg(coalesce(nullif(s.backer, ''), '{legend.NONE}') || ' ' || format('{{:,}}', s.n::BIGINT),
+                              ' · ' ORDER BY s.n DESC) AS backers,
+                   any_value(k.types) AS types
+            FROM states s
+            JOIN (SELECT lat, lon, count(*) AS places, arg_max(location, n) AS location FROM spots GROUP BY ALL) p
+                 USING (lat, lon)
+            JOIN (SELECT lat, lon, string_agg(event_type || ' ' || format('{{:,}}', n::BIGINT), ' · ' ORDER BY n DESC)
+                         AS types FROM kinds GROUP BY ALL) k USING (lat, lon)
+            GROUP BY s.lat, s.lon"""
+    ).df()
 
 
 def _label_positions(points: pd.DataFrame) -> list[str]:
@@ -68,11 +164,11 @@ def _label_positions(points: pd.DataFrame) -> list[str]:
     placed: list[tuple[float, float, float, float]] = []
     chosen = []
     for p in points.to_dict("records"):
-        width = box_w * len(p[Events.location]) + 0.5
+        width = box_w * len(p[Model.location]) + 0.5
         for position in LABEL_POSITIONS:
             dx = 0.3 if "right" in position else -0.3 - width
             dy = 0.2 if "top" in position else -0.2 - box_h
-            box = (p[Events.longitude] + dx, p[Events.latitude] + dy, width, box_h)
+            box = (p[Model.longitude] + dx, p[Model.latitude] + dy, width, box_h)
             if not any(_overlap(box, other) for other in placed):
                 break
         placed.append(box)
@@ -85,50 +181,99 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
-def draw_map(fig: Canvas, events: pd.DataFrame, actors: pd.DataFrame, empty: str, geo: str = "geo") -> list[str]:
-    """Draw the places on one geo subplot of a figure ("geo", or "geo2"...); return notes for under it.
-
-    `empty` is what the map says when no event matches: which filters to widen.
-    """
+def _place_traces(fig: Canvas, marks: pd.DataFrame, actors: pd.DataFrame, geo: str) -> None:
+    """A trace per foreign state: a marker per place, hollow where every event there is approximate."""
     colours = legend.colours(actors)
-    has_point = events[Events.latitude].notna() & events[Events.longitude].notna()
-    located = events[has_point]  # the frame's wide rows are copied once, for the two helpers below
-    located = located[COLUMNS].assign(_backer=legend.backers(located, actors), _date=dates.labels(located))
-    markers: dict[tuple[str, str], list[dict]] = {}
-    for event in located.to_dict("records"):  # plain Python: a few rows, where groupby costs milliseconds
-        markers.setdefault((event["_backer"], event[Events.location]), []).append(event)
-    for backer in [s for s in colours if s in {key[0] for key in markers}]:
-        groups = [g for key, g in markers.items() if key[0] == backer]
-        approx = [all(e[Events.geo_precision] in (2, 3) for e in g) for g in groups]
+    for backer in [b for b in colours if b in set(marks[Model.backer])]:
+        own = marks[marks[Model.backer] == backer]
         fig.add_trace(
             dict(
                 type="scattergeo",
                 geo=geo,
-                lat=[g[0][Events.latitude] for g in groups],
-                lon=[g[0][Events.longitude] for g in groups],
+                lat=own[Model.latitude].tolist(),
+                lon=own[Model.longitude].tolist(),
                 mode="markers",
                 name=text.plot(legend.legend_label(backer, actors)),
                 marker={
-                    "size": [legend.marker_size(len(g), 18, 6) for g in groups],
+                    "size": [legend.marker_size(int(n), 18, 6) for n in own["n"]],
                     "color": colours[backer],
-                    "symbol": ["circle-open" if a else "circle" for a in approx],  # hollow: approximate place
+                    "symbol": ["circle-open" if a else "circle" for a in own["approx"]],  # hollow: approximate
                     "line": {"width": 3, "color": colours[backer]},
                     "opacity": 0.9,
                 },
-                hovertext=[_hover(g) for g in groups],
+                hovertext=[evidence.hover(list(s), int(n)) for s, n in zip(own["samples"], own["n"])],
                 hoverinfo="text",
             )
         )
-    places = located.drop_duplicates(Events.location).sort_values(Events.latitude, ascending=False)
+    fig.add_trace(  # a legend entry explaining hollow markers; it has no point of its own
+        dict(
+            type="scattergeo",
+            geo=geo,
+            lat=[None],
+            lon=[None],
+            mode="markers",
+            name="Hollow: approximate place (near it, or a wider area)",
+            marker={"size": 14, "symbol": "circle-open", "color": KEY_GREY, "line": {"width": 3}},
+        )
+    )
+
+
+def _cell_traces(fig: Canvas, marks: pd.DataFrame, actors: pd.DataFrame, geo: str) -> None:
+    """A trace per foreign state: a square per grid cell it leads, sized by the cell's events."""
+    colours = legend.colours(actors)
+    for backer in [b for b in colours if b in set(marks[Model.backer])]:
+        own = marks[marks[Model.backer] == backer]
+        hovers = [
+            f"<b>{n:,} events</b> in {dates.plural(int(p), 'place')} around {text.plot(loc)}<br>"
+            f"{text.lines(who, 70)}<br><i>{text.lines(what, 70)}</i>"
+            for n, p, loc, who, what in zip(own["n"], own["places"], own[Model.location], own["backers"], own["types"])
+        ]
+        fig.add_trace(
+            dict(
+                type="scattergeo",
+                geo=geo,
+                lat=own[Model.latitude].tolist(),
+                lon=own[Model.longitude].tolist(),
+                mode="markers",
+                name=text.plot(f"{legend.legend_label(backer, actors)}: most events of the cell"),
+                marker={"size": [legend.count_size(int(n), 5) for n in own["n"]], "color": colours[backer],
+                        "symbol": "square", "opacity": 0.75, "line": {"width": 0}},  # fmt: skip
+                hovertext=hovers,
+                hoverinfo="text",
+            )
+        )
+    fig.add_trace(  # the legend says the marks are aggregated
+        dict(
+            type="scattergeo",
+            geo=geo,
+            lat=[None],
+            lon=[None],
+            mode="markers",
+            name=f"Aggregated: a square per {CELL_DEGREES}° cell (about 28 km), sized by its events",
+            marker={"size": 12, "symbol": "square", "color": KEY_GREY},
+        )
+    )
+
+
+def draw_map(fig: Canvas, data: MapData, actors: pd.DataFrame, empty: str, geo: str = "geo") -> list[str]:
+    """Draw the marks on one geo subplot of a figure ("geo", or "geo2"...); return notes for under it.
+
+    `empty` is what the map says when no event matches: which filters to widen.
+    """
+    if data.aggregated:
+        _cell_traces(fig, data.marks, actors, geo)
+    else:
+        _place_traces(fig, data.marks, actors, geo)
+    labels = data.labels.sort_values(Model.latitude, ascending=False)
     fig.add_trace(
         dict(
             type="scattergeo",
             geo=geo,
-            lat=places[Events.latitude],
-            lon=places[Events.longitude],
+            lat=labels[Model.latitude].tolist(),
+            lon=labels[Model.longitude].tolist(),
             mode="text",
-            text=[f"<b>{text.plot(p)}</b>" for p in places[Events.location]],
-            textposition=_label_positions(places),
+            text=[f"<b>{text.plot(p)}</b>" for p in labels[Model.location]],
+            textposition=_label_positions(labels),
             textfont={"size": 15, "color": "#1a1a1a"},
             hoverinfo="skip",
             showlegend=False,
@@ -147,28 +292,39 @@ def draw_map(fig: Canvas, events: pd.DataFrame, actors: pd.DataFrame, empty: str
             showlegend=False,
         )
     )
-    fig.add_trace(  # a legend entry explaining hollow markers; it has no point of its own
-        dict(
-            type="scattergeo",
-            geo=geo,
-            lat=[None],
-            lon=[None],
-            mode="markers",
-            name="Hollow: approximate place (near it, or a wider area)",
-            marker={"size": 14, "symbol": "circle-open", "color": KEY_GREY, "line": {"width": 3}},
-        )
-    )
-    notes = [_unmapped_note(events.loc[~has_point, Events.location]), *_outside_note(located)]
-    if events.empty:
-        notes = [empty]
-    fig.update_layout({geo: GEO})
+    axes = {"lataxis_range": list(data.extent["lat"]), "lonaxis_range": list(data.extent["lon"])}
+    fig.update_layout({geo: {**GEO, **axes}})
+    if not data.total:
+        return [empty]
+    notes = [_unmapped_note(data.unmapped, data.total)]
+    if data.outside:
+        notes.append(_list_note("Beyond this map's extent", data.outside))
+    if data.aggregated:
+        notes.append(f"{data.total:,} events at too many places to mark one by one: aggregated by grid cell.")
+    elif len(data.labels) == LABELLED:
+        notes.append(f"Named: the {LABELLED} places with most events.")
     return notes
 
 
-def build_map(events: pd.DataFrame, actors: pd.DataFrame, ctx: Context) -> go.Figure:
-    """A figure of the events' places, coloured by the foreign state involved, sized by the number of events."""
+def _unmapped_note(unmapped: list[tuple[str, int]], total: int) -> str:
+    """Say which events have no point on the map, so none is hidden without a word."""
+    if not unmapped:
+        return "Every event shown has a place on the map."
+    return _list_note("Not on the map (no single point)", unmapped)
+
+
+def _list_note(what: str, places: list[tuple[str, int]], shown: int = 5) -> str:
+    """'What — Libya: 3 events; no place named: 2 events. They are in the events table.', the first few places."""
+    parts = [f"{place or 'no place named'}: {dates.plural(n, 'event')}" for place, n in places[:shown]]
+    if len(places) > shown:
+        parts.append(f"and {dates.plural(sum(n for _, n in places[shown:]), 'event')} elsewhere")
+    return f"{what} — " + "; ".join(parts) + ". They are in the events table."
+
+
+def build_map(data: MapData, actors: pd.DataFrame, ctx: Context) -> go.Figure:
+    """A figure of the marks, coloured by the foreign state involved, sized by the number of events."""
     fig = Canvas()
-    notes = draw_map(fig, events, actors, ctx.empty) + [ctx.source_short + " · " + MAP_CREDIT]
+    notes = draw_map(fig, data, actors, ctx.empty) + [ctx.source_short + " · " + MAP_CREDIT]
     title = ctx.title("Where", 55)
     top, bottom = title_height(title) + 12, 170  # pixels: title above; legend, then notes, below the map
     plot = HEIGHT - top - bottom
@@ -191,27 +347,6 @@ def build_map(events: pd.DataFrame, actors: pd.DataFrame, ctx: Context) -> go.Fi
         font={"size": 11, "color": "#555"},
     )
     return fig.figure()
-
-
-def _unmapped_note(unmapped: pd.Series) -> str:
-    """Say which events have no point on the map, so none is hidden without a word."""
-    if unmapped.empty:
-        return "Every event shown has a place on the map."
-    counts = unmapped.value_counts()
-    parts = [f"{place or 'no place named'}: {dates.plural(n, 'event')}" for place, n in counts.items()]
-    return "Not on the map (no single point) — " + "; ".join(parts) + ". They are in the events table."
-
-
-def _outside_note(located: pd.DataFrame) -> list[str]:
-    """Say how many events have a point beyond the map's extent, so none leaves the map without a word."""
-    lat, lon = located[Events.latitude], located[Events.longitude]
-    inside = lat.between(*LIBYA["lat"]) & lon.between(*LIBYA["lon"])
-    outside = located.loc[~inside, Events.location]
-    if outside.empty:
-        return []
-    places = ", ".join(outside.drop_duplicates().head(5))
-    count = dates.plural(len(outside), "event")
-    return [f"Beyond this map's extent: {count} ({places}). They are in the events table."]
 
 
 def render_map(fig: go.Figure, file_name: str) -> None:

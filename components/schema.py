@@ -1,4 +1,4 @@
-"""The three data tables, each column declared once: name, kind, whether required, allowed values."""
+"""Every table's columns, declared once: the three curated files, and the event store's tables."""
 
 from __future__ import annotations
 
@@ -143,6 +143,8 @@ class Actors(Table):
     military_role = Col(required=False, choices=MILITARY_ROLES)
     article = Col(doc="the source file in seeds/")
     quote = Col(doc="a verbatim span stating what this row says of the actor")
+    dataset_names = Col(LIST, required=False, doc="the actor as ACLED and UCDP name it (outside knowledge)")
+    dataset_names_source = Col(required=False, doc="where those names were read")
 
 
 class Places(Table):
@@ -174,3 +176,84 @@ class Sources:
 REPORTED = "reported"  # publication date of the event's article
 PROBLEMS = "problems"  # on rejected rows: the reasons, one per line
 LINE = "line"  # on rejected rows: the row's line in its file
+
+
+SQL_TYPES = {TEXT: "VARCHAR", INT: "BIGINT", FLOAT: "DOUBLE", DATE: "DATE", LIST: "VARCHAR[]", BOOL: "BOOLEAN"}
+DATASETS = ("article", "ACLED", "UCDP GED")
+PRECISIONS = ("day", "week", "month", "year")  # the span start..end is the fact; the word says how coarse it is
+EVIDENCE_KINDS = ("article quote", "ACLED notes", "UCDP source headlines")
+
+
+class Model(Table):
+    """The event store's `events` table: every event of every source in one model (components/store.py)."""
+
+    file = "events"
+    uid = Col(doc="dataset, country and id: one event whatever file or revision it came from")
+    dataset = Col(choices=DATASETS)
+    event_id = Col(doc="the id as the source writes it")
+    source_file = Col(doc="the file the row was read from: data/events.csv, or a file in data/sources/")
+    line = Col(INT, doc="the physical line of that file the row starts on")
+    version = Col(INT, doc="ACLED's timestamp: a later one revises the event; 0 elsewhere")
+    start_date = Col(DATE, doc="the first day the event may have happened on")
+    end_date = Col(DATE, doc="the last day the event may have happened on")
+    precision = Col(choices=PRECISIONS, doc="how coarse start..end is: a month stays a month")
+    date_basis = Col(choices=DATE_BASES, doc="report: ongoing as of the source's date, start not stated")
+    reported = Col(DATE, doc="the article's publication day; for a dataset row, its last possible day")
+    event_type = Col(doc="what the type filter offers: the article's kind, ACLED's event type, UCDP's violence")
+    sub_event_type = Col(required=False)
+    actor1 = Col(doc="as the source writes it (UCDP: side_a)")
+    assoc_actor_1 = Col(required=False, doc="as written: names separated by ';'")
+    actor2 = Col(required=False, doc="UCDP: side_b")
+    assoc_actor_2 = Col(required=False)
+    actors = Col(LIST, doc="every name above, in that order: what the actor filter searches")
+    inter1 = Col(required=False, doc="ACLED's actor type, in words")
+    inter2 = Col(required=False)
+    interaction = Col(required=False)
+    country = Col()
+    admin1 = Col(required=False)
+    admin2 = Col(required=False)
+    location = Col(required=False, doc="the place as the source names it")
+    latitude = Col(FLOAT, required=False, doc="empty: no single point (a country, international waters)")
+    longitude = Col(FLOAT, required=False)
+    geo_precision = Col(INT, required=False, choices=tuple(GEO_PRECISION), doc="ACLED's 1-3; UCDP's where_prec mapped")
+    fatalities = Col(INT, required=False, doc="ACLED fatalities; UCDP best")
+    fatalities_low = Col(INT, required=False, doc="UCDP low")
+    fatalities_high = Col(INT, required=False, doc="UCDP high")
+    evidence = Col(doc="what states the event: the article's quote, ACLED's notes, UCDP's source headlines")
+    evidence_kind = Col(choices=EVIDENCE_KINDS)
+    source = Col(required=False, doc="publisher; ACLED source; UCDP source_office")
+    source_date = Col(required=False, doc="UCDP source_date")
+    source_article = Col(required=False, doc="UCDP source_article")
+    article = Col(required=False, doc="the article in seeds/, for the article's events")
+    milestone = Col(required=False, choices=MILESTONES)
+    backer = Col(doc="derived from actors.csv: the foreign state behind the event, for colours")
+    lane = Col(doc="derived from actors.csv: actor1 as curated, else as written; the timeline's lane")
+    forces = Col(LIST, doc="derived from actors.csv: the foreign forces and intervening states the event names")
+    actor_bits = Col(INT, doc="derived from actors.csv: bit i set when the event names curated actor i (a fast filter)")
+
+
+class StoredProblems(Table):
+    """The event store's `problems` table: every row of every file that is not an event, and why."""
+
+    file = "problems"
+    source_file = Col()
+    line = Col(INT)
+    column = Col()
+    value = Col(required=False)
+    expected = Col()
+
+
+class StoredFiles(Table):
+    """The event store's `files` table: every file loaded, with what it gave (the sidecar says the same)."""
+
+    file = "files"
+    source_file = Col(doc="path under the data directory")
+    format = Col()
+    sha256 = Col()
+    size = Col(INT)
+    mtime_ns = Col(INT)
+    seq = Col(INT, doc="import order: a later file's revision wins a tie")
+    rows_read = Col(INT)
+    events = Col(INT)
+    problem_rows = Col(INT)
+    imported_at = Col()

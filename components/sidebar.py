@@ -8,11 +8,27 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from components import text
-from components.filters import ALL, BRIEFING, DASHBOARD, WINDOW, Filters, Options, from_query, to_query
+from components.filters import (
+    ACTOR,
+    ALL,
+    BRIEFING,
+    COUNTRY,
+    DASHBOARD,
+    DATASET,
+    MAX_RADIUS_KM,
+    PLACE,
+    TYPE,
+    WINDOW,
+    Filters,
+    Options,
+    from_query,
+    to_query,
+)
 
-ACTOR, PLACE, TYPE, DATES, RADIUS, EXTENT = "actor", "place", "type", "dates", "radius_km", "extent"  # widget keys
+# Widget keys: the filters' own are their link names (actor, place, type, country, dataset), as are their counts.
+DATES, RADIUS, EXTENT = "dates", "radius_km", "extent"
 BRIEFING_KEY = "briefing"
-SEEDED, NOTICES = "_seeded_from_url", "_url_notices"
+SEEDED, NOTICES, BOUNDS = "_seeded_from_url", "_url_notices", "_date_bounds"
 
 
 def _seed(opts: Options) -> None:
@@ -22,11 +38,14 @@ def _seed(opts: Options) -> None:
     st.session_state[ACTOR] = list(filters.actors)
     st.session_state[PLACE] = list(filters.places)
     st.session_state[TYPE] = list(filters.types)
+    st.session_state[COUNTRY] = list(opts.countries_of(filters))
+    st.session_state[DATASET] = list(filters.datasets)
     st.session_state[DATES] = (filters.start or opts.days[0], filters.end or opts.days[1])
     st.session_state[RADIUS] = float(filters.radius_km)
     st.session_state[EXTENT] = filters.extent == ALL
     st.session_state[BRIEFING_KEY] = filters.view == BRIEFING
     st.session_state[NOTICES] = notices
+    st.session_state[BOUNDS] = opts.days
     st.session_state[SEEDED] = True
 
 
@@ -36,8 +55,13 @@ def current(opts: Options) -> Filters:
     if SEEDED not in st.session_state:
         _seed(opts)
     state = st.session_state
+    if state.get(BOUNDS) != bounds:  # new data (an import): an untouched full span follows it, a chosen one stays
+        if tuple(state[DATES]) == tuple(state.get(BOUNDS, ())):
+            state[DATES] = bounds
+        state[BOUNDS] = bounds
     chosen = state[DATES]
     start, end = (tuple(chosen) + (None, None))[:2] if isinstance(chosen, tuple) else (chosen, chosen)
+    countries = tuple(state[COUNTRY])
     filters = Filters(
         actors=tuple(state[ACTOR]),
         places=tuple(state[PLACE]),
@@ -45,6 +69,8 @@ def current(opts: Options) -> Filters:
         start=start if start and start > bounds[0] else None,  # the full span is no filter at all
         end=end if end and end < bounds[1] else None,
         radius_km=float(state[RADIUS]) if state[PLACE] else 0.0,
+        countries=None if countries == opts.default_countries else countries,  # the default stays out of links
+        datasets=tuple(state[DATASET]),
         extent=ALL if state[EXTENT] else WINDOW,
         view=BRIEFING if state[BRIEFING_KEY] else DASHBOARD,
     )
@@ -54,28 +80,46 @@ def current(opts: Options) -> Filters:
     return filters
 
 
+def _counted(opts: Options, key: str) -> object:
+    """Show each option with its number of events: 'ACLED (12,345)'."""
+    counts = opts.counts.get(key, {})
+    return lambda value: f"{value} ({counts[value]:,})" if value in counts else value
+
+
 def render_sidebar(opts: Options) -> None:
     """Draw the filter widgets, bound to the state `current` read (drawn last, so the charts load first)."""
     bounds = opts.days
     side = st.sidebar
     side.header("Filters")
-    actors = side.multiselect("Actor", opts.actors, key=ACTOR, placeholder="All actors")
+    actors = side.multiselect(
+        "Actor", opts.actors, key=ACTOR, placeholder="All actors",
+        help="The curated actors first, then the datasets' actors by number of events. Type to search.",
+    )  # fmt: skip
     included = [f"{a} includes {', '.join(opts.sponsored[a])}." for a in actors if opts.sponsored.get(a)]
     if included:
         side.caption(text.md("A state includes the forces it sponsors: " + " ".join(included)))
-    side.multiselect("Place", opts.places, key=PLACE, placeholder="All places")
+    side.multiselect(
+        "Place", opts.places, key=PLACE, placeholder="All places", help="Most events first. Type to search."
+    )
     side.number_input(
         "Within km of the place",
         min_value=0.0,
-        max_value=2000.0,
+        max_value=MAX_RADIUS_KM,
         step=10.0,
         format="%.0f",
         key=RADIUS,
-        help="0 keeps only events at the place itself; distances are geodesic.",
+        help="0 keeps only events at the place itself; distances are on the WGS 84 ellipsoid.",
     )
-    side.multiselect("Event type", opts.types, key=TYPE, placeholder="All types")
+    side.multiselect("Event type", opts.types, key=TYPE, placeholder="All types", format_func=_counted(opts, TYPE))
     low, high = min(bounds[0], st.session_state[DATES][0]), max(bounds[1], st.session_state[DATES][-1])
     side.date_input("Dates", min_value=low, max_value=high, key=DATES, format="YYYY-MM-DD")
+    side.multiselect(
+        "Country", opts.countries, key=COUNTRY, placeholder="Every country", format_func=_counted(opts, COUNTRY),
+        help=f"By default the countries of the article's events ({', '.join(opts.default_countries) or 'none'}).",
+    )  # fmt: skip
+    side.multiselect(
+        "Dataset", opts.datasets, key=DATASET, placeholder="Every dataset", format_func=_counted(opts, DATASET)
+    )
     side.toggle("Timeline: every event", key=EXTENT, help="Off: from the ceasefire to the latest report.")
     side.toggle("Briefing view", key=BRIEFING_KEY, help="One 16:9 frame for slides: no sidebar, no toolbars.")
 

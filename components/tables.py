@@ -12,7 +12,8 @@ table.cm-table {width: 100%; border-collapse: collapse; font-size: 0.9rem; line-
 table.cm-table th {text-align: left; background: #f0f2f6; font-weight: 600}
 table.cm-table th, table.cm-table td {border: 1px solid #e2e4ea; padding: 0.35rem 0.5rem; vertical-align: top}
 table.cm-table td {white-space: pre-line}
-table.cm-forces td:last-child, table.cm-events td:nth-child(5) {width: 38%}
+table.cm-forces td:nth-child(8), table.cm-events td:nth-child(5) {width: 34%}
+table.cm-forces td:nth-child(9) {width: 18%}
 </style>"""  # line breaks in a cell are shown as breaks; the evidence and quote columns get the room
 
 

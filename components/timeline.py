@@ -1,21 +1,27 @@
-"""Timeline from the ceasefire to the missed withdrawal deadline: a day is a point, a month is a span."""
+"""Timeline from the ceasefire to the missed withdrawal deadline: a day is a point, a month is a span.
+
+Lanes are actors: the dozen with most events, the rest folded into one. A lane with many events draws counts per week
+or month, and only events known to within that week or month are counted in it: a month is never put on a day.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import dates, exports, legend, text
+from components import dates, evidence, exports, legend, text
 from components.canvas import Canvas
 from components.dates import DAY, Anchors
-from components.filters import WINDOW
+from components.filters import WINDOW, Where
 from components.headline import Context, title_height, title_layout
-from components.schema import Events
+from components.schema import Model
 
 WINDOW_FILL, OVERDUE_FILL, DEADLINE_RED = "rgba(230, 159, 0, 0.16)", "rgba(213, 94, 0, 0.14)", "#B2182B"
 KEY_GREY = "#555555"
-SYMBOLS = {  # one marker shape per kind of event, so colour can say who
+SYMBOLS = {  # one marker shape per kind of article event, so colour can say who; dataset events are circles
     "presence": "circle",
     "ground activity": "triangle-up",
     "deadline": "x",
@@ -24,55 +30,154 @@ SYMBOLS = {  # one marker shape per kind of event, so colour can say who
     "agreement": "star",
     "withdrawal": "triangle-down",
 }
+LANES = 12  # lanes with their own actor; the rest share one
+LANE_MARKS = 40  # past this many marks, a lane draws counts per week or month
+WEEKS_UP_TO_DAYS = 730  # a timeline of up to two years counts by week, a longer one by month
+SPAN_LABELS = 12  # spans labelled on the chart itself; beyond, their hover says what they are
+COUNT_WIDTHS = (4, 8, 12, 16)  # line widths of counted bins, by quartile of their counts
+MARK_COLUMNS = ["lane", "backer", "counted", "start", "stop", "n", "kind", "samples", "types"]
 
 
-def _hover(group: list[dict]) -> str:
-    """Hover text for the events drawn at one point or span: the first few in full, then how many more."""
-    parts = []
-    for event in group[: legend.HOVER_EVENTS]:
-        place = event[Events.location] or "no place named"
-        quote = text.lines("“" + event[Events.quote] + "”", 70)
-        what = text.plot(f"{event[Events.event_kind]} · {place}")
-        parts.append(f"<b>{text.plot(event['_date'])}</b> · {what}<br>{quote}")
-    return "<br><br>".join(parts) + legend.more(len(group) - legend.HOVER_EVENTS)
+@dataclass(frozen=True)
+class TimelineData:
+    """What the timeline draws: one row per mark, the lanes in order, and what it leaves out."""
+
+    marks: pd.DataFrame  # lane, backer, start, stop, n, kind, counted, samples, types
+    lanes: list[str]
+    unit: str  # "week" or "month": the bin of lanes that count
+    x_range: list[pd.Timestamp] | None
+    hidden: int = 0  # events outside x_range
+    total: int = 0
+    folded: int = 0  # actors in the shared lane
 
 
-COLUMNS = [Events.actor1, Events.event_kind, Events.location, Events.quote]  # all the marks need of an event
+def others(folded: int) -> str:
+    """The name of the lane shared by the actors with fewest events."""
+    return f"Others ({dates.plural(folded, 'actor')})"
 
 
-def _marks(events: pd.DataFrame, actors: pd.DataFrame) -> list[dict]:
-    """One mark per lane, date span and colour, with the events that share it (plain Python: a few rows)."""
-    frame = events[COLUMNS].assign(
-        _start=dates.starts(events),
-        _end=dates.ends(events),
-        _date=dates.labels(events),
-        _backer=legend.backers(events, actors),
+def timeline_data(store: object, where: Where, anchors: Anchors, extent: str) -> TimelineData:
+    """Query the store for the timeline's marks: per event while a lane is sparse, counts per bin once it is not."""
+    window = _window(anchors) if extent == WINDOW else None
+    inside = "(end_date >= ? AND start_date <= ?)" if window else "true"
+    bounds = [window[0].date(), window[1].date()] if window else []
+    lanes = store.df(
+        f"""SELECT lane, count(*) FILTER (WHERE {inside}) AS n, count(*) AS everywhere,
+                   min(start_date) AS first, max(end_date) AS last
+            FROM {Model.file} WHERE {where} GROUP BY lane ORDER BY n DESC, lane""",
+        [*bounds, *where.params],
     )
-    groups: dict[tuple, list[dict]] = {}
-    for event in frame.to_dict("records"):
-        groups.setdefault((event[Events.actor1], event["_start"], event["_end"], event["_backer"]), []).append(event)
-    return [
-        {
-            "lane": text.plot(lane),  # a category of the axis: its tick shows it as written
-            "start": start,
-            "end": end,
-            "backer": backer,
-            "span": end > start,
-            "kind": group[0][Events.event_kind],  # the symbol; the hover lists every event of the mark
-            "count": len(group),
-            "label": group[0]["_date"],
-            "hover": _hover(group),
-        }
-        for (lane, start, end, backer), group in groups.items()
-    ]
+    total = int(lanes["everywhere"].sum())
+    x_range = window or _extent(lanes, anchors)
+    hidden = total - int(lanes["n"].sum())
+    lanes = lanes[lanes["n"] > 0]
+    own, rest = lanes.head(LANES), lanes.iloc[LANES:]
+    shared = others(len(rest))
+    sparse = [lane for lane, n in zip(own["lane"], own["n"]) if n <= LANE_MARKS]
+    span_days = (x_range[1] - x_range[0]).days if x_range else 0
+    unit = "week" if span_days <= WEEKS_UP_TO_DAYS else "month"
+    marks = pd.concat(
+        [_single(store, where, inside, bounds, sparse), _counted(store, where, inside, bounds, own, shared, unit)],
+        ignore_index=True,
+    )
+    first = marks.groupby("lane")["start"].min().sort_values(kind="stable") if len(marks) else pd.Series()
+    order = [x for x in first.index if x != shared] + ([shared] if shared in first.index else [])
+    return TimelineData(marks, order, unit, x_range, hidden, total, len(rest))
+
+
+def _single(store: object, where: Where, inside: str, bounds: list, lanes: list[str]) -> pd.DataFrame:
+    """The marks of sparse lanes: one per span of days and foreign state, with its latest events for the hover."""
+    if not lanes:
+        return pd.DataFrame(columns=MARK_COLUMNS)
+    return store.df(
+        f"""SELECT lane, backer, false AS counted, start_date AS start, end_date AS stop, count(*) AS n,
+                   min(event_type) AS kind, max_by({evidence.SAMPLE}, start_date, {legend.HOVER_EVENTS}) AS samples,
+                   NULL AS types
+            FROM {Model.file} WHERE {where} AND {inside} AND list_contains(?::VARCHAR[], lane)
+            GROUP BY ALL ORDER BY start, lane, backer""",
+        [*where.params, *bounds, lanes],
+    )
+
+
+def _counted(
+    store: object, where: Where, inside: str, bounds: list, own: pd.DataFrame, shared: str, unit: str
+) -> pd.DataFrame:
+    """The marks of busy lanes: counts per bin of the events known to within it; coarser events at their span.
+
+    The store counts per lane, bin (or span), state and type first (a few thousand rows), then per mark: the busiest
+    state of a mark colours it.
+    """
+    busy = [lane for lane, n in zip(own["lane"], own["n"]) if n > LANE_MARKS]
+    mine = list(own["lane"])
+    fits = f"date_trunc('{unit}', start_date) = date_trunc('{unit}', end_date)"
+    bin_end = f"(date_trunc('{unit}', start_date) + INTERVAL 1 {unit} - INTERVAL 1 DAY)::DATE"
+    key = "lane, counted, start, stop"
+    marks = store.df(
+        f"""WITH r AS (
+                SELECT CASE WHEN list_contains(?::VARCHAR[], lane) THEN lane ELSE ? END AS lane, backer,
+                       {fits} AS counted,
+                       CASE WHEN {fits} THEN date_trunc('{unit}', start_date)::DATE ELSE start_date END AS start,
+                       CASE WHEN {fits} THEN {bin_end} ELSE end_date END AS stop,
+                       event_type, count(*) AS n
+                FROM {Model.file} WHERE {where} AND {inside}
+                     AND (list_contains(?::VARCHAR[], lane) OR NOT list_contains(?::VARCHAR[], lane))  -- busy or others
+                GROUP BY ALL),
+            states AS (SELECT {key}, backer, sum(n) AS n FROM r GROUP BY ALL),
+            busiest AS (SELECT {key}, arg_max(backer, n) AS backer FROM states GROUP BY ALL),
+            kinds AS (SELECT {key}, event_type, sum(n) AS n FROM r GROUP BY ALL)
+            SELECT lane, b.backer, counted, start, stop, sum(n)::BIGINT AS n, arg_max(event_type, n) AS kind,
+                   NULL AS samples, list(struct_pack(type := event_type, n := n) ORDER BY n DESC) AS types
+            FROM kinds JOIN busiest b USING (lane, counted, start, stop)
+            GROUP BY lane, b.backer, counted, start, stop""",
+        [mine, shared, *where.params, *bounds, busy, mine],
+    )
+    return marks[MARK_COLUMNS]
+
+
+def _window(anchors: Anchors) -> list[pd.Timestamp] | None:
+    """From a week before the ceasefire to a week after the latest report, when both are known."""
+    if anchors.ceasefire_start is None or anchors.latest_report is None:
+        return None
+    return [anchors.ceasefire_start - 7 * DAY, anchors.latest_report + 7 * DAY]
+
+
+def _extent(lanes: pd.DataFrame, anchors: Anchors) -> list[pd.Timestamp] | None:
+    """Every event, and the anchors too, so the deadline keeps its context (None: nothing to place on the axis)."""
+    pad = 14 * DAY
+    known = [t for t in (anchors.ceasefire_start, anchors.latest_report) if t is not None]
+    found = [pd.Timestamp(t) for t in (*lanes["first"].dropna(), *lanes["last"].dropna())]
+    if not found and not known:
+        return None
+    return [min([*found, *known]) - pad, max([*found, *known]) + pad]
+
+
+def _hover(row: pd.Series, unit: str) -> str:
+    """Hover of a mark: its latest events in full, or for a count, how many events of which types."""
+    if row["samples"] is not None and not (isinstance(row["samples"], float) and pd.isna(row["samples"])):
+        return evidence.hover(list(row["samples"]), int(row["n"]))
+    types = list(row["types"])  # most frequent first
+    what = " · ".join(f"{t['type']} {int(t['n']):,}" for t in types[:3]) + (" · …" if len(types) > 3 else "")
+    how = f"counted per {unit}: each known to within this {unit}" if row["counted"] else "known to these dates only"
+    return (
+        f"<b>{text.plot(dates.span(row['start'], row['stop']))}: {dates.plural(int(row['n']), 'event')}</b><br>"
+        f"{text.lines(what, 70)}<br><i>{how}</i>"
+    )
+
+
+def _path(rows: pd.DataFrame) -> tuple[list, list]:
+    """x and y of line segments from start to the end of stop, broken by gaps: one trace draws them all."""
+    xs, ys = [], []
+    for lane, start, stop in zip(rows["lane"], rows["start"], rows["stop"]):
+        xs += [pd.Timestamp(start), pd.Timestamp(stop) + DAY, None]
+        ys += [lane, lane, None]
+    return xs, ys
 
 
 def draw_timeline(
     fig: Canvas,
-    events: pd.DataFrame,
+    data: TimelineData,
     actors: pd.DataFrame,
     anchors: Anchors,
-    extent: str,
     empty: str,
     axes: str = "xy",
 ) -> list[str]:
@@ -82,86 +187,87 @@ def draw_timeline(
     """
     x, y = axes[: axes.index("y")], axes[axes.index("y") :]
     colours = legend.colours(actors)
-    marks = _marks(events, actors)
-    lanes = list(dict.fromkeys(m["lane"] for m in sorted(marks, key=lambda m: m["start"])))
-    for backer in [b for b in colours if any(m["backer"] == b for m in marks)]:
-        points = [m for m in marks if m["backer"] == backer and not m["span"]]
-        spans = [m for m in marks if m["backer"] == backer and m["span"]]
+    marks = data.marks.assign(lane=data.marks["lane"].map(text.plot))  # a category of the axis: shown as written
+    spans = marks[~marks["counted"] & (marks["stop"] > marks["start"])]
+    labelled = len(spans) <= SPAN_LABELS
+    for backer in [b for b in colours if b in set(marks[Model.backer])]:
+        own = marks[marks[Model.backer] == backer]
         name = text.plot(legend.legend_label(backer, actors))
-        fig.add_trace(
-            dict(
-                type="scatter",
-                x=[m["start"] for m in points],
-                y=[m["lane"] for m in points],
-                xaxis=x,
-                yaxis=y,
-                mode="markers",
-                marker={
-                    "size": [legend.marker_size(m["count"], 14, 4) for m in points],
-                    "color": colours[backer],
-                    "symbol": [SYMBOLS.get(m["kind"], "circle") for m in points],
-                    "line": {"width": 1, "color": "white"},
-                },
-                hovertext=[m["hover"] for m in points],
-                hoverinfo="text",
-                name=name,
-                legendgroup=backer,
-                showlegend=False,
-            )
-        )
-        for span in spans:  # a month-precision event: a bar over its month, never a false day
+        points = own[~own["counted"] & (own["stop"] == own["start"])]
+        if len(points):
             fig.add_trace(
                 dict(
                     type="scatter",
-                    x=[span["start"], span["end"] + DAY],
-                    y=[span["lane"], span["lane"]],
+                    x=[pd.Timestamp(s) for s in points["start"]],
+                    y=points["lane"].tolist(),
                     xaxis=x,
                     yaxis=y,
-                    mode="lines",
-                    line={"width": 12, "color": colours[backer]},
-                    opacity=0.75,
-                    hovertext=span["hover"],
+                    mode="markers",
+                    marker={
+                        "size": [legend.marker_size(int(n), 14, 4) for n in points["n"]],
+                        "color": colours[backer],
+                        "symbol": [SYMBOLS.get(k, "circle") for k in points["kind"]],
+                        "line": {"width": 1, "color": "white"},
+                    },
+                    hovertext=[_hover(row, data.unit) for _, row in points.iterrows()],
                     hoverinfo="text",
                     name=name,
                     legendgroup=backer,
                     showlegend=False,
                 )
             )
-            fig.add_annotation(
-                x=span["start"] + (span["end"] + DAY - span["start"]) / 2,
-                y=span["lane"],
-                xref=x,
-                yref=y,
-                text=text.plot(f"{span['kind']} ({span['label']})"),
-                yshift=15,
-                showarrow=False,
-                font={"size": 12},
+        own_spans = spans[spans[Model.backer] == backer]
+        if len(own_spans):  # an event known to a week, month or year: a bar over it, never a false day
+            xs, ys = _path(own_spans)
+            hovers = [_hover(row, data.unit) for _, row in own_spans.iterrows()]
+            fig.add_trace(
+                dict(type="scatter", x=xs, y=ys, xaxis=x, yaxis=y, mode="lines", line={"width": 12,
+                     "color": colours[backer]}, opacity=0.75, hovertext=[h for h in hovers for _ in range(3)],
+                     hoverinfo="text", name=name, legendgroup=backer, showlegend=False)  # fmt: skip
             )
+            for row in own_spans.itertuples() if labelled else ():
+                fig.add_annotation(
+                    x=pd.Timestamp(row.start) + (pd.Timestamp(row.stop) + DAY - pd.Timestamp(row.start)) / 2,
+                    y=row.lane,
+                    xref=x,
+                    yref=y,
+                    text=text.plot(f"{row.kind} ({dates.span(row.start, row.stop)})"),
+                    yshift=15,
+                    showarrow=False,
+                    font={"size": 12},
+                )
+        bins = own[own["counted"]]
+        if len(bins):  # many events: counts per bin, thicker for more
+            quartile = pd.qcut(bins["n"].rank(method="first"), min(len(COUNT_WIDTHS), len(bins)), labels=False)
+            for level, part in bins.groupby(quartile):
+                xs, ys = _path(part)
+                hovers = [_hover(r, data.unit) for _, r in part.iterrows()]
+                fig.add_trace(
+                    dict(type="scatter", x=xs, y=ys, xaxis=x, yaxis=y, mode="lines",
+                         line={"width": COUNT_WIDTHS[int(level)], "color": colours[backer]}, opacity=0.55,
+                         hovertext=[h for h in hovers for _ in range(3)], hoverinfo="text", name=name,
+                         legendgroup=backer, showlegend=False)  # fmt: skip
+                )
         fig.add_trace(key_trace(name, "circle", colours[backer], group=backer))  # a plain dot, whatever the shapes
-    for kind in [k for k in SYMBOLS if any(m["kind"] == k and not m["span"] for m in marks)]:  # declared kinds only
+    shown_kinds = set(marks.loc[~marks["counted"] & (marks["stop"] == marks["start"]), "kind"])
+    for kind in [k for k in SYMBOLS if k in shown_kinds]:
         fig.add_trace(key_trace(kind, SYMBOLS[kind], KEY_GREY))
-    if any(m["span"] for m in marks):
-        fig.add_trace(
-            dict(
-                type="scatter",
-                x=[None],
-                y=[None],
-                mode="lines",
-                name="known to the month only",
-                line={"width": 10, "color": KEY_GREY},
-            )
-        )
+    if len(spans):
+        fig.add_trace(line_key("known to the week, month or year only", 10))
+    if marks["counted"].any():
+        fig.add_trace(line_key(f"events counted per {data.unit} (thicker: more)", 6, 0.55))
     notes = _draw_anchors(fig, anchors, x, y)
-    x_range, hidden = _extent(events, anchors, extent)
-    if hidden:
-        notes.append(f"{dates.plural(hidden, 'event')} outside this window: choose 'Every event' to see them.")
-    if events.empty:
+    if data.hidden:
+        notes.append(f"{dates.plural(data.hidden, 'event')} outside this window: choose 'Every event' to see them.")
+    if data.folded:
+        notes.append(f"Lanes: the {LANES} actors with most events; {others(data.folded)} share the last lane.")
+    if not data.total:
         notes.append(empty)
     fig.update_layout(
         {
             _layout_key(x): {
                 "type": "date",
-                "range": x_range,
+                "range": data.x_range,
                 "showgrid": True,
                 "gridcolor": "#eee",
                 "tickformat": "%d %b<br>%Y",
@@ -170,8 +276,8 @@ def draw_timeline(
                 "type": "category",  # stated, so that an empty timeline keeps its date axis and no numbers
                 "automargin": True,
                 "categoryorder": "array",
-                "categoryarray": lanes[::-1],
-                "range": [-0.7, max(len(lanes), 1) - 0.2],
+                "categoryarray": [text.plot(lane) for lane in data.lanes[::-1]],
+                "range": [-0.7, max(len(data.lanes), 1) - 0.2],
             },
         }
     )
@@ -191,9 +297,10 @@ def key_trace(name: str, symbol: str, colour: str, group: str | None = None) -> 
     )
 
 
-def lane_count(events: pd.DataFrame) -> int:
-    """How many lanes (actors) the timeline of these events has."""
-    return max(events[Events.actor1].nunique(), 2)
+def line_key(name: str, width: int, opacity: float = 1.0) -> dict:
+    """A legend entry for a kind of bar."""
+    return dict(type="scatter", x=[None], y=[None], mode="lines", name=name, opacity=opacity,
+                line={"width": width, "color": KEY_GREY})  # fmt: skip
 
 
 def _layout_key(axis: str) -> str:
@@ -201,16 +308,14 @@ def _layout_key(axis: str) -> str:
     return f"{axis[0]}axis{axis[1:]}"
 
 
-def build_timeline(
-    events: pd.DataFrame, actors: pd.DataFrame, anchors: Anchors, extent: str, ctx: Context
-) -> go.Figure:
+def build_timeline(data: TimelineData, actors: pd.DataFrame, anchors: Anchors, ctx: Context) -> go.Figure:
     """The events on lanes by actor, with the withdrawal window, the deadline and the days overdue."""
     fig = Canvas()
-    notes = draw_timeline(fig, events, actors, anchors, extent, ctx.empty) + [ctx.source_short]
+    notes = draw_timeline(fig, data, actors, anchors, ctx.empty) + [ctx.source_short]
     title = ctx.title("When", 70)
     # pixels: the title, then the two-line deadline label, above; tick labels, legend and notes below
     top, bottom = title_height(title) + 40, 240
-    height = 120 + 48 * lane_count(events) + top + bottom
+    height = 120 + 48 * max(len(data.lanes), 2) + top + bottom
     plot = height - top - bottom
     fig.add_annotation(  # at the very bottom, under the legend, whatever the figure's height
         text=text.notes(notes, 72),
@@ -301,21 +406,6 @@ def _band(x0: pd.Timestamp, x1: pd.Timestamp, colour: str, x: str, y: str) -> di
         "line": {"width": 0},
         "layer": "below",
     }
-
-
-def _extent(events: pd.DataFrame, anchors: Anchors, extent: str) -> tuple[list[pd.Timestamp] | None, int]:
-    """The x range to show (None: let plotly choose) and how many events fall outside it."""
-    pad = 7 * DAY
-    known = [t for t in (anchors.ceasefire_start, anchors.latest_report) if t is not None]
-    if extent == WINDOW and anchors.ceasefire_start is not None and anchors.latest_report is not None:
-        lo, hi = anchors.ceasefire_start - pad, anchors.latest_report + pad
-    elif len(events) or known:  # every event, and the anchors too, so the deadline keeps its context
-        lo = min([*dates.starts(events).dropna(), *known]) - 2 * pad
-        hi = max([*dates.ends(events).dropna(), *known]) + 2 * pad
-    else:  # nothing to place on the axis: an empty date axis
-        return None, 0
-    outside = (dates.ends(events) < lo) | (dates.starts(events) > hi)
-    return [lo, hi], int(outside.sum())
 
 
 def render_timeline(fig: go.Figure, file_name: str) -> None:

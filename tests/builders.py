@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
-from components.loader import Dataset, load
+from components.loader import DATA_ENV, SEEDS_ENV, Dataset, load
 from components.schema import Actors, Events, Places
+from components.store import STORE_ENV, Store
 
 ARTICLE = "tiny.txt"
 TEXT = (
@@ -109,6 +111,37 @@ def write_dataset(
 def tiny(root: Path, **tables: list[dict[str, str]]) -> Dataset:
     """Write and load a tiny dataset."""
     return load(*write_dataset(root, **tables))
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def shipped(root: Path) -> tuple[Path, Path]:
+    """A copy of the shipped data files in root/data (imports land beside them), and the shipped seeds."""
+    data = root / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    for csv_file in (REPO / "data").glob("*.csv"):
+        shutil.copyfile(csv_file, data / csv_file.name)
+    return data, REPO / "seeds"
+
+
+def store_of(data: Path, seeds: Path, root: Path) -> Store:
+    """A store of these folders, kept in root/store, in step with the files."""
+    store = Store(data, seeds, root / "store" / "events.duckdb")
+    store.refresh()
+    return store
+
+
+def tiny_store(root: Path, **tables: list[dict[str, str]]) -> Store:
+    """Write a tiny dataset and open its store."""
+    return store_of(*write_dataset(root, **tables), root)
+
+
+def use_data(monkeypatch: object, data: Path, seeds: Path, store: Path) -> None:
+    """Point the app and the commands at these folders and a store of their own."""
+    monkeypatch.setenv(DATA_ENV, str(data))
+    monkeypatch.setenv(SEEDS_ENV, str(seeds))
+    monkeypatch.setenv(STORE_ENV, str(store))
 
 
 # Names no one has read, as ACLED and UCDP files may bring: markdown and plotly's HTML that would call another host.

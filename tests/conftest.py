@@ -1,4 +1,5 @@
-"""Shared fixtures for the browser tests: the system Chromium, the app on a free port, a page that records requests.
+"""Shared fixtures: an event store of the tests' own; for the browser tests, the system Chromium, the app on a free port
+and a page that records requests.
 
 Browser tests carry `@pytest.mark.browser`; deselect them with `pytest -m "not browser"`.
 """
@@ -6,6 +7,7 @@ Browser tests carry `@pytest.mark.browser`; deselect them with `pytest -m "not b
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +17,26 @@ from serving import CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, VIEWPORT, find_chromium, 
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"  # git-ignored
+STORE_ENV, DATA_ENV = "CONFLICT_MONITOR_STORE", "CONFLICT_MONITOR_DATA"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_data(tmp_path_factory) -> Iterator[Path]:
+    """The shipped data files, copied, with a store of their own: the tests never write into data/ (imports land
+    in data/sources/), never see an analyst's imported files, and never open data/.store, which a running dashboard
+    may hold."""
+    root = tmp_path_factory.mktemp("shipped")
+    for csv_file in (REPO / "data").glob("*.csv"):
+        shutil.copyfile(csv_file, root / csv_file.name)
+    previous = {key: os.environ.get(key) for key in (STORE_ENV, DATA_ENV)}
+    os.environ[DATA_ENV] = str(root)
+    os.environ[STORE_ENV] = str(root / "store")
+    yield root
+    for key, value in previous.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 @pytest.fixture(scope="session")
@@ -30,15 +52,34 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
-    """The dashboard served by `streamlit run dashboard.py` on a free port, for the whole session."""
+    """The dashboard served by `streamlit run dashboard.py` on a free port, on its own copy of the shipped data."""
+    from builders import shipped
+
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="conflict-monitor-") as tmp:
         log = Path(tmp) / "streamlit.log"
-        proc = start_streamlit(REPO / "dashboard.py", port, log, cwd=REPO)
+        data, _ = shipped(Path(tmp))
+        env = {DATA_ENV: str(data), STORE_ENV: str(Path(tmp) / "store")}
+        proc = start_streamlit(REPO / "dashboard.py", port, log, cwd=REPO, env=env)
         try:
             yield f"http://127.0.0.1:{port}"
         finally:
             stop(proc)
+
+
+@pytest.fixture
+def fresh_url(tmp_path) -> Iterator[str]:
+    """The dashboard on a copy of the shipped data of its own, for a test that imports into it."""
+    from builders import shipped
+
+    data, _ = shipped(tmp_path)
+    port = free_port()
+    env = {DATA_ENV: str(data), STORE_ENV: str(tmp_path / "store")}
+    proc = start_streamlit(REPO / "dashboard.py", port, tmp_path / "streamlit.log", cwd=REPO, env=env)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +90,7 @@ def hostile_url(tmp_path_factory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("hostile-app")
     data, seeds = write_hostile(root)
     port = free_port()
-    env = {"CONFLICT_MONITOR_DATA": str(data), "CONFLICT_MONITOR_SEEDS": str(seeds)}
+    env = {"CONFLICT_MONITOR_DATA": str(data), "CONFLICT_MONITOR_SEEDS": str(seeds), STORE_ENV: str(root / "store")}
     proc = start_streamlit(REPO / "dashboard.py", port, root / "streamlit.log", cwd=REPO, env=env)
     try:
         yield f"http://127.0.0.1:{port}"

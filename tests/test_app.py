@@ -1,97 +1,15 @@
 """The app through Streamlit's AppTest: filters change every view, the URL follows, bad links and data explain."""
 
 import json
-import re
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from builders import write_dataset
+from apptest import APP, charts, forces_table, metrics, ok, params, shown, start, table
+from builders import use_data, write_dataset
 from streamlit.testing.v1 import AppTest
 
-from components import briefing_view, exports, text
-from components.loader import DATA_ENV, SEEDS_ENV
-
-APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-
-
-def start(query: dict | None = None) -> AppTest:
-    """Run the app once, with query parameters as if opened from a link."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return ok(at.run())
-
-
-def ok(at: AppTest) -> AppTest:
-    """The app after a run, which must have raised nothing."""
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-FIGURE = re.compile(r'<div class="figure-label">(.*?)</div><div class="figure-value">(.*?)</div>')
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    """The headline figures by label."""
-    return dict(match.groups() for m in at.markdown if (match := FIGURE.search(m.value)))
-
-
-class _Cells(HTMLParser):
-    """The rows of the HTML tables in a piece of markdown, as lists of cell texts."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self._in_cell = False
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        """A new row, or a new cell in the current row."""
-        if tag == "tr":
-            self.rows.append([])
-        elif tag in ("td", "th"):
-            self.rows[-1].append("")
-            self._in_cell = True
-
-    def handle_data(self, data: str) -> None:
-        """Text inside the current cell."""
-        if self.rows and self.rows[-1] and self._in_cell:
-            self.rows[-1][-1] += data
-
-    def handle_endtag(self, tag: str) -> None:
-        """Text after a cell closes is not the cell's."""
-        if tag in ("td", "th"):
-            self._in_cell = False
-
-
-def shown(markdown: str) -> str:
-    """Markdown as the reader sees it: escapes resolved, invisible word joiners dropped (see components.text)."""
-    return re.sub(r"\\(.)", r"\1", markdown).replace(text.WORD_JOINER, "")
-
-
-def table(at: AppTest, name: str) -> list[dict[str, str]]:
-    """The rows of the page's table of class cm-<name>, as dicts keyed by the header."""
-    body = next(h.proto.body for h in at.get("html") if f'cm-table cm-{name}"' in h.proto.body)
-    parser = _Cells()
-    parser.feed(body)
-    header, *rows = parser.rows
-    return [dict(zip((h.strip() for h in header), (c.strip() for c in row))) for row in rows]
-
-
-def forces_table(at: AppTest) -> list[str]:
-    """The forces in the foreign forces table."""
-    return [row["Force"] for row in table(at, "forces")]
-
-
-def params(at: AppTest) -> dict[str, list[str]]:
-    """The page's query parameters, each as a list of values."""
-    return {k: v if isinstance(v, list) else [v] for k, v in at.query_params.items()}
-
-
-def charts(at: AppTest) -> list[dict]:
-    """The plotly figures on the page, as JSON."""
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+from components import briefing_view, exports
 
 
 @pytest.fixture(scope="module")
@@ -174,8 +92,7 @@ def test_a_rejected_row_is_shown_in_the_data_issues_panel(tmp_path, monkeypatch)
     data, seeds = write_dataset(tmp_path)
     events_csv = data / "events.csv"
     events_csv.write_text(events_csv.read_text().replace("2021-03-01", "2021-02-30"), encoding="utf-8")
-    monkeypatch.setenv(DATA_ENV, str(data))
-    monkeypatch.setenv(SEEDS_ENV, str(seeds))
+    use_data(monkeypatch, data, seeds, tmp_path / "store")
     at = start()
     assert at.expander[0].label == "Data issues: 1 row(s) rejected"
     [rejected] = table(at, "problems")
@@ -188,8 +105,7 @@ def test_an_unreadable_file_is_one_clear_error(tmp_path, monkeypatch):
     """A missing file is named in one error; the events that needed it are listed, the rest still shown."""
     data, seeds = write_dataset(tmp_path)
     (data / "places.csv").unlink()
-    monkeypatch.setenv(DATA_ENV, str(data))
-    monkeypatch.setenv(SEEDS_ENV, str(seeds))
+    use_data(monkeypatch, data, seeds, tmp_path / "store")
     at = start()
     assert len(at.error) == 1 and "places.csv: file not found" in shown(at.error[0].value)
     assert {row["File"] for row in table(at, "problems")} == {"events.csv"}  # the located events, listed
@@ -263,10 +179,54 @@ def test_an_empty_file_or_missing_folder_is_named_and_its_rows_listed(tmp_path, 
         shutil.rmtree(seeds)
     else:
         (data / broken).write_text((data / broken).read_text(encoding="utf-8").split("\n")[0] + "\n")
-    monkeypatch.setenv(DATA_ENV, str(data))
-    monkeypatch.setenv(SEEDS_ENV, str(seeds))
+    use_data(monkeypatch, data, seeds, tmp_path / "store")
     at = start()
     [error] = [shown(e.value) for e in at.error]
     assert named in error
     assert len(table(at, "problems")) == rows if rows else at.expander[0].label == "Data issues: none"
     assert len(charts(at)) == 2
+
+
+@pytest.fixture
+def imported(tmp_path, monkeypatch):
+    """The app on a copy of the shipped data with ACLED's current export and a file of bad lines imported."""
+    from builders import shipped, store_of
+
+    data, seeds = shipped(tmp_path)
+    store = store_of(data, seeds, tmp_path)
+    for name in ("acled_current.csv", "bad_lines.csv"):
+        store.import_file(Path(__file__).resolve().parent / "fixtures" / name)
+    store.close()
+    use_data(monkeypatch, data, seeds, tmp_path / "store")
+    return tmp_path
+
+
+def test_imported_events_show_with_their_provenance(imported):
+    """Dataset events beside the article's: counted, in the table with their file and line, in the source line."""
+    at = start({"timeline": "all"})
+    assert metrics(at)["Events shown"] == "21"  # the article's 11, ACLED's 7 and bad_lines' 3 good rows
+    rows = {row["ID"]: row for row in table(at, "events")}
+    assert rows["LBY90001"]["Source"] == "ACLED (Libya Observer; Libya Herald) · sources/acled/acled_current.csv line 2"
+    assert rows["LBY90001"]["Evidence"].startswith("ACLED notes: On 4 June 2020")
+    assert "ACLED: 2 files, 10 events" in shown(at.markdown[1].value)
+    assert "ACLED (10)" in at.sidebar.multiselect(key="dataset").options
+
+
+def test_dataset_and_country_filters_come_from_the_link(imported):
+    """?dataset=ACLED shows only ACLED's events; the title names the countries shown."""
+    at = start({"dataset": "ACLED", "timeline": "all"})
+    assert metrics(at)["Events shown"] == "10"
+    assert {row["ID"][:3] for row in table(at, "events")} == {"LBY"}
+    assert at.title[0].value.startswith("Foreign military forces in Libya")
+
+
+def test_data_issues_are_grouped_by_file(imported):
+    """The panel counts problem rows per file, lists them with their reasons, and offers them all as CSV."""
+    at = start()
+    assert at.expander[0].label == "Data issues: 6 row(s) rejected"
+    [per_file] = table(at, "problem-files")
+    assert (per_file["File"], per_file["Rows with problems"]) == ("sources/acled/bad_lines.csv", "6")
+    listed = table(at, "problems")
+    assert [row["Line"] for row in listed] == ["3", "4", "5", "7", "8", "9"]
+    assert "expected 31 fields, as in the header" in listed[0]["Problems"]
+    assert any(b.label == "All problems (CSV)" for b in at.get("download_button"))

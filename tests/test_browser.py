@@ -6,6 +6,7 @@ Each test waits on conditions in the page (locators, wait_for_function), never o
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -215,5 +216,22 @@ def test_hostile_names_in_the_data_stay_text(page: Page, hostile_url: str) -> No
     legend = " ".join(page.locator(".js-plotly-plot .legendtext").all_text_contents())
     assert EVIL_STATE in legend
     assert page.locator(f'a[href*="{OTHER_HOST}"], img[src*="{OTHER_HOST}"]').count() == 0
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    assert_only_local(page)
+
+
+def test_an_imported_file_shows_on_the_map(page: Page, fresh_url: str) -> None:
+    """Upload an ACLED export in the sidebar: its events are counted and its places are named on the map."""
+    fixture = Path(__file__).resolve().parent / "fixtures" / "acled_current.csv"
+    page.goto(fresh_url)
+    wait_for_dashboard(page)
+    assert "Tarhuna" not in page.evaluate(MAP_TEXT)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(fixture))
+    expect(page.get_by_test_id("stAlert").filter(has_text="7 added")).to_be_visible(timeout=60_000)
+    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot .geo text')]"
+                           ".some((t) => t.textContent.trim() === 'Tarhuna')")  # fmt: skip
+    expect(page.locator("body")).to_contain_text("Events shown")
+    shown = page.locator(".figure-label", has_text="Events shown").locator("xpath=following-sibling::div")
+    expect(shown).to_have_text("18")  # the article's 11 and ACLED's 7
     expect(page.get_by_test_id("stException")).to_have_count(0)
     assert_only_local(page)

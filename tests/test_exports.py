@@ -2,17 +2,17 @@
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from builders import tiny
+from builders import shipped, store_of, tiny_store
 
-from components import briefing, briefing_view, exports, selection
+from components import briefing, briefing_view, exports, filters, selection
 from components.filters import Filters
-from components.loader import load
 
 REPO = Path(__file__).resolve().parent.parent
 HOSTILE = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rReturn", "plain = fine"]
@@ -24,41 +24,53 @@ def read_back(data: bytes) -> pd.DataFrame:
 
 
 @pytest.fixture
-def hostile(tmp_path):
-    """The tiny events with formula-like text in their notes and a negative longitude."""
-    events = tiny(tmp_path).events
-    events = pd.concat([events] * 2, ignore_index=True).head(len(HOSTILE))
-    return events.assign(notes=HOSTILE, longitude=-13.5)
+def small(tmp_path):
+    """The tiny dataset's store, prepared."""
+    return selection.prepare(tiny_store(tmp_path))
 
 
-def test_csv_round_trips_every_filtered_row_with_provenance(tmp_path):
-    """The CSV holds exactly the rows given, with article, quote and report date."""
-    events = tiny(tmp_path).events.iloc[1:3]
-    back = read_back(exports.build_csv(events))
+@pytest.fixture(scope="module")
+def article(tmp_path_factory):
+    """The shipped data in a store of its own, prepared."""
+    root = tmp_path_factory.mktemp("article")
+    return selection.prepare(store_of(*shipped(root), root))
+
+
+def where(prepared, **chosen):
+    """The SQL of these filters."""
+    return filters.where(Filters(**chosen), prepared.options, prepared.registry, prepared.names)
+
+
+def test_csv_round_trips_every_filtered_row_with_provenance(small):
+    """The CSV holds exactly the filtered rows, oldest first, with dataset, file, line, quote and report date."""
+    back = read_back(exports.to_bytes(exports.write_csv, small.store, where(small, places=("Beta", "Gamma"))))
     assert list(back.columns) == exports.CSV_COLUMNS
-    assert list(back["event_id_cnty"]) == list(events["event_id_cnty"])
-    assert list(back["quote"]) == list(events["quote"])
+    assert list(back["event_id"]) == ["T4", "T2"]
+    assert list(back["evidence"]) == ["Syldavia sent advisers to Gamma on 1 March.",
+                                      "Rur Security Services contractors guard Beta."]  # fmt: skip
+    assert set(back["dataset"]) == {"article"} and set(back["source_file"]) == {"events.csv"}
     assert set(back["article"]) == {"tiny.txt"} and set(back["reported"]) == {"2021-03-02"}
 
 
-def test_csv_neutralises_formulas(hostile):
+def test_csv_neutralises_formulas():
     """Cells starting with = + - @ tab or return become text; other cells and numbers are untouched."""
-    back = read_back(exports.build_csv(hostile))
+    frame = pd.DataFrame({"notes": HOSTILE, "longitude": -13.5})
+    back = read_back(exports.csv_bytes(frame))
     assert list(back["notes"]) == ["'" + cell for cell in HOSTILE[:-1]] + ["plain = fine"]
     assert set(back["longitude"]) == {"-13.5"}  # a number, not a formula
     assert exports.neutralise("=1") == "'=1" and exports.neutralise(-1.5) == -1.5
 
 
-def test_geojson_is_valid_and_matches_the_rows(tmp_path):
+def test_geojson_is_valid_and_matches_the_rows(small):
     """One feature per row, points as [lon, lat], a null geometry where there is no single point."""
-    events = tiny(tmp_path).events
-    collection = json.loads(exports.geojson_bytes(events))
+    collection = json.loads(exports.to_bytes(exports.write_geojson, small.store, where(small)))
     assert collection["type"] == "FeatureCollection"
-    features = {f["id"]: f for f in collection["features"]}
-    assert list(features) == list(events["event_id_cnty"])
+    features = {f["properties"]["event_id"]: f for f in collection["features"]}
+    assert list(features) == ["T3", "T4", "T1", "T2"]
     assert features["T1"]["geometry"] == {"type": "Point", "coordinates": [13.0, 32.0]}
     assert features["T3"]["geometry"] is None
-    assert features["T3"]["properties"]["event_date"] == "2021-02-01"
+    assert (features["T3"]["properties"]["start_date"], features["T3"]["properties"]["end_date"]) == (
+        "2021-02-01", "2021-02-28")  # fmt: skip
     assert set(features["T1"]["properties"]) == set(exports.CSV_COLUMNS)
 
 
@@ -89,24 +101,23 @@ def captured_figure(monkeypatch, call) -> dict:
     return seen[0]
 
 
-def test_the_app_and_the_command_render_the_same_figure(monkeypatch, tmp_path):
+def test_the_app_and_the_command_render_the_same_figure(monkeypatch, tmp_path, article):
     """The CLI's PNG and the app's export come from the same figure for the same filters."""
-    dataset = load()
     chosen = Filters(actors=("Russia",), places=("Sirte",), radius_km=50)
-    view = selection.select(selection.prepare(dataset), chosen)
+    view = selection.select(article, chosen)
+    actors = article.registry.actors
     from_app = captured_figure(
-        monkeypatch, lambda: briefing_view._image.__wrapped__(briefing.build_briefing(view, dataset).to_json(), "png")
+        monkeypatch, lambda: briefing_view._image.__wrapped__(briefing.build_briefing(view, actors).to_json(), "png")
     )
     argv = ["--actor", "Russia", "--place", "Sirte", "--radius-km", "50", "--out", str(tmp_path / "b.png")]
     from_cli = captured_figure(monkeypatch, lambda: briefing.run(argv))
     assert json.dumps(from_app, sort_keys=True, default=str) == json.dumps(from_cli, sort_keys=True, default=str)
 
 
-def test_briefing_frame_states_its_context():
+def test_briefing_frame_states_its_context(article):
     """Title with as-of date, filters in words, figures and the source are part of the frame itself."""
-    dataset = load()
-    view = selection.select(selection.prepare(dataset), Filters(actors=("Russia",)))
-    fig = briefing.build_briefing(view, dataset)
+    view = selection.select(article, Filters(actors=("Russia",)))
+    fig = briefing.build_briefing(view, article.registry.actors)
     text = " ".join(a.text for a in fig.layout.annotations)
     assert (fig.layout.width, fig.layout.height) == (1920, 1080)
     assert "Foreign military forces in Libya — as of 29 Jan 2021" in text
@@ -152,6 +163,7 @@ def test_command_line_exit_code_and_message(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "components.briefing", "--actor", "Nobody", "--out", str(tmp_path / "x.csv")],
         cwd=REPO,
+        env={**os.environ, "CONFLICT_MONITOR_STORE": str(tmp_path / "store")},
         capture_output=True,
         text=True,
     )
@@ -172,8 +184,8 @@ def test_command_line_writes_csv_and_geojson(tmp_path):
     briefing.run(["--actor", "Russia", "--out", str(tmp_path / "e.geojson")])
     rows = read_back((tmp_path / "e.csv").read_bytes())
     features = json.loads((tmp_path / "e.geojson").read_text())["features"]
-    assert list(rows["event_id_cnty"]) == [f["id"] for f in features]
-    assert len(rows) == 6 and "LBY-MEMO-0009" in set(rows["event_id_cnty"])
+    assert list(rows["uid"]) == [f["id"] for f in features]
+    assert len(rows) == 6 and "LBY-MEMO-0009" in set(rows["event_id"])
 
 
 @pytest.mark.browser

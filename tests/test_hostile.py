@@ -6,14 +6,14 @@ import io
 import json
 import re
 
+import pandas as pd
 import pytest
-from builders import EVIL_FORCE, EVIL_PLACE, EVIL_PUBLISHER, EVIL_STATE, OTHER_HOST, write_hostile
+from apptest import APP, charts, ok, shown, start, table
+from builders import EVIL_FORCE, EVIL_PLACE, EVIL_PUBLISHER, EVIL_STATE, OTHER_HOST, store_of, use_data, write_hostile
 from streamlit.testing.v1 import AppTest
-from test_app import APP, charts, ok, shown, start, table
 
 from components import briefing, exports, selection, text
 from components.filters import Filters
-from components.loader import DATA_ENV, SEEDS_ENV, load
 
 # Markdown syntax that would make a link, an image, HTML, emphasis or maths: never unescaped in an outside value.
 UNESCAPED = re.compile(r"(?<!\\)[\[\]()!<>`$_]")
@@ -91,8 +91,7 @@ def hostile_env(tmp_path_factory):
 def hostile_app(hostile_env, monkeypatch):
     """The app on the hostile dataset, with the evil state chosen (header, caption and legend show it)."""
     data, seeds = hostile_env
-    monkeypatch.setenv(DATA_ENV, str(data))
-    monkeypatch.setenv(SEEDS_ENV, str(seeds))
+    use_data(monkeypatch, data, seeds, data.parent / "store")
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["actor"] = EVIL_STATE
     return ok(at.run())
@@ -122,8 +121,7 @@ def test_tables_escape_hostile_data(hostile_app):
 def test_widen_notice_names_hostile_data_as_text(hostile_env, monkeypatch):
     """The empty result's notice names the chosen actor as written."""
     data, seeds = hostile_env
-    monkeypatch.setenv(DATA_ENV, str(data))
-    monkeypatch.setenv(SEEDS_ENV, str(seeds))
+    use_data(monkeypatch, data, seeds, data.parent / "store")
     at = start({"actor": EVIL_FORCE, "type": "statement"})
     [info] = [i.value for i in at.info if "Widen" in shown(i.value)]
     assert_plain_markdown(info, EVIL_FORCE)
@@ -147,22 +145,21 @@ def test_timeline_axis_legend_and_title_escape_hostile_data(hostile_app):
     assert_plain_plotly(figure, EVIL_FORCE)
 
 
-def test_briefing_escapes_hostile_data(hostile_env, monkeypatch):
+def test_briefing_escapes_hostile_data(hostile_env, tmp_path):
     """The briefing frame (PNG, PDF and the briefing view): title, table, labels and source line escaped."""
-    dataset = load(*hostile_env)
-    view = selection.select(selection.prepare(dataset), Filters(actors=(EVIL_STATE,)))
-    figure = json.loads(briefing.build_briefing(view, dataset).to_json())
+    prepared = selection.prepare(store_of(*hostile_env, tmp_path))
+    view = selection.select(prepared, Filters(actors=(EVIL_STATE,)))
+    figure = json.loads(briefing.build_briefing(view, prepared.registry.actors).to_json())
     assert_plain_plotly(figure, EVIL_STATE)  # the filters in words
     assert_plain_plotly(figure, EVIL_PUBLISHER)  # the source line
     [force] = next(t for t in figure["data"] if t["type"] == "table")["cells"]["values"][0]  # wrapped onto lines
     assert force.startswith("&lt;a href=") and "Evil&lt;/a&gt;" in force
 
 
-def test_csv_export_neutralises_formulas_after_any_separator(hostile_env):
+def test_csv_export_neutralises_formulas_after_any_separator():
     """A spreadsheet that splits on ';' or a tab, where we wrote ',', still finds no cell that starts a formula."""
-    dataset = load(*hostile_env)
-    events = dataset.events.assign(notes="ok;=1+5", source="ok\t@SUM(A1),-2")
-    exported = exports.build_csv(events).decode("utf-8-sig")
+    events = pd.DataFrame({"event_id": ["H1"], "notes": ["ok;=1+5"], "source": ["ok\t@SUM(A1),-2"]})
+    exported = exports.csv_bytes(events).decode("utf-8-sig")
     assert "ok;'=1+5" in exported and "ok\t'@SUM(A1),'-2" in exported
     for delimiter in (",", ";", "\t"):
         for row in csv.reader(io.StringIO(exported), delimiter=delimiter):

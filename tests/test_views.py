@@ -1,48 +1,55 @@
-"""The pure build_* functions of every view, on the tiny dataset and on the article's data."""
+"""The views' pure build_* functions, on what the store answers for the tiny dataset and for the article's data."""
+
+import datetime as dt
 
 import pandas as pd
 import pytest
-from builders import tiny
+from builders import EVENTS, shipped, store_of, tiny_store, write_dataset
 
-from components import dates, events, filters, forces, headline, legend, places_map, timeline
-from components.loader import load
+from components import dates, events, filters, forces, headline, legend, places_map, selection, timeline
+from components.filters import Filters
 
 TS = pd.Timestamp
 
 
 @pytest.fixture
 def small(tmp_path):
-    """The tiny dataset, its anchors and a context."""
-    dataset = tiny(tmp_path)
-    anchors = dates.anchors(dataset.events)
-    return dataset, anchors, headline.context(dataset.sources, anchors, "No filters: all events")
+    """The tiny dataset's store, prepared."""
+    return selection.prepare(tiny_store(tmp_path))
 
 
 @pytest.fixture(scope="module")
-def article():
-    """The shipped data of the source article."""
-    dataset = load()
-    return dataset, dates.anchors(dataset.events)
+def article(tmp_path_factory):
+    """The shipped data of the source article, in a store of its own."""
+    root = tmp_path_factory.mktemp("article")
+    return selection.prepare(store_of(*shipped(root), root))
+
+
+def view(prepared, **chosen):
+    """What every view gets for these filters."""
+    return selection.select(prepared, Filters(**chosen))
 
 
 def test_month_precision_spans_its_month(small):
     """A February event runs from 1 to 28 February and reads 'February 2021'."""
-    dataset, _, _ = small
-    truce = dataset.events[dataset.events["event_id_cnty"] == "T3"]
-    assert dates.starts(truce).iloc[0] == TS("2021-02-01")
-    assert dates.ends(truce).iloc[0] == TS("2021-02-28")
-    assert dates.labels(truce).iloc[0] == "February 2021"
+    row = small.store.df("SELECT start_date, end_date, precision FROM events WHERE event_id = 'T3'").iloc[0]
+    assert (TS(row["start_date"]), TS(row["end_date"])) == (TS("2021-02-01"), TS("2021-02-28"))
+    assert row["precision"] == "month"
+    assert dates.span(row["start_date"], row["end_date"]) == "February 2021"
 
 
-def test_ongoing_events_read_as_of_their_report(small):
-    """An event dated to its report says so."""
-    dataset, _, _ = small
-    assert dates.labels(dataset.events[dataset.events["event_id_cnty"] == "T1"]).iloc[0] == "as of 2 Mar 2021"
+def test_date_labels_are_as_precise_as_the_span():
+    """A day, a month, a year, a week: each written as what it is, never as one false day."""
+    assert dates.span(dt.date(2021, 1, 23), dt.date(2021, 1, 23)) == "23 Jan 2021"
+    assert dates.span(dt.date(2020, 1, 1), dt.date(2020, 12, 31)) == "2020"
+    assert dates.span(dt.date(2020, 6, 7), dt.date(2020, 6, 13)) == "7–13 Jun 2020"
+    assert dates.span(dt.date(2020, 6, 28), dt.date(2020, 7, 4)) == "28 Jun – 4 Jul 2020"
+    assert dates.label(dt.date(2021, 3, 2), dt.date(2021, 3, 2), "report") == "as of 2 Mar 2021"
 
 
 def test_anchors_and_the_window_range(small):
     """With a ceasefire known to the month, the window is a range of days, never one false number."""
-    _, anchors, _ = small
+    anchors = small.anchors
     assert anchors.deadline == TS("2021-03-01") and anchors.latest_report == TS("2021-03-02")
     assert anchors.days_overdue == 1
     assert anchors.window_days == (1, 28)
@@ -50,7 +57,7 @@ def test_anchors_and_the_window_range(small):
 
 def test_article_anchors(article):
     """October 2020 ceasefire, 23 Jan 2021 deadline, 6 days overdue on 29 Jan 2021."""
-    _, anchors = article
+    anchors = article.anchors
     assert anchors.ceasefire_label == "October 2020"
     assert anchors.deadline == TS("2021-01-23")
     assert anchors.days_overdue == 6
@@ -59,8 +66,8 @@ def test_article_anchors(article):
 
 def test_timeline_draws_a_month_as_a_span_and_days_as_points(small):
     """The truce is a line over February; no point sits on any day of February."""
-    dataset, anchors, ctx = small
-    fig = timeline.build_timeline(dataset.events, dataset.actors, anchors, filters.ALL, ctx)
+    shown = view(small, extent=filters.ALL)
+    fig = timeline.build_timeline(shown.timeline, small.registry.actors, small.anchors, shown.ctx)
     spans = [t for t in fig.data if t.mode == "lines" and t.x[0] is not None]
     assert [(TS(t.x[0]), TS(t.x[1])) for t in spans] == [(TS("2021-02-01"), TS("2021-03-01"))]
     points = [TS(x) for t in fig.data if t.mode == "markers" and t.x[0] is not None for x in t.x]
@@ -69,9 +76,8 @@ def test_timeline_draws_a_month_as_a_span_and_days_as_points(small):
 
 def test_timeline_marks_window_deadline_and_overdue(article):
     """The window is a span from the ceasefire month to the deadline; the deadline a line; the overdue days written."""
-    dataset, anchors = article
-    ctx = headline.context(dataset.sources, anchors, "x")
-    fig = timeline.build_timeline(dataset.events, dataset.actors, anchors, filters.WINDOW, ctx)
+    shown = view(article)
+    fig = timeline.build_timeline(shown.timeline, article.registry.actors, article.anchors, shown.ctx)
     rects = [s for s in fig.layout.shapes if s.type == "rect"]
     assert (TS(rects[0].x0), TS(rects[0].x1)) == (TS("2020-10-01"), TS("2021-01-23"))
     lines = [s for s in fig.layout.shapes if s.type == "line"]
@@ -84,18 +90,18 @@ def test_timeline_marks_window_deadline_and_overdue(article):
 
 
 def test_timeline_of_nothing_still_draws(small):
-    """No events: the anchors remain and the figure says what happened."""
-    dataset, anchors, ctx = small
-    fig = timeline.build_timeline(dataset.events.iloc[:0], dataset.actors, anchors, filters.WINDOW, ctx)
-    assert "No events match the filters." in " ".join(a.text for a in fig.layout.annotations)
+    """No events: the anchors remain and the figure says what to widen."""
+    shown = view(small, types=("agreement",), start=dt.date(2021, 3, 2))
+    fig = timeline.build_timeline(shown.timeline, small.registry.actors, small.anchors, shown.ctx)
+    assert "Widen event type (agreement); the dates." in " ".join(a.text for a in fig.layout.annotations)
     assert any(s.type == "line" for s in fig.layout.shapes)
     assert fig.layout.xaxis.type == "date"  # not a bare numeric axis
 
 
 def test_map_marks_approximate_places_and_names_every_place(small):
     """Alpha (near) is hollow, Beta (the town) is filled; the labels name each place; no-place events are listed."""
-    dataset, _, ctx = small
-    fig = places_map.build_map(dataset.events, dataset.actors, ctx)
+    shown = view(small)
+    fig = places_map.build_map(shown.map, small.registry.actors, shown.ctx)
     symbols = {}
     for trace in fig.data:
         if trace.mode == "markers" and trace.lat[0] is not None:
@@ -109,8 +115,8 @@ def test_map_marks_approximate_places_and_names_every_place(small):
 
 def test_map_is_offline(article):
     """The map is a scatter_geo on plotly's own Natural Earth layers: no tile or style server."""
-    dataset, anchors = article
-    fig = places_map.build_map(dataset.events, dataset.actors, headline.context(dataset.sources, anchors, "x"))
+    shown = view(article)
+    fig = places_map.build_map(shown.map, article.registry.actors, shown.ctx)
     assert {t.type for t in fig.data} == {"scattergeo"}
     assert fig.layout.geo.scope == "africa" and fig.layout.geo.resolution == 50
     names = {name for t in fig.data if t.mode == "text" for name in t.text}
@@ -125,16 +131,23 @@ def test_map_labels_do_not_overlap_for_close_places():
 
 
 def test_map_of_nothing_still_draws(small):
-    """An empty selection draws the empty map with a message."""
-    dataset, _, ctx = small
-    fig = places_map.build_map(dataset.events.iloc[:0], dataset.actors, ctx)
-    assert "No events match the filters." in fig.layout.annotations[0].text
+    """An empty selection draws the empty map with what to widen."""
+    shown = view(small, types=("agreement",), start=dt.date(2021, 3, 2))
+    fig = places_map.build_map(shown.map, small.registry.actors, shown.ctx)
+    assert "Widen event type (agreement)" in fig.layout.annotations[0].text.replace("<br>", " ")
+
+
+def test_the_map_follows_the_countries_shown():
+    """Libya's view by default; several countries' boxes together; a country the map's file lacks is left out."""
+    assert places_map.extent(["Libya"]) == places_map.LIBYA
+    both = places_map.extent(["Libya", "Egypt"])
+    assert both["lon"][1] > 36 and both["lat"][0] < 20
+    assert places_map.extent(["Atlantis"]) == places_map.LIBYA
 
 
 def test_forces_rows_status_and_evidence(article):
     """Each foreign force with its sponsor, side, place, status and verbatim evidence."""
-    dataset, anchors = article
-    table = forces.build_forces(dataset.events, dataset.actors, dataset.places, anchors).set_index(forces.FORCE)
+    table = view(article).forces.set_index(forces.FORCE)
     assert list(table.index) == ["Turkish armed forces", "Russian mercenaries", "Wagner Group", "United Arab Emirates"]
     wagner = table.loc["Wagner Group"]
     assert wagner[forces.SPONSOR] == "Russia"
@@ -143,6 +156,7 @@ def test_forces_rows_status_and_evidence(article):
     assert wagner[forces.STATUS] == forces.NOT_WITHDRAWN
     assert "Wagner Group have been\xa0digging huge trenches" in wagner[forces.EVIDENCE]
     assert "Middle East Monitor, 29 Jan 2021" in wagner[forces.EVIDENCE]
+    assert wagner[forces.LATEST] == forces.NO_DATASET
     uae = table.loc["United Arab Emirates"]
     assert uae[forces.KIND] == forces.NAMED_STATE
     assert uae[forces.WHERE] == forces.NOWHERE
@@ -152,96 +166,92 @@ def test_forces_rows_status_and_evidence(article):
 
 def test_forces_limited_to_the_chosen_actors(article):
     """With Russia chosen, only its forces are rows."""
-    dataset, anchors = article
-    only = {"Russia", "Russian mercenaries", "Wagner Group"}
-    table = forces.build_forces(dataset.events, dataset.actors, dataset.places, anchors, only)
-    assert list(table[forces.FORCE]) == ["Russian mercenaries", "Wagner Group"]
+    assert list(view(article, actors=("Russia",)).forces[forces.FORCE]) == ["Russian mercenaries", "Wagner Group"]
 
 
-def test_forces_before_the_deadline_only(small):
+def test_forces_before_the_deadline_only(tmp_path):
     """A force last reported before the deadline is not called 'not withdrawn'."""
-    dataset, anchors, _ = small
-    early = dataset.events.assign(event_date=TS("2021-02-15"), reported=TS("2021-02-15"))
-    table = forces.build_forces(early, dataset.actors, dataset.places, anchors).set_index(forces.FORCE)
+    early = [{**e, "event_date": "2021-02-15", "time_precision": "1", "date_basis": "event"} if e["event_id_cnty"] in
+             ("T1", "T2") else e for e in EVENTS]  # fmt: skip
+    table = view(selection.prepare(tiny_store(tmp_path, events=early))).forces.set_index(forces.FORCE)
     assert table.loc["Rur Security Services", forces.STATUS] == forces.BEFORE_ONLY
 
 
 def test_forces_of_nothing(small):
-    """No events, an empty table with its columns."""
-    dataset, anchors, _ = small
-    table = forces.build_forces(dataset.events.iloc[:0], dataset.actors, dataset.places, anchors)
+    """No events: an empty table with its columns."""
+    table = view(small, types=("agreement",), start=dt.date(2021, 3, 2)).forces
     assert table.empty and list(table.columns) == forces.COLUMNS
 
 
 def test_events_table(small):
-    """Dates at their precision, places with theirs, actors together, quotes in quotation marks."""
-    dataset, _, _ = small
-    table = events.build_events_table(dataset.events).set_index(events.ID)
+    """Dates at their precision, places with theirs, actors together, quotes in quotation marks, oldest first."""
+    shown = view(small)
+    table = events.build_events_table(events.page(small.store, shown.where, 0, 50)).set_index(events.ID)
     assert table.loc["T3", events.DATE] == "February 2021"
-    assert table.loc["T3", events.PLACE] == "not stated"
+    assert table.loc["T3", events.PLACE] == "no place named"
     assert table.loc["T3", events.ACTORS] == "Borduria; Ruritania"
     assert table.loc["T1", events.PLACE] == "Alpha (near or part of the place)"
+    assert table.loc["T1", events.DATE] == "as of 2 Mar 2021"
     assert table.loc["T2", events.PLACE] == "Beta"
-    assert table.loc["T2", events.QUOTE] == "“Rur Security Services contractors guard Beta.”"
-    assert list(table.index) == ["T3", "T4", "T1", "T2"]  # oldest first
+    assert table.loc["T2", events.EVIDENCE] == "“Rur Security Services contractors guard Beta.”"
+    assert table.loc["T2", events.SOURCE] == "Tiny Times, 2 Mar 2021"
+    assert list(table.index) == ["T3", "T4", "T1", "T2"]
+
+
+def test_events_are_paged(small):
+    """A page holds at most its size of rows; the next page goes on where it stopped."""
+    where = view(small).where
+    first, second = events.page(small.store, where, 0, 3), events.page(small.store, where, 1, 3)
+    assert len(first) == 3 and len(second) == 1
+    assert set(first["event_id"]).isdisjoint(second["event_id"])
 
 
 def test_headline_figures(article):
     """Forces present, days since the deadline, events shown."""
-    dataset, anchors = article
-    table = forces.build_forces(dataset.events, dataset.actors, dataset.places, anchors)
-    figures = headline.build_headline(dataset.events, table, anchors).set_index(headline.FIGURE)[headline.VALUE]
-    assert figures.to_dict() == {
+    shown = view(article)
+    figures = headline.build_headline(shown.total, shown.forces, article.anchors)
+    assert figures.set_index(headline.FIGURE)[headline.VALUE].to_dict() == {
         "Foreign forces present": "3",
         "Days since the deadline": "6",
-        "Events shown": str(len(dataset.events)),
+        "Events shown": "11",
     }
 
 
 def test_source_line(article):
-    """Publisher, headline and date of the article."""
-    dataset, _ = article
-    assert headline.source_line(dataset.sources) == (
+    """Publisher, headline and date of the article; a dataset by name and size."""
+    assert headline.source_line(article.curated.sources) == (
         "Source: Middle East Monitor, “US calls on Turkey, Russia to withdraw forces from Libya”, 29 Jan 2021"
     )
+    with_acled = headline.source_line(article.curated.sources, short=True, datasets=("ACLED: 1 file, 7 events",))
+    assert with_acled == "Source: Middle East Monitor, 29 Jan 2021; ACLED"
 
 
-def test_events_table_of_nothing(small):
-    """No events: an empty table with its columns, not an error."""
-    dataset, _, _ = small
-    table = events.build_events_table(dataset.events.iloc[:0])
-    assert table.empty and list(table.columns) == events.COLUMNS
-
-
-def test_a_crowded_place_caps_its_marker_and_its_hover(small):
+def test_a_crowded_place_caps_its_marker_and_its_hover(tmp_path):
     """Ninety events at one place: one marker no larger than the cap, a hover with five events and 'and 85 more'."""
-    dataset, _, ctx = small
-    crowd = pd.concat([dataset.events[dataset.events["event_id_cnty"] == "T2"]] * 90, ignore_index=True)
-    fig = places_map.build_map(crowd, dataset.actors, ctx)
+    crowd = [{**EVENTS[1], "event_id_cnty": f"C{i}"} for i in range(90)]
+    prepared = selection.prepare(tiny_store(tmp_path, events=[*EVENTS, *crowd]))
+    shown = view(prepared, places=("Beta",))
+    fig = places_map.build_map(shown.map, prepared.registry.actors, shown.ctx)
     [marker] = [t for t in fig.data if t.mode == "markers" and t.lat[0] is not None]
     assert max(marker.marker.size) <= legend.MAX_MARKER
     assert marker.hovertext[0].count("Rur Security Services contractors guard Beta") == legend.HOVER_EVENTS
-    assert "and 85 more" in marker.hovertext[0]
-    anchors = dates.anchors(crowd)
-    line = timeline.build_timeline(crowd, dataset.actors, anchors, filters.ALL, ctx)
-    [points] = [t for t in line.data if t.mode == "markers" and t.x[0] is not None]
-    assert max(points.marker.size) <= legend.MAX_MARKER and "and 85 more" in points.hovertext[0]
+    assert "and 86 more" in marker.hovertext[0]
+    line = timeline.build_timeline(shown.timeline, prepared.registry.actors, prepared.anchors, shown.ctx)
+    counted = [t for t in line.data if t.mode == "lines" and t.x[0] is not None]  # a busy lane: counts per bin
+    assert counted and "91 events" in " ".join(counted[0].hovertext)
 
 
-def test_points_beyond_the_map_are_counted(small):
+def test_points_beyond_the_map_are_counted(tmp_path):
     """An event with a point outside the map's extent is said, not silently lost off the edge."""
-    dataset, _, ctx = small
-    far = dataset.events.assign(latitude=5.0)
-    fig = places_map.build_map(far, dataset.actors, ctx)
-    assert "Beyond this map's extent: 3 events" in fig.layout.annotations[0].text.replace("<br>", " ")
-
-
-def test_empty_views_keep_their_axes_with_no_anchors(small):
-    """No events and no milestones: the timeline still has a date axis; the map says what to widen."""
-    dataset, _, ctx = small
-    none = dataset.events.iloc[:0]
-    anchors = dates.anchors(none)
-    fig = timeline.build_timeline(none, dataset.actors, anchors, filters.ALL, ctx)
-    assert fig.layout.xaxis.type == "date"
-    widen = headline.Context("as of x", "f", "s", "s", empty="No events match the filters. Widen the dates.")
-    assert "Widen the dates." in places_map.build_map(none, dataset.actors, widen).layout.annotations[0].text
+    far = [{**EVENTS[3], "event_id_cnty": "F1", "location": "Gamma", "latitude": "", "longitude": ""}]
+    places = [{"name": "Gamma", "latitude": "22.0", "longitude": "24.9", "precision": "town", "coord_source": "t"}]
+    data, seeds = write_dataset(tmp_path, events=far, places=places)
+    prepared = selection.prepare(store_of(data, seeds, tmp_path))
+    shown = view(prepared, countries=())
+    note = places_map.build_map(shown.map, prepared.registry.actors, shown.ctx).layout.annotations[0].text
+    assert "Every event shown has a place on the map." in note.replace("<br>", " ")
+    assert places_map.map_data(prepared.store, shown.where, ["Libya"]).outside == []  # Gamma is in Libya's box
+    tight = {"lat": (30.0, 34.0), "lon": (10.0, 20.0)}
+    drawn = places_map.MapData(shown.map.marks, shown.map.labels, tight, total=1, outside=[("Gamma", 1)])
+    fig = places_map.build_map(drawn, prepared.registry.actors, shown.ctx)
+    assert "Beyond this map's extent — Gamma: 1 event" in fig.layout.annotations[0].text.replace("<br>", " ")

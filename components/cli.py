@@ -1,0 +1,193 @@
+"""The command line: `conflict-monitor` (also `python -m components`), one command with subcommands.
+
+    conflict-monitor import FILE... [--format acled|ucdp]   copy dataset files in and load them
+    conflict-monitor sources                                 each loaded file: format, rows, dates, countries
+    conflict-monitor briefing [filters] --out FILE           the briefing as .png/.pdf, or the events as .csv/.geojson
+
+Every command honours CONFLICT_MONITOR_DATA, CONFLICT_MONITOR_SEEDS and CONFLICT_MONITOR_STORE; every error is one
+line on stderr with a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from components import dates, exports, filters, selection
+from components.briefing import build_briefing
+from components.loader import data_dir, seeds_dir
+from components.progress import Bar
+from components.sources.csvfile import SourceFileError
+from components.sources.detect import FORMATS
+from components.store import DATABASE, Store, StoreError
+
+PROBLEMS_PRINTED = 100  # per file; the dashboard's data issues panel and its CSV have every one
+OUTPUTS = {".png", ".pdf", ".csv", ".geojson"}
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit code 2, like every other error of the command."""
+
+    def error(self, message: str) -> None:
+        """Stop with the message alone."""
+        self.exit(2, f"error: {message} (see --help)\n")
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """The command line's arguments."""
+    parser = OneLineParser(prog="conflict-monitor", description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, help="data directory (default: $CONFLICT_MONITOR_DATA or data/)")
+    parser.add_argument("--seeds", type=Path, help="articles directory (default: $CONFLICT_MONITOR_SEEDS or seeds/)")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+
+    load = commands.add_parser("import", help="copy ACLED or UCDP files in, byte for byte, and load them")
+    load.add_argument("files", type=Path, nargs="+")
+    load.add_argument("--format", choices=sorted(FORMATS), help="for a file without a header row")
+
+    commands.add_parser("sources", help="each loaded file: format, rows, date range, countries")
+
+    brief = commands.add_parser("briefing", help="the briefing frame or the filtered events, to a file")
+    brief.add_argument("--actor", action="append", default=[], help="repeat for several; a state includes its forces")
+    brief.add_argument("--place", action="append", default=[], help="repeat for several")
+    brief.add_argument("--type", action="append", default=[], help="event type; repeat for several")
+    brief.add_argument("--country", action="append", default=[], help=f"repeat; {filters.EVERY_COUNTRY!r}: every one")
+    brief.add_argument("--dataset", action="append", default=[], help="article, ACLED or UCDP GED; repeat")
+    brief.add_argument("--from", dest="start", help="first day, YYYY-MM-DD")
+    brief.add_argument("--to", dest="end", help="last day, YYYY-MM-DD")
+    brief.add_argument("--radius-km", help="with --place: events within this distance")
+    brief.add_argument("--timeline", choices=filters.EXTENTS, default=filters.EXTENTS[0])
+    brief.add_argument("--out", type=Path, required=True, help="output file: .png, .pdf, .csv or .geojson")
+    return parser.parse_args(argv)
+
+
+def open_store(args: argparse.Namespace, reading_only: bool) -> Store:
+    """The event store, in step with the files. A command that only reads may use a temporary copy when a running
+    dashboard holds the store; an import may not (its events must land in the dashboard's store)."""
+    data, seeds = args.data or data_dir(), args.seeds or seeds_dir()
+    try:
+        store = Store(data, seeds)
+    except StoreError as err:
+        if not reading_only:
+            raise SystemExit(f"error: {err}") from None
+        print(f"note: {err}; reading the files into a temporary store instead (slower)", file=sys.stderr)
+        store = Store(data, seeds, Path(tempfile.mkdtemp(prefix="conflict-monitor-")) / DATABASE)
+    bar = Bar("event store")
+    try:
+        store.refresh(bar)
+    except SourceFileError as err:
+        raise SystemExit(f"error: {err}") from None
+    finally:
+        bar.done()
+    return store
+
+
+def import_files(args: argparse.Namespace) -> int:
+    """Import each file; one line each, then its problems. Exit 2 when a file is refused (nothing of it copied)."""
+    store = open_store(args, reading_only=False)
+    refused = 0
+    for path in args.files:
+        bar = Bar(path.name)
+        try:
+            result = store.import_file(path, args.format, bar)
+        except (SourceFileError, OSError) as err:
+            bar.done()
+            print(f"error: {err}", file=sys.stderr)
+            refused += 1
+            continue
+        bar.done()
+        print(result.line())
+        for problem in result.problems[:PROBLEMS_PRINTED]:
+            print(f"  {problem}")
+        if len(result.problems) > PROBLEMS_PRINTED:
+            print(f"  … and {len(result.problems) - PROBLEMS_PRINTED:,} more problems: see the dashboard's data issues")
+    store.close()
+    return 2 if refused else 0
+
+
+def sources(args: argparse.Namespace) -> int:
+    """Print each loaded file with its format, rows, date range and countries."""
+    store = open_store(args, reading_only=True)
+    table = store.sources()
+    store.close()
+    if table.empty:
+        print("no dataset files loaded: import one with `conflict-monitor import FILE`")
+        return 0
+    for row in table.itertuples():
+        span = f"{row.first_day} to {row.last_day}" if row.first_day else "no events"
+        print(
+            f"{row.file}: {row.format}, {row.rows_read:,} rows ({row.events:,} events, {row.problem_rows:,} with "
+            f"problems), {span}, {row.countries or 'no country'}; imported {row.imported_at}"
+        )
+    return 0
+
+
+def briefing(args: argparse.Namespace) -> str:
+    """Write the briefing or the filtered events; return what was written, or raise SystemExit with one line."""
+    suffix = args.out.suffix.lower()
+    if suffix not in OUTPUTS:
+        raise SystemExit(f"error: --out {args.out}: the extension must be one of {', '.join(sorted(OUTPUTS))}")
+    if not args.out.parent.is_dir():
+        raise SystemExit(f"error: --out {args.out}: the folder {args.out.parent} does not exist")
+    store = open_store(args, reading_only=True)
+    try:
+        return _write_briefing(args, store, suffix)
+    finally:
+        store.close()  # the next command, or a dashboard, may open it
+
+
+def _write_briefing(args: argparse.Namespace, store: Store, suffix: str) -> str:
+    """The briefing command's work, on an open store."""
+    if store.curated.file_problems:  # a briefing from half the data would mislead: refuse, as the page warns
+        raise SystemExit(f"error: {store.curated.file_problems[0]}")
+    prepared = selection.prepare(store)
+    query = {
+        filters.ACTOR: args.actor,
+        filters.PLACE: args.place,
+        filters.TYPE: args.type,
+        filters.COUNTRY: args.country,
+        filters.DATASET: args.dataset,
+        filters.TIMELINE: [args.timeline],
+    }
+    for key, value in ((filters.FROM, args.start), (filters.TO, args.end), (filters.RADIUS, args.radius_km)):
+        if value is not None:
+            query[key] = [value]
+    chosen, notices = filters.from_query(query, prepared.options)
+    if notices:  # on the command line a value that matches nothing is an error, not a notice
+        raise SystemExit("error: " + notices[0].replace(" from the link", "").replace("Ignored ", "unknown "))
+    view = selection.select(prepared, chosen)
+    tmp = args.out.with_name(f".{args.out.name}.{os.getpid()}.tmp")  # whole or not at all
+    try:
+        with tmp.open("wb") as out:
+            if suffix == ".csv":
+                exports.write_csv(store, view.where, out)
+            elif suffix == ".geojson":
+                exports.write_geojson(store, view.where, out)
+            else:
+                out.write(exports.render(build_briefing(view, prepared.registry.actors), suffix[1:]))
+        os.replace(tmp, args.out)
+    except exports.RenderError as err:
+        raise SystemExit(f"error: {err}") from None
+    except OSError as err:
+        raise SystemExit(f"error: --out {args.out}: cannot write ({err.strerror})") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    problems = int(store.value("SELECT count(DISTINCT (source_file, line)) FROM problems"))
+    skipped = f"; {problems:,} row(s) with data problems, see the dashboard" if problems else ""
+    return f"wrote {args.out} ({dates.plural(view.total, 'event')}; {view.ctx.filters}){skipped}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run one subcommand."""
+    args = parse(sys.argv[1:] if argv is None else argv)
+    if args.command == "import":
+        sys.exit(import_files(args))
+    if args.command == "sources":
+        sys.exit(sources(args))
+    print(briefing(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""How an event's evidence is written on the page: the article's quote, ACLED's notes, UCDP's source headlines.
+
+Every view shows the same words for the same event, and says which kind of evidence it is and where it was read.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from components import dates, legend, text
+from components.schema import GEO_PRECISION, Model
+
+# What a hover needs of an event, gathered by SQL for the few events a mark lists (max_by keeps the latest few).
+SAMPLE = (
+    "struct_pack(start := start_date, stop := end_date, basis := date_basis, type := event_type, "
+    "actor1 := actor1, actor2 := actor2, location := location, geo := geo_precision, evidence := evidence, "
+    "kind := evidence_kind, dataset := dataset, id := event_id)"
+)
+QUOTE = "article quote"
+
+
+def samples(cursor: object, rowids: list[int]) -> dict[int, dict]:
+    """The events with these row ids, as SAMPLE structs: the few a page lists in full, read by row id."""
+    found = cursor.execute(
+        f"SELECT rowid AS rid, {SAMPLE} AS sample FROM {Model.file} WHERE rowid IN (SELECT unnest(?::BIGINT[]))",
+        [sorted({int(r) for r in rowids})],
+    ).df()
+    return dict(zip(found["rid"], found["sample"]))
+
+
+def words(evidence: str, kind: str) -> str:
+    """The evidence as shown: a quote in quotation marks, a dataset's own text under its name."""
+    if not evidence:
+        return f"({kind}: none given)"
+    return f"“{evidence}”" if kind == QUOTE else f"{kind}: {evidence}"
+
+
+def place(location: str, precision: object) -> str:
+    """A place with its precision in words."""
+    if not location:
+        return "no place named"
+    if pd.isna(precision):
+        return f"{location} (precision not given)"
+    return location if precision == 1 else f"{location} ({GEO_PRECISION.get(int(precision), 'precision unknown')})"
+
+
+def hover(samples: list[dict], total: int, width: int = 70) -> str:
+    """Hover text for a mark: its latest few events in full (oldest first), then how many others it stands for."""
+    shown = sorted(samples, key=lambda s: s["start"])
+    parts = []
+    for s in shown:
+        actors = ", ".join(a for a in (s["actor1"], s["actor2"]) if a)
+        where = "approximate: " + s["location"] if s["geo"] in (2, 3) else s["location"] or "no place named"
+        head = text.plot(f"{s['type']} · {actors}")
+        source = text.plot(f"{s['dataset']} {s['id']}")
+        parts.append(
+            f"<b>{text.plot(dates.label(s['start'], s['stop'], s['basis']))}</b> · {head}<br>"
+            f"<i>{text.plot(where)}</i> · {source}<br>{text.lines(words(s['evidence'], s['kind']), width)}"
+        )
+    others = total - len(shown)
+    return "<br><br>".join(parts) + legend.more(others) if parts else f"{total:,} events"
+
+
+def cite(row: pd.Series | dict) -> str:
+    """Where an event was read: 'Middle East Monitor, 29 Jan 2021' or 'ACLED · sources/acled/x.csv line 12'."""
+    if row[Model.dataset] == "article":
+        return f"{row[Model.source]}, {dates.day(pd.Timestamp(row[Model.reported]))}"
+    source = f" ({row[Model.source]})" if row[Model.source] else ""
+    return f"{row[Model.dataset]}{source} · {row[Model.source_file]} line {row[Model.line]}"

@@ -1,0 +1,117 @@
+"""ACLED files as analysts download them: the current export, older exports and API files, reduced field sets.
+
+Sources for every rule: docs/codebooks.md (the ACLED codebook and real files read there).
+"""
+
+from __future__ import annotations
+
+from components.sources.base import Check, Format, latest_day, lit, not_whole_in, number, required, whole
+
+COLUMNS = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
+    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
+    "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
+    "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
+    "event_id_no_cnty", "data_id", "iso3", "gwno",  # older files only
+)  # fmt: skip
+CURRENT = COLUMNS[: COLUMNS.index("timestamp") + 1]  # the current export, in its order
+OLD_NAMES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}  # before the associated actors
+# The date forms seen in real files: ISO; the export tool's "04 June 2020"; a spreadsheet's "4-Jun-20" (with
+# "Sept"); "29-September-2018"; and day-first "18/04/2001", as ACLED writes slashes (never guessed month-first).
+DATE_FORMATS = ["%Y-%m-%d", "%d %B %Y", "%d-%b-%y", "%d-%B-%Y", "%d/%m/%Y"]
+INTER = {
+    1: "State forces",
+    2: "Rebel group",
+    3: "Political militia",
+    4: "Identity militia",
+    5: "Rioters",
+    6: "Protesters",
+    7: "Civilians",
+    8: "External/Other forces",
+}
+# The codebook's interaction codes: the two actor types, lowest first; "N0" for one actor; 78 written the other way.
+INTERACTIONS = {
+    **{f"{a}0": f"{INTER[a]} only" for a in INTER},
+    **{f"{a}{b}": f"{INTER[a]}-{INTER[b]}" for a in INTER for b in INTER if a <= b},
+    "78": f"{INTER[8]}-{INTER[7]}",
+}
+
+
+def _words(column: str, codes: dict) -> str:
+    """SQL: a cell written as a numeric code, in words; already words (or empty), as written."""
+    cases = " ".join(f"WHEN '{code}' THEN '{words}'" for code, words in codes.items())
+    return f"CASE {column} {cases} WHEN '0' THEN '' ELSE {column} END"
+
+
+START = "CASE _tp WHEN 1 THEN _day WHEN 2 THEN _day - 3 ELSE date_trunc('month', _day)::DATE END"
+END = "CASE _tp WHEN 1 THEN _day WHEN 2 THEN _day + 3 ELSE last_day(_day) END"
+
+ACLED = Format(
+    name="acled",
+    dataset="ACLED",
+    columns=COLUMNS,
+    required=("event_id_cnty", "event_date", "time_precision", "event_type", "actor1", "country", "latitude",
+              "longitude"),  # fmt: skip
+    old_names=OLD_NAMES,
+    parsed={
+        "_day": f"try_strptime(replace(event_date, '-Sept-', '-Sep-'), {DATE_FORMATS})::DATE",
+        "_tp": whole("time_precision"),
+        "_year": whole("year"),
+        "_lat": number("latitude"),
+        "_lon": number("longitude"),
+        "_geo": whole("geo_precision"),
+        "_fatalities": whole("fatalities"),
+        "_timestamp": whole("timestamp"),
+    },
+    checks=(
+        *required("event_id_cnty", "event_date", "time_precision", "event_type", "actor1", "country"),
+        Check("event_date", "event_date <> '' AND _day IS NULL",
+              lit("a date such as 2020-06-04, 04 June 2020 or 4-Jun-20")),
+        Check("event_date", f"_day NOT BETWEEN DATE '1900-01-01' AND {latest_day()}",
+              f"'a date from 1900 to ' || {latest_day()}"),
+        Check("year", "year <> '' AND _day IS NOT NULL AND _year IS DISTINCT FROM year(_day)",
+              "'the year of event_date, ' || year(_day)"),
+        Check("time_precision", not_whole_in("time_precision", 1, 3), lit("1 (day), 2 (week) or 3 (month)")),
+        Check("geo_precision", not_whole_in("geo_precision", 1, 3), lit("1, 2 or 3")),
+        Check("latitude", "latitude <> '' AND NOT coalesce(_lat BETWEEN -90 AND 90, false)",
+              lit("a latitude from -90 to 90")),
+        Check("longitude", "longitude <> '' AND NOT coalesce(_lon BETWEEN -180 AND 180, false)",
+              lit("a longitude from -180 to 180")),
+        Check("fatalities", not_whole_in("fatalities", 0, 1_000_000), lit("a whole number of deaths, 0 or more")),
+        Check("timestamp", "timestamp <> '' AND _timestamp IS NULL", lit("a Unix timestamp in seconds")),
+        Check("iso", not_whole_in("iso", 0, 999), lit("an ISO 3166 numeric country code")),
+    ),  # fmt: skip
+    mapping={
+        "uid": "'ACLED:' || country || ':' || event_id_cnty",  # old ids repeat across countries (LIB: Libya, Liberia)
+        "dataset": "'ACLED'",
+        "event_id": "event_id_cnty",
+        "version": "coalesce(_timestamp, 0)",
+        "start_date": START,  # a week is written on its middle day, a month on any of its days: the span is the fact
+        "end_date": END,
+        "precision": "CASE _tp WHEN 1 THEN 'day' WHEN 2 THEN 'week' ELSE 'month' END",
+        "date_basis": "'event'",
+        "reported": END,
+        "event_type": "event_type",
+        "sub_event_type": "sub_event_type",
+        "actor1": "actor1",
+        "assoc_actor_1": "assoc_actor_1",
+        "actor2": "actor2",
+        "assoc_actor_2": "assoc_actor_2",
+        "actors": "list_filter(list_transform(flatten([[actor1], string_split(assoc_actor_1, ';'), [actor2], "
+        "string_split(assoc_actor_2, ';')]), lambda x: trim(x)), lambda x: x <> '')",
+        "inter1": _words("inter1", INTER),
+        "inter2": _words("inter2", INTER),
+        "interaction": _words("interaction", INTERACTIONS),
+        "country": "country",
+        "admin1": "admin1",
+        "admin2": "admin2",
+        "location": "location",
+        "latitude": "_lat",
+        "longitude": "_lon",
+        "geo_precision": "_geo",
+        "fatalities": "_fatalities",
+        "evidence": "notes",
+        "evidence_kind": "'ACLED notes'",
+        "source": "source",
+    },
+)

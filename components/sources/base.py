@@ -1,0 +1,184 @@
+"""What a dataset format declares, and the one SQL pipeline that turns its raw rows into events and problems.
+
+A format (acled.py, ucdp.py) declares, once: its column names and their older names, how to parse its cells, the
+checks a row must pass (each naming the column, the value and what was expected), and how each column of the model
+(schema.Model) is computed. Everything runs as SQL over whole columns in DuckDB; a row with any problem is kept out
+of the events and listed, so rows read = events + problem rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from components import countries
+from components.schema import SQL_TYPES, TEXT, Model, StoredProblems
+from components.sources.csvfile import LINE, RawTable, scalar
+
+_steps = itertools.count()
+LATEST_YEAR_AHEAD = 1  # a date up to a year after today may be a typo, but later ones surely are
+
+
+@dataclass(frozen=True)
+class Check:
+    """One rule a row must pass: when `bad` is true, `column` holds `value` and `expected` says why (all SQL)."""
+
+    column: str
+    bad: str
+    expected: str  # SQL text: lit("a whole number"), or an expression naming what was expected for this row
+    value: str = ""  # SQL for the value to show; the column itself when empty
+
+
+def lit(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def required(*columns: str) -> tuple[Check, ...]:
+    """A check per column that must not be empty."""
+    return tuple(Check(c, f"{c} = ''", lit("a value: this column must not be empty")) for c in columns)
+
+
+@dataclass(frozen=True)
+class Format:
+    """A dataset's file format, declared once: columns, parsing, checks and the mapping into the model."""
+
+    name: str  # as on the command line and in data/sources/<name>/
+    dataset: str  # as in the model's dataset column
+    columns: tuple[str, ...]  # every column name the format knows, current names
+    required: tuple[str, ...]  # the columns a file must have to be this format
+    old_names: dict[str, str] = field(default_factory=dict)  # a column's older name -> its current name
+    parsed: dict[str, str] = field(default_factory=dict)  # helper columns, SQL over the columns
+    checks: tuple[Check, ...] = ()
+    mapping: dict[str, str] = field(default_factory=dict)  # model column -> SQL over columns and helpers
+    country: str = "country"  # the column naming the country a point must lie in
+    point: tuple[str, str] = ("_lat", "_lon")  # parsed coordinates, checked against the country's box
+    headerless: tuple[str, ...] = ()  # the column order of a release published without a header row
+
+    def recognises(self, header: list[str]) -> bool:
+        """True when every required column is in the header (names matched case-insensitively, in any order)."""
+        names = {h.strip().lower() for h in header}
+        return all(c in names or self.older(c) & names for c in self.required)
+
+    def older(self, column: str) -> set[str]:
+        """The older names of a column."""
+        return {old for old, new in self.old_names.items() if new == column}
+
+    def missing(self, header: list[str]) -> list[str]:
+        """The required columns a header lacks, for the message naming the formats tried."""
+        names = {h.strip().lower() for h in header}
+        return [c for c in self.required if c not in names and not self.older(c) & names]
+
+    def load(self, con: duckdb.DuckDBPyConnection, raw: RawTable, source_file: str) -> tuple[str, str]:
+        """Check and map a raw table: the names of a temporary table of model rows and one of problems."""
+        n = next(_steps)
+        norm, typed, events, problems = f"norm_{n}", f"typed_{n}", f"events_{n}", f"problems_{n}"
+        present = set(raw.columns)
+        select = [LINE]
+        for column in self.columns:
+            found = column if column in present else next(iter(sorted(self.older(column) & present)), None)
+            select.append(f"""trim(coalesce("{found}", '')) AS {column}""" if found else f"'' AS {column}")
+        con.execute(  # a view: the text is read once, by the typed table below
+            f"""CREATE TEMP VIEW {norm} AS SELECT {', '.join(select)} FROM
+                (SELECT rowid AS ord, * FROM {raw.table}) r JOIN {raw.lines} USING (ord)"""
+        )
+        boxes = _boxes(con, raw, self)
+        con.register(f"boxes_{n}", boxes)
+        helpers = ", ".join(f"{expr} AS {name}" for name, expr in self.parsed.items())
+        con.execute(
+            f"""CREATE TEMP TABLE {typed} AS SELECT * FROM (SELECT *, {helpers} FROM {norm}) t
+                LEFT JOIN boxes_{n} b ON b._country = t.{self.country}"""
+        )
+        con.unregister(f"boxes_{n}")
+        con.execute(f"DROP TABLE {raw.table}")  # the text now lives in the typed table only
+        checks = [*self.checks, _point_check(*self.point)]
+        union = " UNION ALL ".join(
+            f"SELECT {LINE} AS line, '{c.column}' AS \"column\", CAST({c.value or c.column} AS VARCHAR) AS value, "
+            f"{c.expected} AS expected FROM {typed} WHERE coalesce({c.bad}, false)"
+            for c in checks
+        )
+        widths = pd.DataFrame(
+            [(line, "(row)", f"{fields} fields", f"{len(raw.columns)} fields, as in the header") for line, fields, _ in
+             raw.rejected],
+            columns=["line", "column", "value", "expected"],
+        )  # fmt: skip
+        con.register(f"widths_{n}", widths)
+        con.execute(
+            f"""CREATE TEMP TABLE {problems} AS SELECT ? AS {StoredProblems.source_file}, line::BIGINT AS line,
+                "column", value, expected FROM ({union} UNION ALL SELECT * FROM widths_{n}) ORDER BY 2, 3""",
+            [source_file],
+        )
+        con.unregister(f"widths_{n}")
+        mapping = {**self.mapping, Model.source_file: lit(source_file), Model.line: LINE}
+        columns = ", ".join(f"{mapping.get(c, _empty(c))} AS {c}" for c in Model.names())
+        con.execute(
+            f"""CREATE TEMP TABLE {events} AS SELECT {columns} FROM {typed}
+                WHERE {LINE} NOT IN (SELECT line FROM {problems}) ORDER BY {LINE}"""
+        )
+        con.execute(f"DROP VIEW {norm}")
+        for table in (typed, raw.lines):
+            con.execute(f"DROP TABLE {table}")
+        return events, problems
+
+
+def _empty(column: str) -> str:
+    """SQL for a model column a format does not fill: empty text, or NULL of the column's type."""
+    kind = Model.spec(column).kind
+    return "''" if kind == TEXT else f"NULL::{SQL_TYPES[kind]}"
+
+
+def _boxes(con: duckdb.DuckDBPyConnection, raw: RawTable, fmt: Format) -> pd.DataFrame:
+    """The bounding box of each country the file names (a few), from the map's Natural Earth file."""
+    column = next((c for c in (fmt.country, *fmt.older(fmt.country)) if c in raw.columns), None)
+    if column is None:
+        return pd.DataFrame(columns=["_country", "_south", "_west", "_north", "_east", "_box"])
+    distinct = f"SELECT DISTINCT trim(coalesce(\"{column}\", '')) FROM {raw.table}"
+    names = [row[0] for row in con.execute(distinct).fetchall()]
+    rows = []
+    for name in names:
+        found = countries.box(name)
+        if found:
+            rows.append((name, *found, countries.describe(found)))
+    return pd.DataFrame(rows, columns=["_country", "_south", "_west", "_north", "_east", "_box"])
+
+
+def _point_check(lat: str, lon: str) -> Check:
+    """A point must lie in the box of the country its row names: this catches swapped latitude and longitude."""
+    in_range = f"{lat} BETWEEN -90 AND 90 AND {lon} BETWEEN -180 AND 180"  # out of range is its own problem
+    outside = f"NOT ({lat} BETWEEN _south AND _north AND {lon} BETWEEN _west AND _east)"
+    return Check(
+        "latitude, longitude",
+        f"_south IS NOT NULL AND {in_range} AND {outside}",
+        "'a point in ' || _country || ' (' || _box || ', from Natural Earth); are latitude and longitude swapped?'",
+        f"{lat}::VARCHAR || ', ' || {lon}::VARCHAR",
+    )
+
+
+# SQL snippets shared by the formats.
+def number(column: str) -> str:
+    """A cell as a number, NULL when empty or not a number."""
+    return f"try_cast(nullif({column}, '') AS DOUBLE)"
+
+
+def whole(column: str) -> str:
+    """A cell as a whole number, NULL when empty, not a number or not whole."""
+    return f"CASE WHEN {number(column)} % 1 = 0 THEN {number(column)}::BIGINT END"
+
+
+def not_whole_in(column: str, low: int, high: int) -> str:
+    """True when a non-empty cell is not a whole number from low to high."""
+    return f"{column} <> '' AND NOT coalesce({whole(column)} BETWEEN {low} AND {high}, false)"
+
+
+def latest_day() -> str:
+    """The last plausible day of an event, as a SQL date."""
+    return f"DATE '{dt.date.today().replace(day=1) + dt.timedelta(days=366 * LATEST_YEAR_AHEAD)}'"
+
+
+def count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Rows in a table."""
+    return int(scalar(con, f"SELECT count(*) FROM {table}"))

@@ -1,0 +1,40 @@
+"""Which format a file is: read from its header (names in any case, any order), or from its field count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from components.sources.acled import ACLED
+from components.sources.base import Format
+from components.sources.csvfile import SourceFileError, read_header
+from components.sources.ucdp import UCDP
+
+FORMATS = {f.name: f for f in (ACLED, UCDP)}
+
+
+class UnknownFormat(SourceFileError):
+    """A file that is none of the known formats: the message names the formats tried."""
+
+
+@dataclass(frozen=True)
+class Detected:
+    """A file's format, and the column names to use when the file has no header row."""
+
+    format: Format
+    names: list[str] | None = None
+
+
+def detect(path: Path, forced: str | None = None) -> Detected:
+    """The format of a file, from its header row, or a headerless release recognised by its field count."""
+    header = read_header(path)
+    candidates = [FORMATS[forced]] if forced else list(FORMATS.values())
+    for fmt in candidates:
+        if fmt.recognises(header):
+            return Detected(fmt)
+    for fmt in candidates:  # no header: the first row is data with exactly the release's number of fields
+        fits = fmt.headerless and len(header) == len(fmt.headerless) and not fmt.recognises(header)
+        if fits and (header[0].strip().isdigit() or forced):
+            return Detected(fmt, list(fmt.headerless))
+    tried = "; ".join(f"{f.dataset} (missing {', '.join(f.missing(header)[:6])})" for f in candidates)
+    raise UnknownFormat(f"{path}: not a known format; tried {tried}")

@@ -1,0 +1,103 @@
+"""The command line, run as analysts run it: `python -m components` (the `conflict-monitor` script) in a subprocess."""
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from builders import shipped
+
+from components.store import SOURCES
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def run(tmp_path):
+    """Run the command on a copy of the shipped data with a store of its own: (exit code, stdout, stderr)."""
+    data, seeds = shipped(tmp_path)
+    env = {**os.environ, "CONFLICT_MONITOR_DATA": str(data), "CONFLICT_MONITOR_SEEDS": str(seeds),
+           "CONFLICT_MONITOR_STORE": str(tmp_path / "store")}  # fmt: skip
+
+    def command(*args: str) -> tuple[int, str, str]:
+        done = subprocess.run([sys.executable, "-m", "components", *args], cwd=REPO, env=env, capture_output=True,
+                              text=True, timeout=120)  # fmt: skip
+        return done.returncode, done.stdout, done.stderr
+
+    command.data = data
+    return command
+
+
+def test_import_prints_one_line_per_file_then_its_problems(run):
+    """Format, rows read, events added/updated/unchanged, rows with problems; then each problem with its line."""
+    code, out, err = run("import", str(FIXTURES / "acled_current.csv"), str(FIXTURES / "bad_lines.csv"))
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == (
+        "sources/acled/acled_current.csv: acled, 7 rows read: 7 events (7 added, 0 updated, 0 unchanged), "
+        "0 rows with problems"
+    )
+    assert lines[1].startswith("sources/acled/bad_lines.csv: acled, 9 rows read: 3 events") and lines[1].endswith(
+        "6 rows with problems"
+    )
+    assert "  sources/acled/bad_lines.csv, line 3, column (row): '32 fields' — expected 31 fields" in out
+    assert "acled_current.csv: checking encoding…" in err  # plain progress lines when not on a terminal
+
+
+def test_importing_again_adds_nothing(run):
+    """The same file twice: the second says so and adds nothing."""
+    run("import", str(FIXTURES / "ucdp_ged.csv"))
+    code, out, _ = run("import", str(FIXTURES / "ucdp_ged.csv"))
+    assert code == 0 and "(0 added, 0 updated, 6 unchanged)" in out and "nothing copied" in out
+
+
+@pytest.mark.parametrize(("name", "says"), [("unknown_format.csv", "not a known format; tried ACLED"),
+                                            ("not_utf8.csv", "not UTF-8 text: byte 606")])  # fmt: skip
+def test_a_file_that_cannot_be_read_is_one_line_exit_2_and_nothing_copied(run, name, says):
+    """One line naming the file and why, exit code 2, and nothing under data/sources/."""
+    code, out, err = run("import", str(FIXTURES / name))
+    assert code == 2 and out == ""
+    [message] = [line for line in err.splitlines() if line.startswith("error:")]
+    assert name in message and says in message
+    assert list(run.data.glob(f"{SOURCES}/*/*.csv")) == []
+
+
+def test_headerless_candidate_with_format_named(run):
+    """A UCDP Candidate file without a header row loads, recognised or named with --format ucdp."""
+    code, out, err = run("import", "--format", "ucdp", str(FIXTURES / "ucdp_candidate_noheader.csv"))
+    assert code == 0, err
+    assert "ucdp, 3 rows read: 3 events (3 added" in out
+
+
+def test_sources_lists_each_file(run):
+    """Each loaded file with its format, rows, date range and countries."""
+    run("import", str(FIXTURES / "acled_multicountry.csv"))
+    code, out, _ = run("sources")
+    assert code == 0
+    assert "sources/acled/acled_multicountry.csv: acled, 6 rows (6 events, 0 with problems)" in out
+    assert "Egypt, Libya, Tunisia" in out
+
+
+def test_briefing_filters_by_dataset_and_country(run, tmp_path):
+    """--dataset and --country keep only those events in the export."""
+    run("import", str(FIXTURES / "acled_multicountry.csv"))
+    out = tmp_path / "tunisia.csv"
+    code, said, err = run("briefing", "--dataset", "ACLED", "--country", "Tunisia", "--out", str(out))
+    assert code == 0, err
+    assert "2 events" in said
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert {r["country"] for r in rows} == {"Tunisia"} and {r["dataset"] for r in rows} == {"ACLED"}
+
+
+def test_old_briefing_command_still_works(run, tmp_path):
+    """`python -m components.briefing` writes the same export as `conflict-monitor briefing`."""
+    new, old = tmp_path / "new.csv", tmp_path / "old.csv"
+    run("briefing", "--actor", "Russia", "--out", str(new))
+    env = {**os.environ, "CONFLICT_MONITOR_DATA": str(run.data), "CONFLICT_MONITOR_STORE": str(tmp_path / "store")}
+    subprocess.run([sys.executable, "-m", "components.briefing", "--actor", "Russia", "--out", str(old)], cwd=REPO,
+                   env=env, check=True, capture_output=True, timeout=120)  # fmt: skip
+    assert new.read_bytes() == old.read_bytes()

@@ -1,0 +1,178 @@
+"""The event store: files copied in byte for byte and loaded, counts that add up, revisions, and a cache that is
+derived from the files (rebuilt per changed file, never on a plain restart, and safe to delete)."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from builders import store_of, write_dataset
+
+from components import store as store_module
+from components.sources import csvfile
+from components.store import SIDECAR, SOURCES, Store
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def store(tmp_path):
+    """A store of the tiny dataset, ready to import into."""
+    return store_of(*write_dataset(tmp_path), tmp_path)
+
+
+def current(store: Store, uid: str) -> dict:
+    """The version of an event the views show."""
+    frame = store.df("SELECT * FROM events WHERE current AND uid = ?", [uid])
+    assert len(frame) == 1
+    return frame.iloc[0].to_dict()
+
+
+def test_an_import_is_copied_byte_for_byte_with_its_sidecar(store):
+    """The file lands in data/sources/acled/, identical; its sidecar says what it gave."""
+    result = store.import_file(FIXTURES / "acled_spreadsheet.csv")
+    kept = store.data / SOURCES / "acled" / "acled_spreadsheet.csv"
+    assert kept.read_bytes() == (FIXTURES / "acled_spreadsheet.csv").read_bytes()  # BOM and CRLF kept
+    meta = json.loads(kept.with_name(kept.name + SIDECAR).read_text())
+    assert meta["sha256"] == store_module.sha256(kept) and meta["format"] == "acled"
+    assert (meta["rows_read"], meta["events"], meta["problem_rows"]) == (7, 7, 0)
+    assert meta["countries"] == ["Libya"] and meta["first_day"] <= meta["last_day"] and meta["imported_at"]
+    assert (result.rows_read, result.events, result.added) == (7, 7, 7)
+    assert (store.data / SOURCES / "README.md").exists()
+
+
+def test_rows_read_are_events_plus_problem_rows(store):
+    """A file with bad lines: every row is an event or a listed problem with file, line, column, value, expected."""
+    result = store.import_file(FIXTURES / "bad_lines.csv")
+    assert result.rows_read == result.events + result.problem_rows == 9
+    assert result.problem_rows == 6
+    lines = {p.line for p in result.problems}
+    assert lines == {3, 4, 5, 7, 8, 9}
+    stored = store.df("SELECT * FROM problems WHERE source_file = ?", [result.file])
+    assert set(stored["line"]) == lines and all(stored["expected"] != "")
+
+
+def test_importing_the_same_file_twice_adds_nothing(store):
+    """The same bytes again: nothing copied, nothing added, every event unchanged."""
+    store.import_file(FIXTURES / "acled_current.csv")
+    before = store.value("SELECT count(*) FROM events")
+    again = store.import_file(FIXTURES / "acled_current.csv")
+    assert (again.added, again.updated, again.unchanged, again.copied) == (0, 0, 7, False)
+    assert store.value("SELECT count(*) FROM events") == before
+    assert len(list((store.data / SOURCES / "acled").glob("*.csv"))) == 1
+
+
+def test_a_later_timestamp_revises_an_event(store):
+    """ACLED revised LBY90801 (later timestamp, 5 deaths); LBY90802 repeated unchanged; LBY90804 new."""
+    store.import_file(FIXTURES / "acled_revision_1.csv")
+    second = store.import_file(FIXTURES / "acled_revision_2.csv")
+    assert (second.added, second.updated, second.unchanged) == (1, 1, 1)
+    revised = current(store, "ACLED:Libya:LBY90801")
+    assert revised["fatalities"] == 5 and revised["source_file"].endswith("acled_revision_2.csv")
+    assert store.value("SELECT count(*) FROM events WHERE uid = 'ACLED:Libya:LBY90801'") == 2  # both versions kept
+    assert current(store, "ACLED:Libya:LBY90803")["source_file"].endswith("acled_revision_1.csv")
+
+
+def test_an_older_file_does_not_undo_a_revision(store):
+    """Importing the earlier download after the later one keeps the later timestamp's version."""
+    store.import_file(FIXTURES / "acled_revision_2.csv")
+    older = store.import_file(FIXTURES / "acled_revision_1.csv")
+    assert current(store, "ACLED:Libya:LBY90801")["fatalities"] == 5
+    assert (older.added, older.updated) == (1, 0)  # only LBY90803 is new
+
+
+def test_files_of_no_known_format_or_encoding_are_refused_and_not_copied(store):
+    """An unrelated CSV and a cp1252 file: an error naming the file, nothing under data/sources/."""
+    for name in ("unknown_format.csv", "not_utf8.csv"):
+        with pytest.raises(csvfile.SourceFileError, match=name):
+            store.import_file(FIXTURES / name)
+    assert list(store.data.glob(f"{SOURCES}/*/*")) == []
+
+
+def test_the_article_and_the_datasets_share_one_model(store):
+    """The article's events and ACLED's and UCDP's side by side, each with its dataset and provenance."""
+    store.import_file(FIXTURES / "acled_current.csv")
+    store.import_file(FIXTURES / "ucdp_ged.csv")
+    counts = dict(store.rows("SELECT dataset, count(*) FROM events WHERE current GROUP BY 1"))
+    assert counts == {"article": 4, "ACLED": 7, "UCDP GED": 6}
+    assert store.value("SELECT count(*) FROM events WHERE source_file = '' OR line IS NULL") == 0
+
+
+def test_a_restart_with_unchanged_files_reads_nothing(store, monkeypatch):
+    """Reopened on the same files: no file is read again, no row re-checked."""
+    store.import_file(FIXTURES / "acled_current.csv")
+    version = store.version
+    store.close()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a file was read again")
+
+    monkeypatch.setattr(csvfile, "read", refuse)
+    reopened = Store(store.data, store.seeds, store.path)
+    assert reopened.refresh() is False and reopened.version == version
+
+
+def test_deleting_the_store_loses_nothing(store):
+    """The database is rebuilt from the files: the same events, revisions applied in import order."""
+    for name in ("acled_revision_1.csv", "acled_revision_2.csv", "ucdp_ged.csv"):
+        store.import_file(FIXTURES / name)
+    query = "SELECT uid, fatalities, source_file, line FROM events WHERE current ORDER BY uid"
+    before = store.rows(query)
+    store.close()
+    shutil.rmtree(store.path.parent)
+    rebuilt = store_of(store.data, store.seeds, store.path.parent.parent)
+    assert rebuilt.rows(query) == before
+
+
+def test_a_changed_file_is_read_again_and_a_removed_one_forgotten(store):
+    """A file whose checksum changed is reloaded; a file removed from data/sources/ takes its events with it."""
+    result = store.import_file(FIXTURES / "acled_revision_2.csv")
+    kept = store.data / result.file
+    store.import_file(FIXTURES / "acled_revision_1.csv")
+    kept.unlink()
+    assert store.refresh() is True
+    assert current(store, "ACLED:Libya:LBY90801")["fatalities"] == 2  # the earlier version shows again
+    assert store.value("SELECT count(*) FROM events WHERE uid = 'ACLED:Libya:LBY90804'") == 0
+
+
+def test_a_store_built_from_other_folders_is_rebuilt(tmp_path):
+    """Two data folders pointed at one store folder never mix: the store starts again from the files it is for."""
+    one = store_of(*write_dataset(tmp_path / "one"), tmp_path)
+    one.close()
+    data, seeds = write_dataset(tmp_path / "two", events=[])
+    other = store_of(data, seeds, tmp_path)
+    assert other.value("SELECT count(*) FROM events") == 0
+
+
+def test_a_store_in_use_by_another_process_is_named(store):
+    """A second process (a command while the dashboard runs) gets one line saying who holds the store."""
+    code = f"""
+import sys
+sys.path.insert(0, {str(REPO)!r})
+from pathlib import Path
+from components.store import Store, StoreError
+try:
+    Store(Path({str(store.data)!r}), Path({str(store.seeds)!r}), Path({str(store.path)!r}))
+except StoreError as err:
+    print(err)
+"""
+    said = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
+    assert "is in use by process" in said and str(os.getpid()) in said
+
+
+def test_writes_are_atomic(tmp_path, monkeypatch):
+    """A write that fails midway leaves the old file as it was and no stray temporary file."""
+    target = tmp_path / "sidecar.json"
+    target.write_text("old")
+
+    def fail(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError):
+        store_module.write_atomic(target, b"new")
+    assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["sidecar.json"]
