@@ -25,26 +25,27 @@ prepared = cache.prepared(store, store.key)
 actors = prepared.registry.actors
 view = cache.selection(prepared, store.key, sidebar.current(prepared.options))
 
-if view.filters.view == filters.BRIEFING:
+if view.filters.view == filters.REVIEW:
+    from components import review_view  # noqa: E402  (its text tools load only when the review page opens: -0.2 s)
+
+    review_view.render_review(store.curated, store.data, store.seeds, back=sidebar.dashboard_link(view.filters))
+    st.stop()  # the filters do not apply to the review: no sidebar
+elif view.filters.view == filters.BRIEFING:
     briefing_view.render_briefing(view, actors, back=sidebar.dashboard_link(view.filters))
 else:
     as_of = view.anchors.latest_report
     headline.render_header(view.ctx)
     problems.render_file_problems(prepared.curated.file_problems)
     headline.render_headline(headline.build_headline(view.total, view.forces, view.anchors))
+    where_chart, when_chart = view.figures
     map_column, timeline_column = st.columns([1, 1.3])
     with map_column:
-        places_map.render_map(
-            places_map.build_map(view.map, actors, view.ctx), exports.file_name("map", as_of, view.filters, "")
-        )
+        places_map.render_map(where_chart, exports.file_name("map", as_of, view.filters, ""))
     with timeline_column:
-        timeline.render_timeline(
-            timeline.build_timeline(view.timeline, actors, view.anchors, view.ctx),
-            exports.file_name("timeline", as_of, view.filters, ""),
-        )
+        timeline.render_timeline(when_chart, exports.file_name("timeline", as_of, view.filters, ""))
     forces.render_forces(view.forces)
     number = events.page_number(view.total)
-    page = events.page(store, view.where, number, events.page_size(view.total))
+    page = view.page(store, number)
     agreeing = corroboration.corroborate(store, page[page["dataset"] == "article"], prepared.registry)
     events.render_events_table(events.build_events_table(page, agreeing), view.total, number, view.ctx.empty)
     found = problems.problems_data(store, prepared.checked)

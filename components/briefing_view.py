@@ -16,6 +16,7 @@ from components.briefing import build_briefing
 from components.filters import Filters, to_query
 from components.selection import Selection
 
+COMMAND_STYLE = "display:block;white-space:pre-wrap;word-break:break-all;font-family:monospace;font-size:0.8rem"
 IN_BROWSER_ROWS = 200_000  # about 80 MB of CSV held in memory for one download; more goes through the command
 
 BRIEFING_STYLE = """<style>
@@ -85,7 +86,9 @@ def render_exports(view: Selection, store: object, actors: pd.DataFrame) -> None
             text.md(f"{view.total:,} events: too many to download through the browser. The same export, written "
                     "in batches to a file:")
         )  # fmt: skip
-        side.code(command(view.filters, f"{events_name}.csv"), language="bash")
+        # Plain HTML, not st.code: its syntax highlighter is a 1.5 MB bundle the first page would download.
+        line = html.escape(command(view.filters, f"{events_name}.csv"))
+        side.html(f'<code class="cm-command" style="{COMMAND_STYLE}">{line}</code>')
         return
     side.download_button(
         f"Events CSV ({dates.plural(view.total, 'row')})",

@@ -53,5 +53,6 @@ def prepared(_store: Store, key: str) -> Prepared:
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def selection(_prepared: Prepared, key: str, chosen: Filters) -> Selection:
-    """What every view draws for these filters: once per store, version and choice of filters."""
-    return select(_prepared, chosen)
+    """What every view draws for these filters, the map and timeline figures built: once per store, version and
+    choice of filters (a rerun with the same filters only draws them)."""
+    return select(_prepared, chosen, draw=True)

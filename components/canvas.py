@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import plotly.graph_objects as go
+
+VALIDATE = bool(os.environ.get("CONFLICT_MONITOR_VALIDATE_FIGURES"))  # set by the tests (tests/conftest.py)
 
 
 def _merge(into: dict, parts: dict) -> dict:
@@ -40,6 +43,7 @@ class Canvas:
         """Merge layout settings into what is there."""
         _merge(self.layout, {**(parts or {}), **more})
 
-    def figure(self) -> go.Figure:
-        """The validated plotly figure."""
-        return go.Figure(data=self.data, layout=self.layout)
+    def figure(self, validate: bool = VALIDATE) -> go.Figure:
+        """The plotly figure; validated in the tests (VALIDATE), not on every rerun of the page, where it costs
+        more than building the figure does."""
+        return go.Figure(data=self.data, layout=self.layout, _validate=validate)

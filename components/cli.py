@@ -3,6 +3,7 @@
     conflict-monitor import FILE... [--format acled|ucdp]   copy dataset files in and load them
     conflict-monitor sources                                 each loaded file: format, rows, dates, countries
     conflict-monitor briefing [filters] --out FILE           the briefing as .png/.pdf, or the events as .csv/.geojson
+    conflict-monitor ingest FILE [--published ...] [--json]  store an article in seeds/, print its candidate events
 
 Every command honours CONFLICT_MONITOR_DATA, CONFLICT_MONITOR_SEEDS and CONFLICT_MONITOR_STORE; every error is one
 line on stderr with a non-zero exit.
@@ -11,12 +12,14 @@ line on stderr with a non-zero exit.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import os
 import sys
 import tempfile
 from pathlib import Path
 
-from components import dates, exports, filters, selection
+from components import articles, dates, exports, filters, loader, review, selection
 from components.briefing import build_briefing
 from components.loader import data_dir, seeds_dir
 from components.progress import Bar
@@ -60,7 +63,24 @@ def parse(argv: list[str]) -> argparse.Namespace:
     brief.add_argument("--radius-km", help="with --place: events within this distance")
     brief.add_argument("--timeline", choices=filters.EXTENTS, default=filters.EXTENTS[0])
     brief.add_argument("--out", type=Path, required=True, help="output file: .png, .pdf, .csv or .geojson")
+
+    take = commands.add_parser("ingest", help="store an article (text or saved web page) and print its candidates")
+    take.add_argument("file", type=Path)
+    take.add_argument("--published", type=published_date, help="YYYY-MM-DD or YYYY-MM-DDTHH:MM (overrides the page)")
+    take.add_argument("--publisher", help="overrides the page's")
+    take.add_argument("--headline", help="overrides the page's")
+    take.add_argument("--json", action="store_true", help="the candidates as a JSON list")
     return parser.parse_args(argv)
+
+
+def published_date(value: str) -> dt.date:
+    """--published: a day, or a day and a time (no time is invented when only a day is given)."""
+    for form, make in (("%Y-%m-%dT%H:%M", lambda d: d), ("%Y-%m-%d", lambda d: d.date())):
+        try:
+            return make(dt.datetime.strptime(value, form))
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"{value!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM")
 
 
 def open_store(args: argparse.Namespace, reading_only: bool) -> Store:
@@ -179,6 +199,38 @@ def _write_briefing(args: argparse.Namespace, store: Store, suffix: str) -> str:
     return f"wrote {args.out} ({dates.plural(view.total, 'event')}; {view.ctx.filters}){skipped}"
 
 
+def ingest_article(args: argparse.Namespace) -> int:
+    """Store the article in seeds/ (once, by checksum) and print its candidate events, or them as JSON."""
+    data, seeds = args.data or data_dir(), args.seeds or seeds_dir()
+    try:
+        done = articles.ingest(args.file, seeds, args.published, args.publisher, args.headline)
+    except articles.ArticleError as err:
+        raise SystemExit(f"error: {err}") from None
+    curated = loader.load(data, seeds)
+    found = {a.name: a for a in review.articles(curated, seeds)}
+    if done.article not in found:  # the loader refused it: say why rather than print nothing
+        why = next((f for f in curated.file_problems if done.article in f), "see the dashboard's data issues")
+        raise SystemExit(f"error: {seeds / done.article} is stored but cannot be read back: {why}")
+    article = found[done.article]
+    listed = review.proposals(article, review.candidates(article, curated), curated.events,
+                              review.read_decisions(data))  # fmt: skip
+    how = "stored" if done.stored else "already stored"
+    print(f"{how}: {seeds / done.article} ({len(listed)} candidates)", file=sys.stderr if args.json else sys.stdout)
+    if args.json:
+        print(json.dumps([{**p.candidate.to_json(), "status": p.status, "event_id": p.event_id} for p in listed],
+                         indent=2, ensure_ascii=False))  # fmt: skip
+        return 0
+    for number, proposal in enumerate(listed, start=1):
+        c = proposal.candidate
+        where = f"{c.location} (geo precision {c.geo_precision})" if c.location else "no place"
+        status = f"{proposal.status} {proposal.event_id}".strip()
+        print(f"{number}. {dates.span(c.start, c.end)} ({c.precision}, {c.date_basis}) · {c.event_kind} · "
+              f"{', '.join(c.actors) or 'no actor'} · {where} · confidence {c.confidence:.2f} · {status}")  # fmt: skip
+        print(f"   “{c.quote}”")
+        print(f"   date: {c.date_words}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run one subcommand."""
     args = parse(sys.argv[1:] if argv is None else argv)
@@ -186,6 +238,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(import_files(args))
     if args.command == "sources":
         sys.exit(sources(args))
+    if args.command == "ingest":
+        sys.exit(ingest_article(args))
     print(briefing(args))
 
 

@@ -54,6 +54,13 @@ def iso3_of_number(number: int) -> str | None:
     return found.alpha_3 if found else None
 
 
+def number(name: str) -> int | None:
+    """The ISO 3166 numeric code of a country as a source names it (events.csv's `iso`), or None."""
+    code = iso3(name)
+    found = pycountry.countries.get(alpha_3=code) if code else None
+    return int(found.numeric) if found else None
+
+
 @lru_cache(maxsize=1)
 def boxes() -> dict[str, Box]:
     """The bounding box of every country in the map's Natural Earth file, by ISO alpha-3 code, with a margin."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from components.schema import Events, Model
@@ -54,9 +55,27 @@ def label(start: dt.date, end: dt.date, basis: str = "event") -> str:
 
 
 def labels(events: pd.DataFrame) -> pd.Series:
-    """The label of every event of a model frame."""
-    rows = zip(events[Model.start_date], events[Model.end_date], events[Model.date_basis])
-    return pd.Series([label(s, e, b) for s, e, b in rows], index=events.index, dtype=object)
+    """The label of every event of a model frame, as `label` writes it, over whole columns."""
+    start, end = pd.to_datetime(events[Model.start_date]), pd.to_datetime(events[Model.end_date])
+    day_of = start.dt.day.astype(str)
+    whole_month = (start.dt.day == 1) & (end == start + pd.offsets.MonthEnd(0))
+    whole_year = (start.dt.strftime("%m-%d") == "01-01") & (end.dt.strftime("%m-%d") == "12-31") & (
+        start.dt.year == end.dt.year
+    )
+    end_day = end.dt.day.astype(str) + end.dt.strftime(" %b %Y")
+    written = np.select(
+        [start == end, whole_month, whole_year, start.dt.year != end.dt.year, start.dt.month != end.dt.month],
+        [
+            day_of + start.dt.strftime(" %b %Y"),
+            start.dt.strftime("%B %Y"),
+            start.dt.strftime("%Y"),
+            day_of + start.dt.strftime(" %b %Y") + " – " + end_day,
+            day_of + start.dt.strftime(" %b") + " – " + end_day,
+        ],
+        default=day_of + "–" + end_day,
+    )
+    said = pd.Series(written, index=events.index, dtype=object)
+    return said.where(events[Model.date_basis] != "report", "as of " + said)
 
 
 def plural(count: int, noun: str) -> str:

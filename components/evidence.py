@@ -35,15 +35,6 @@ def words(evidence: str, kind: str) -> str:
     return f"“{evidence}”" if kind == QUOTE else f"{kind}: {evidence}"
 
 
-def place(location: str, precision: object) -> str:
-    """A place with its precision in words."""
-    if not location:
-        return "no place named"
-    if pd.isna(precision):
-        return f"{location} (precision not given)"
-    return location if precision == 1 else f"{location} ({GEO_PRECISION.get(int(precision), 'precision unknown')})"
-
-
 def hover(samples: list[dict], total: int, width: int = 70) -> str:
     """Hover text for a mark: its latest few events in full (oldest first), then how many others it stands for."""
     shown = sorted(samples, key=lambda s: s["start"])
@@ -61,9 +52,22 @@ def hover(samples: list[dict], total: int, width: int = 70) -> str:
     return "<br><br>".join(parts) + legend.more(others) if parts else f"{total:,} events"
 
 
-def cite(row: pd.Series | dict) -> str:
-    """Where an event was read: 'Middle East Monitor, 29 Jan 2021' or 'ACLED · sources/acled/x.csv line 12'."""
-    if row[Model.dataset] == "article":
-        return f"{row[Model.source]}, {dates.day(pd.Timestamp(row[Model.reported]))}"
-    source = f" ({row[Model.source]})" if row[Model.source] else ""
-    return f"{row[Model.dataset]}{source} · {row[Model.source_file]} line {row[Model.line]}"
+def cite(events: pd.DataFrame) -> pd.Series:
+    """Where each event was read: 'Middle East Monitor, 29 Jan 2021', or 'ACLED (source) · <file> line 12'."""
+    reported = pd.to_datetime(events[Model.reported])
+    article = events[Model.source] + ", " + reported.dt.day.astype(str) + reported.dt.strftime(" %b %Y")
+    source = ("(" + events[Model.source] + ") ").where(events[Model.source] != "", "")
+    dataset = events[Model.dataset] + " " + source + "· " + events[Model.source_file] + " line " + events[
+        Model.line
+    ].astype(str)
+    return article.where(events[Model.dataset] == "article", dataset)
+
+
+def places(events: pd.DataFrame) -> pd.Series:
+    """Every event's place with its precision in words: 'Alpha (near or part of the place)', or just 'Beta'."""
+    location, precision = events[Model.location], events[Model.geo_precision]
+    words = [GEO_PRECISION.get(int(p), "precision unknown") if pd.notna(p) else "precision not given"
+             for p in precision]  # fmt: skip, a page of rows
+    said = location + " (" + pd.Series(words, index=events.index, dtype=object) + ")"
+    said = said.where(precision != 1, location)
+    return said.where(location != "", "no place named")

@@ -8,13 +8,16 @@ import json
 import re
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv as pa_csv
 
 from components.filters import Filters, Where
 from components.schema import Model
@@ -27,6 +30,7 @@ AFTER_SEPARATOR = re.compile(r"([,;\t])(?=[=+\-@])")
 # Every model column but the two derived from actors.csv (they change with it), with a readable list of actors.
 CSV_COLUMNS = [c for c in Model.names() if c not in (Model.backer, Model.lane)]
 BATCH_ROWS = 50_000  # rows written at a time: an export of a million rows never holds them all
+GEOJSON_ROWS = 10_000
 _renderer = {"started": False}  # one browser for every export of this process
 _lock = threading.Lock()  # Streamlit runs sessions on threads; kaleido's server takes one figure at a time
 
@@ -63,47 +67,54 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return _safe(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
-def _batches(store: object, where: Where) -> object:
-    """The filtered events, oldest first, as frames of BATCH_ROWS rows."""
+def _batches(store: object, where: Where, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+    """The filtered events in the order of their files (the article's, then each import's), as Arrow batches:
+    unsorted, so that the store streams them; a sort would hold every row first."""
     columns = ", ".join(CSV_COLUMNS)
     with store.con.cursor() as cursor:
-        reader = cursor.sql(  # a relation streams its batches; an executed result would be copied whole first
-            f"SELECT {columns} FROM {Model.file} WHERE {where} ORDER BY start_date, end_date, uid", params=where.params
-        ).to_arrow_reader(BATCH_ROWS)
-        for batch in reader:
-            yield batch.to_pandas()
+        query = f"SELECT {columns} FROM {Model.file} WHERE {where}"
+        # a relation streams its batches; an executed result would be copied whole first
+        yield from cursor.sql(query, params=where.params).to_arrow_reader(rows)
+
+
+FORMULA_START = r"^[=+\-@\t\r]"  # FORMULA_STARTS and AFTER_SEPARATOR again, for Arrow's regular expressions
+SEPARATED_FORMULA = r"([,;\t])([=+\-@])"
+
+
+def _safe_batch(batch: pa.RecordBatch) -> pa.Table:
+    """A batch as spreadsheet-safe columns, in Arrow (no Python object per cell): lists joined, formulas disarmed."""
+    columns = []
+    for column in batch.columns:
+        if pa.types.is_list(column.type):
+            column = pc.binary_join(column, "; ")
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = pc.replace_substring_regex(column, pattern=SEPARATED_FORMULA, replacement=r"\1'\2")
+            column = pc.if_else(pc.match_substring_regex(column, FORMULA_START), pc.binary_join_element_wise(
+                "'", column, ""), column)  # fmt: skip
+        columns.append(column)
+    return pa.Table.from_arrays(columns, names=batch.schema.names)
 
 
 def write_csv(store: object, where: Where, out: BinaryIO) -> int:
     """Write the filtered events with their provenance as spreadsheet-safe CSV, batch by batch; return the rows."""
     out.write("\ufeff".encode())  # the BOM once, so that Excel reads UTF-8
     rows = 0
-    for i, batch in enumerate(_batches(store, where)):
-        out.write(_safe(batch).to_csv(index=False, header=i == 0, lineterminator="\r\n").encode("utf-8"))
-        rows += len(batch)
+    for batch in _batches(store, where):
+        options = pa_csv.WriteOptions(include_header=rows == 0, eol="\r\n")  # CRLF, as RFC 4180 and Excel expect
+        pa_csv.write_csv(_safe_batch(batch), out, write_options=options)
+        rows += batch.num_rows
     if rows == 0:
-        out.write((",".join(CSV_COLUMNS) + "\r\n").encode("utf-8"))
+        out.write((",".join(f'"{c}"' for c in CSV_COLUMNS) + "\r\n").encode("utf-8"))
     return rows
 
 
-def _plain(value: object) -> object:
-    """A JSON-ready value: dates as ISO strings, missing as null, numpy values as Python values."""
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if hasattr(value, "tolist") and not isinstance(value, str):
-        return _plain(value.tolist())
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, (pd.Timestamp, dt.date)):
-        return value.isoformat()[:10]
-    return value.item() if hasattr(value, "item") else value
-
-
-def features(events: pd.DataFrame) -> list[dict]:
+def features(rows: list[dict]) -> list[dict]:
     """One GeoJSON feature per event; an event with no single point has a null geometry."""
     found = []
-    for row in events.reindex(columns=CSV_COLUMNS).itertuples(index=False):  # a batch: bounded
-        props = {col: _plain(value) for col, value in zip(CSV_COLUMNS, row)}
+    for props in rows:
+        for key, value in props.items():
+            if isinstance(value, dt.date):
+                props[key] = value.isoformat()
         lat, lon = props[Model.latitude], props[Model.longitude]
         geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None
         found.append({"type": "Feature", "id": props[Model.uid], "geometry": geometry, "properties": props})
@@ -114,8 +125,8 @@ def write_geojson(store: object, where: Where, out: BinaryIO) -> int:
     """Write the filtered events as a GeoJSON FeatureCollection, batch by batch; return the rows."""
     out.write(b'{"type": "FeatureCollection", "features": [\n')
     rows = 0
-    for batch in _batches(store, where):
-        for feature in features(batch):
+    for batch in _batches(store, where, GEOJSON_ROWS):  # a dict per row here: smaller batches
+        for feature in features(batch.to_pylist()):
             out.write((",\n" if rows else "").encode() + json.dumps(feature, ensure_ascii=False).encode("utf-8"))
             rows += 1
     out.write(b"\n]}\n")

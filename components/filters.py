@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -141,6 +142,7 @@ class Where:
 
     sql: str
     params: list
+    costly: bool = False  # a distance or a list of names: worth computing once per selection (Store.narrowed)
 
     def __str__(self) -> str:
         return self.sql
@@ -180,24 +182,38 @@ def where(filters: Filters, opts: Options, registry: Registry, resolved: Names) 
     if filters.datasets:
         clauses.append(f"list_contains(?::VARCHAR[], {Model.dataset})")
         params.append(list(filters.datasets))
-    return Where(" AND ".join(clauses), params)
+    costly = bool(filters.places and filters.radius_km) or f"list_has_any({Model.actors}" in " ".join(clauses)
+    return Where(" AND ".join(clauses), params, costly)
 
 
-KM_PER_DEGREE_LAT = 110.5  # fewest km in a degree of latitude: a box this size holds every point within the radius
+KM_PER_DEGREE_LAT = (110.5, 111.7)  # fewest and most km in a degree of latitude (equator, poles)
+
+
+INNER_BOX_UP_TO_KM = 500.0  # a flat square inside the circle is safe well within this; beyond, distances only
+
+
+def _box(lat: float, lon: float, km: float, outer: bool) -> list[float]:
+    """South, north, west and east of a box that holds (outer) or fits inside (not outer) a circle of `km`."""
+    per_degree = KM_PER_DEGREE_LAT[0] if outer else KM_PER_DEGREE_LAT[1]
+    dlat = km / per_degree
+    # a degree of longitude is shortest at the box's highest latitude (outer: widest box), longest at its lowest
+    edge = min(abs(lat) + dlat, 89.9) if outer else max(abs(lat) - dlat, 0.0)
+    dlon = km / (per_degree * max(math.cos(math.radians(edge)), 0.01))
+    return [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
 
 
 def _within(centre: tuple[float, float], radius_km: float, params: list) -> str:
-    """Within radius_km of a point: a bounding box first (cheap), then the ellipsoidal distance on what is in it."""
-    import math
-
+    """Within radius_km of a point: a box that holds the circle first (cheap); inside the square the circle holds,
+    a point is surely within; the ellipsoidal distance is computed only for the points between the two."""
     lat, lon = centre
-    dlat = radius_km / KM_PER_DEGREE_LAT
-    dlon = radius_km / (KM_PER_DEGREE_LAT * max(math.cos(math.radians(min(abs(lat) + dlat, 89.9))), 0.01))
-    params += [lat - dlat, lat + dlat, lon - dlon, lon + dlon, lat, lon, radius_km]
-    return (
-        f"({Model.latitude} BETWEEN ? AND ? AND {Model.longitude} BETWEEN ? AND ? "
-        f"AND distance_km({Model.latitude}, {Model.longitude}, ?, ?) <= ?)"
-    )
+    box = f"{Model.latitude} BETWEEN ? AND ? AND {Model.longitude} BETWEEN ? AND ?"
+    distance = f"distance_km({Model.latitude}, {Model.longitude}, ?, ?) <= ?"
+    params += _box(lat, lon, radius_km, outer=True)
+    if radius_km > INNER_BOX_UP_TO_KM:
+        params += [lat, lon, radius_km]
+        return f"({box} AND {distance})"
+    params += [*_box(lat, lon, radius_km / math.sqrt(2) * 0.99, outer=False), lat, lon, radius_km]
+    return f"({box} AND (({box}) OR {distance}))"
 
 
 def describe(filters: Filters, opts: Options) -> str:

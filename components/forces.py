@@ -37,7 +37,6 @@ PRESENT = (NOT_WITHDRAWN, BEFORE_ONLY)
 ON_THE_GROUND = ("presence", "ground activity", "deadline")
 NOWHERE = "no location in the sources"
 NO_DATASET = "none in the datasets"
-BASES = ("withdrawal", "after", "ground", "newest", "latest_dataset")  # the events a row's status and evidence cite
 PLACES_SHOWN = 5
 EVENT = (
     "struct_pack(start := start_date, stop := end_date, basis := date_basis, reported := reported, "
@@ -64,45 +63,68 @@ def candidates(registry: Registry, only: set[str] | None) -> list[str]:
 def forces_data(store: object, where: Where, registry: Registry, only: set[str] | None, deadline: object) -> ForcesData:
     """Query the store: per force or state, its events' count and last report, and the events its status rests on.
 
-    The store keeps each event's curated forces (a column derived from actors.csv): the aggregates pick, per force,
-    the row ids of the events its status rests on, and only those events are read in full.
+    The store keeps each event's curated forces (a column derived from actors.csv). One pass counts them per force
+    and place, keeping per group the row of the newest event of each basis; then, per force, the newest of those
+    wins and its first places are listed; only the events cited are read in full.
     """
     wanted = candidates(registry, only)
     ground = f"(dataset <> 'article' OR event_type IN {ON_THE_GROUND})"
-    newest = "max_by(rid, (reported, end_date))"
-    named = f"""(SELECT rowid AS rid, unnest(forces) AS force, dataset, event_type, end_date, reported, location,
-                       geo_precision FROM {Model.file} WHERE {where} AND list_has_any(forces, ?::VARCHAR[]))"""
-    params = [*where.params, wanted]
+    bases = {
+        "withdrawal": "dataset = 'article' AND event_type = 'withdrawal'",
+        "after": f"{ground} AND end_date >= $deadline",
+        "ground": ground,
+        "newest": "true",
+        "latest_dataset": "dataset <> 'article'",
+    }
+    picks = ", ".join(f"max_by(rid, k) FILTER (WHERE {c}) AS {b}, max(k) FILTER (WHERE {c}) AS k_{b}"
+                      for b, c in bases.items())  # fmt: skip
+    named = {f"p{i}": v for i, v in enumerate(where.params)}
+    # An event's forces are curated actors it names: when each has a bit, the bits rule out most rows for a fraction
+    # of what reading the lists costs.
+    bits = [registry.bit.get(name) for name in wanted]
+    prefilter = f"({Model.actor_bits} & {sum(bits)}) <> 0 AND" if wanted and all(bits) else ""
     with store.session() as cursor:
+        cursor.execute(
+            f"""CREATE OR REPLACE TEMP TABLE groups AS
+                SELECT force, location, min(geo_precision) AS geo_precision, count(*) AS n,
+                       max(reported) AS last_reported, {picks}
+                FROM (SELECT rowid AS rid, unnest(forces) AS force, dataset, event_type, end_date, reported, location,
+                             geo_precision, (reported - DATE '1970-01-01') * 100000
+                             + (end_date - DATE '1970-01-01') AS k  -- newest report, then latest day
+                      FROM {Model.file} WHERE {_numbered(where)} AND {prefilter} list_has_any(forces, $wanted))
+                WHERE list_contains($wanted, force) GROUP BY ALL""",
+            {**named, "wanted": wanted, "deadline": deadline.date() if deadline is not None else None},
+        )
+        chosen = ", ".join(f"arg_max({b}, k_{b}) AS {b}" for b in bases)
         summary = cursor.execute(
-            f"""SELECT force, count(*) AS events, max(reported) AS last_reported,
-                       {newest} FILTER (WHERE dataset = 'article' AND event_type = 'withdrawal') AS withdrawal,
-                       {newest} FILTER (WHERE {ground} AND end_date >= ?) AS after,
-                       {newest} FILTER (WHERE {ground}) AS ground,
-                       {newest} AS newest,
-                       {newest} FILTER (WHERE dataset <> 'article') AS latest_dataset
-                FROM {named} WHERE list_contains(?::VARCHAR[], force) GROUP BY force""",
-            [deadline.date() if deadline is not None else None, *params, wanted],
+            f"SELECT force, sum(n)::BIGINT AS events, max(last_reported) AS last_reported, {chosen} FROM groups "
+            "GROUP BY force"
         ).df()
         places = cursor.execute(
-            f"""SELECT force, location, min(geo_precision) AS geo_precision, count(*) AS n FROM {named}
-                WHERE location <> '' AND list_contains(?::VARCHAR[], force) GROUP BY ALL
-                ORDER BY force, n DESC, location""",
-            [*params, wanted],
+            f"""SELECT force, location, geo_precision, n, count(*) OVER (PARTITION BY force) AS places FROM groups
+                WHERE location <> '' QUALIFY row_number() OVER (PARTITION BY force ORDER BY n DESC, location)
+                <= {PLACES_SHOWN} ORDER BY force, n DESC, location"""
         ).df()
-        chosen = sorted({int(r) for c in BASES for r in summary[c].dropna()})
+        rowids = sorted({int(r) for b in bases for r in summary[b].dropna()})
         details = cursor.execute(
             f"SELECT rowid AS rid, {EVENT} AS ev FROM {Model.file} WHERE rowid IN (SELECT unnest(?::BIGINT[]))",
-            [chosen],
+            [rowids],
         ).df()
     event = dict(zip(details["rid"], details["ev"]))
-    for column in BASES:  # the row id of each basis, replaced by the event itself
-        summary[column] = [event.get(int(r)) if pd.notna(r) else None for r in summary[column]]
+    for basis in bases:  # the row id of each basis, replaced by the event itself
+        summary[basis] = [event.get(int(r)) if pd.notna(r) else None for r in summary[basis]]
     return ForcesData(summary, places)
+
+
+def _numbered(where: Where) -> str:
+    """The filters' SQL with its ? placeholders numbered $p0, $p1...: to mix them with named parameters."""
+    parts = where.sql.split("?")
+    return "".join(f"{part}$p{i}" for i, part in enumerate(parts[:-1])) + parts[-1]
 
 
 def _where(places: pd.DataFrame, country_wide: set[str]) -> str:
     """The places of a force's events, as precisely as the events give them, the most frequent first."""
+    total = int(places["places"].max()) if len(places) else 0
     found = []
     for place, precision in zip(places[Model.location], places[Model.geo_precision]):
         if place in country_wide:
@@ -114,8 +136,8 @@ def _where(places: pd.DataFrame, country_wide: set[str]) -> str:
         else:
             found.append(place)
     found = list(dict.fromkeys(found))
-    more = f"; and {dates.plural(len(found) - PLACES_SHOWN, 'more place')}" if len(found) > PLACES_SHOWN else ""
-    return "; ".join(found[:PLACES_SHOWN]) + more if found else NOWHERE
+    more = f"; and {dates.plural(total - len(places), 'more place')}" if total > len(places) else ""
+    return "; ".join(found) + more if found else NOWHERE
 
 
 def _status(row: pd.Series, anchors: Anchors) -> tuple[str, dict]:

@@ -12,15 +12,19 @@ from pathlib import Path
 import streamlit as st
 
 from components import progress, text
+from components.files import upload_name
+from components.filters import REVIEW, VIEW
 from components.sources.csvfile import SourceFileError
 
 UPLOAD_KEY, DONE_KEY, SAID_KEY = "import_upload", "_imported_file", "_import_said"
 
 
 def render_import(store: object) -> None:
-    """A file uploader in the sidebar; an upload is imported once, then the page reruns with its events."""
+    """The sidebar's data section: a link to the review page, and a file uploader whose upload is imported once,
+    then the page reruns with its events."""
     side = st.sidebar
     side.header("Data")
+    side.html(f'<a href="?{VIEW}={REVIEW}" target="_self">Ingest and review new articles</a>')
     said = st.session_state.pop(SAID_KEY, None)
     if said:
         (side.success if said[0] else side.error)(text.md(said[1]))
@@ -35,7 +39,7 @@ def render_import(store: object) -> None:
     st.session_state[DONE_KEY] = uploaded.file_id  # a rerun keeps the upload: import it only once
     bar = side.progress(0.0, text="Importing…")
     with tempfile.TemporaryDirectory(prefix="conflict-monitor-upload-") as tmp:
-        path = Path(tmp) / Path(uploaded.name).name
+        path = Path(tmp) / upload_name(uploaded.name, "upload.csv")
         path.write_bytes(uploaded.getvalue())
         try:
             result = store.import_file(

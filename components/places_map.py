@@ -84,23 +84,22 @@ def extent(shown: list[str] | tuple[str, ...]) -> dict[str, tuple[float, float]]
 def map_data(store: object, where: Where, shown: list[str] | tuple[str, ...]) -> MapData:
     """Query the store for the map's marks: by place, or by grid cell when there are more than MAX_MARKS.
 
-    One pass over the events groups them by state, place, point and type into a small temporary table; every count
-    the map shows comes from it. Only a map of places reads events again: the latest few of each, for its hovers.
+    One pass over the events counts them per state and place into a small temporary table; every count the map
+    shows comes from it. Then a map of places reads the latest few events of each (by row id), and a map of cells
+    counts its event types in one more pass.
     """
     view = extent(shown)
     (lat0, lat1), (lon0, lon1) = view["lat"], view["lon"]
     inside = f"latitude BETWEEN {lat0} AND {lat1} AND longitude BETWEEN {lon0} AND {lon1}"
     with store.session() as cursor:
-        cursor.execute(
-            f"""CREATE TEMP TABLE marks AS SELECT backer, location, latitude, longitude, event_type,
-                       coalesce(geo_precision, 3) IN (2, 3) AS approx, count(*) AS n
+        cursor.execute(  # grouping by few columns keeps this pass cheap: an event's type is counted apart
+            f"""CREATE OR REPLACE TEMP TABLE marks AS SELECT backer, location, latitude, longitude, count(*) AS n,
+                       min(geo_precision) AS finest, arg_max(rowid, start_date) AS latest
                 FROM {Model.file} WHERE {where} GROUP BY ALL""",
             where.params,
         )
-        total, places = cursor.execute(
-            f"SELECT coalesce(sum(n), 0), count(DISTINCT (backer, location, latitude, longitude)) FILTER ({POINT}) "
-            "FROM marks"
-        ).fetchall()[0]
+        counted = f"SELECT coalesce(sum(n), 0), count(*) FILTER ({POINT}) FROM marks"
+        total, places = cursor.execute(counted).fetchall()[0]
         unmapped = cursor.execute(
             f"SELECT location, sum(n)::BIGINT FROM marks WHERE NOT ({POINT}) GROUP BY 1 ORDER BY 2 DESC, 1"
         ).fetchall()
@@ -113,36 +112,41 @@ def map_data(store: object, where: Where, shown: list[str] | tuple[str, ...]) ->
                       GROUP BY ALL) GROUP BY location ORDER BY n DESC, location LIMIT {LABELLED}"""
         ).df()
         aggregated = places > MAX_MARKS
-        marks = _cells(cursor) if aggregated else _places(cursor, where)
+        marks = _cells(cursor, where) if aggregated else _places(cursor, where)
     return MapData(marks, labels, view, aggregated, int(total), unmapped, outside)
 
 
 def _places(cursor: object, where: Where) -> pd.DataFrame:
     """One row per foreign state and place, with its latest few events for the hover (read by row id: cheap)."""
-    marks = cursor.execute(
-        f"""SELECT backer, location, latitude, longitude, sum(n)::BIGINT AS n, bool_and(approx) AS approx
-            FROM marks WHERE {POINT} GROUP BY ALL ORDER BY latitude DESC, location, backer"""
+    marks = cursor.execute(  # hollow where every event is approximate (or of unknown precision)
+        f"""SELECT backer, location, latitude, longitude, n, coalesce(finest, 3) >= 2 AS approx, [latest] AS rids
+            FROM marks WHERE {POINT} ORDER BY latitude DESC, location, backer"""
     ).df()
     each = min(max(HOVER_BUDGET // max(len(marks), 1), 1), legend.HOVER_EVENTS)
-    latest = cursor.execute(
-        f"""SELECT backer, location, latitude, longitude, max_by(rowid, start_date, {each}) AS rids
-            FROM {Model.file} WHERE {where} AND {POINT} GROUP BY ALL""",
-        where.params,
-    ).df()
-    samples = evidence.samples(cursor, [r for rids in latest["rids"] for r in rids])
-    latest["samples"] = [[samples[r] for r in rids] for rids in latest["rids"]]
-    key = [Model.backer, Model.location, Model.latitude, Model.longitude]
-    return marks.merge(latest[[*key, "samples"]], on=key, how="left")
+    if each > 1:  # few places: read their latest few events (the first pass kept only the latest of each)
+        latest = cursor.execute(
+            f"""SELECT backer, location, latitude, longitude, max_by(rowid, start_date, {each}) AS rids
+                FROM {Model.file} WHERE {where} AND {POINT} GROUP BY ALL""",
+            where.params,
+        ).df()
+        key = [Model.backer, Model.location, Model.latitude, Model.longitude]
+        marks = marks.drop(columns="rids").merge(latest, on=key, how="left")
+    samples = evidence.samples(cursor, [r for rids in marks["rids"] for r in rids])
+    return marks.assign(samples=[[samples[r] for r in rids] for rids in marks["rids"]]).drop(columns="rids")
 
 
-def _cells(cursor: object) -> pd.DataFrame:
+def _cells(cursor: object, where: Where) -> pd.DataFrame:
     """One row per grid cell: its events by foreign state and its main event types, for the hover."""
     cell = f"floor({{}} / {CELL_DEGREES}) * {CELL_DEGREES} + {CELL_DEGREES / 2}"
+    lat, lon = cell.format("latitude"), cell.format("longitude")
+    cursor.execute(
+        f"""CREATE OR REPLACE TEMP TABLE kinds AS SELECT {lat} AS lat, {lon} AS lon, event_type, count(*) AS n
+            FROM {Model.file} WHERE {where} AND {POINT} GROUP BY ALL""",
+        where.params,
+    )
     return cursor.execute(
-        f"""WITH c AS (SELECT {cell.format('latitude')} AS lat, {cell.format('longitude')} AS lon, * FROM marks
-                       WHERE {POINT}),
+        f"""WITH c AS (SELECT {lat} AS lat, {lon} AS lon, * FROM marks WHERE {POINT}),
                  states AS (SELECT lat, lon, backer, sum(n) AS n FROM c GROUP BY ALL),
-                 kinds AS (SELECT lat, lon, event_type, sum(n) AS n FROM c GROUP BY ALL),
                  spots AS (SELECT lat, lon, location, sum(n) AS n FROM c GROUP BY ALL)
             SELECT s.lat AS latitude, s.lon AS longitude, arg_max(s.backer, s.n) AS backer, sum(s.n)::BIGINT AS n,
                    any_value(p.places) AS places, any_value(p.location) AS location,

@@ -161,6 +161,22 @@ class Places(Table):
     coord_source = Col(required=False, doc="where the coordinate came from, e.g. a GeoNames id")
 
 
+DECISIONS = ("accepted", "rejected")
+
+
+class Reviews(Table):
+    """data/reviews.csv: the analyst's decision on each candidate event of an ingested article."""
+
+    file = "reviews.csv"
+    article = Col(doc="the article in seeds/")
+    offset = Col(INT, low=0, doc="where the candidate's quote starts in the article's text")
+    quote = Col(doc="the candidate's quote, verbatim")
+    location = Col(required=False, doc="the candidate's place: one quote may give a candidate per place")
+    decision = Col(choices=DECISIONS)
+    event_id = Col(required=False, doc="accepted: the event written to events.csv")
+    decided = Col(doc="when, in UTC")
+
+
 class Sources:
     """Fields of a seeds/*.meta.json sidecar, one per article."""
 

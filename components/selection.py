@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 
-from components import dates, filters, forces, headline, places_map, timeline
+from components import dates, events, filters, forces, headline, places_map, timeline
 from components.actors import Registry
 from components.dates import Anchors
 from components.filters import Filters, Names, Options, Where
@@ -14,7 +16,7 @@ from components.headline import Context
 from components.loader import Dataset
 from components.places_map import MapData
 from components.schema import Model
-from components.store import Store
+from components.store import Reader, Store
 from components.timeline import TimelineData
 
 
@@ -67,18 +69,22 @@ class Selection:
     map: MapData
     timeline: TimelineData
     focus: set[str] | None
+    first_page: pd.DataFrame  # the oldest PAGE_ROWS events: the events table's first page
+    figures: tuple[go.Figure, go.Figure] | None = None  # the page's map and timeline, when drawn
+
+    def page(self, store: Store, number: int) -> pd.DataFrame:
+        """A page of the events table: the first was queried with the rest; another is asked of the store."""
+        size = events.page_size(self.total)
+        return self.first_page.head(size) if number == 0 else events.page(store, self.where, number, size)
 
 
-def select(prepared: Prepared, chosen: Filters) -> Selection:
-    """Query the store for every view of the chosen filters."""
+def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection:
+    """Query the store for every view of the chosen filters; with `draw`, also build the page's map and timeline
+    figures, each as soon as its query returns (while the other queries run: they release the GIL)."""
     store, opts, registry = prepared.store, prepared.options, prepared.registry
     where = filters.where(chosen, opts, registry, prepared.names)
     shown = opts.countries_of(chosen) or tuple(opts.countries)
-    drawn = places_map.map_data(store, where, shown)
-    lanes = timeline.timeline_data(store, where, prepared.anchors, chosen.extent)
     focus = filters.focus(chosen, registry)
-    found = forces.forces_data(store, where, registry, focus, prepared.anchors.deadline)
-    table = forces.build_forces(found, registry, prepared.curated.places, prepared.anchors)
     ctx = headline.context(
         prepared.curated.sources,
         prepared.anchors,
@@ -87,4 +93,34 @@ def select(prepared: Prepared, chosen: Filters) -> Selection:
         filters.countries_in_words(chosen, opts),
         prepared.datasets,
     )
-    return Selection(chosen, opts, prepared.anchors, where, drawn.total, table, ctx, drawn, lanes, focus)
+    actors = registry.actors
+
+    def map_view(db: object, condition: Where) -> tuple[MapData, go.Figure | None]:
+        """The map's marks, and its figure when drawn."""
+        data = places_map.map_data(db, condition, shown)
+        return data, places_map.build_map(data, actors, ctx) if draw else None
+
+    def timeline_view(db: object, condition: Where) -> tuple[TimelineData, go.Figure | None]:
+        """The timeline's marks, and its figure when drawn."""
+        data = timeline.timeline_data(db, condition, prepared.anchors, chosen.extent)
+        return data, timeline.build_timeline(data, actors, prepared.anchors, ctx) if draw else None
+
+    views = (
+        (map_view,),
+        (timeline_view,),
+        (forces.forces_data, registry, focus, prepared.anchors.deadline),
+        (events.page, 0, events.PAGE_ROWS),  # the page most reruns show
+    )
+    if where.costly:  # a radius or a list of names: match the rows once, then every view joins on them
+        with store.narrowed(where.sql, where.params) as reader:
+            near = Where(Reader.CHOSEN, [])
+            drawn, lanes, found, first = (query(reader, near, *args) for query, *args in views)
+    else:  # four queries on cursors of their own, side by side: DuckDB releases the GIL while it works
+        with ThreadPoolExecutor(max_workers=len(views)) as pool:
+            running = [pool.submit(query, store, where, *args) for query, *args in views]
+            drawn, lanes, found, first = (r.result() for r in running)
+    table = forces.build_forces(found, registry, prepared.curated.places, prepared.anchors)
+    (marks, where_chart), (lane_marks, when_chart) = drawn, lanes
+    figures = (where_chart, when_chart) if draw else None
+    return Selection(chosen, opts, prepared.anchors, where, marks.total, table, ctx, marks, lane_marks, focus, first,
+                     figures)  # fmt: skip

@@ -17,6 +17,7 @@ from components.filters import (
     DATASET,
     MAX_RADIUS_KM,
     PLACE,
+    REVIEW,
     TYPE,
     WINDOW,
     Filters,
@@ -28,6 +29,7 @@ from components.filters import (
 # Widget keys: the filters' own are their link names (actor, place, type, country, dataset), as are their counts.
 DATES, RADIUS, EXTENT = "dates", "radius_km", "extent"
 BRIEFING_KEY = "briefing"
+REVIEW_KEY = "_review"  # no widget: the review page is opened by its link, and left by the link back
 SEEDED, NOTICES, BOUNDS = "_seeded_from_url", "_url_notices", "_date_bounds"
 
 
@@ -44,6 +46,7 @@ def _seed(opts: Options) -> None:
     st.session_state[RADIUS] = float(filters.radius_km)
     st.session_state[EXTENT] = filters.extent == ALL
     st.session_state[BRIEFING_KEY] = filters.view == BRIEFING
+    st.session_state[REVIEW_KEY] = filters.view == REVIEW
     st.session_state[NOTICES] = notices
     st.session_state[BOUNDS] = opts.days
     st.session_state[SEEDED] = True
@@ -72,7 +75,7 @@ def current(opts: Options) -> Filters:
         countries=None if countries == opts.default_countries else countries,  # the default stays out of links
         datasets=tuple(state[DATASET]),
         extent=ALL if state[EXTENT] else WINDOW,
-        view=BRIEFING if state[BRIEFING_KEY] else DASHBOARD,
+        view=REVIEW if state[REVIEW_KEY] else BRIEFING if state[BRIEFING_KEY] else DASHBOARD,
     )
     st.query_params.from_dict(to_query(filters))
     for notice in state[NOTICES]:

@@ -12,13 +12,14 @@ under the same id: all versions are kept, and the one with the latest timestamp 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import re
-import shutil
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ import pandas as pd
 
 from components import loader
 from components.actors import Registry
+from components.files import copy_atomic, write_atomic
 from components.loader import Dataset, Problem
 from components.progress import Report, quiet
 from components.schema import SQL_TYPES, Actors, Model, Places, StoredFiles, StoredProblems
@@ -106,36 +108,34 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file whole or not at all: a temporary file beside it, flushed, then renamed over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _copy_atomic(source: Path, target: Path) -> None:
-    """Copy a file byte for byte, whole or not at all."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        shutil.copyfile(source, tmp)
-        with tmp.open("rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def _table_sql(name: str, columns: list[tuple[str, str]]) -> str:
     """CREATE TABLE for declared columns."""
     return f"CREATE TABLE IF NOT EXISTS {name} (" + ", ".join(f'"{c}" {t}' for c, t in columns) + ")"
+
+
+class Reader:
+    """Queries on one cursor, in turn: they share its temporary tables (see Store.narrowed)."""
+
+    CHOSEN = f"{Model.file}.rowid IN (SELECT rid FROM chosen)"
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        self.cursor = cursor
+
+    def df(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
+        """A query's result as a frame."""
+        return self.cursor.execute(sql, params or []).df()
+
+    def rows(self, sql: str, params: list | dict | None = None) -> list[tuple]:
+        """A query's result as tuples."""
+        return self.cursor.execute(sql, params or []).fetchall()
+
+    def value(self, sql: str, params: list | dict | None = None) -> object:
+        """A query's single value."""
+        return self.rows(sql, params)[0][0]
+
+    def session(self) -> contextlib.AbstractContextManager:
+        """The same cursor (left open: it is the reader's)."""
+        return contextlib.nullcontext(self.cursor)
 
 
 class Store:
@@ -155,6 +155,7 @@ class Store:
                 f"dashboard's sidebar, or set {STORE_ENV} to another folder"
             ) from None
         self.con.execute("SET threads = 2")
+        self.con.execute("SET enable_progress_bar = false")  # our own bar says what stage; DuckDB's would interleave
         self.con.execute("SET preserve_insertion_order = true")  # raw rows stay in file order: lines depend on it
         # A million-row import stays well under 2 GB: past this DuckDB spills to a folder beside the database.
         self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
@@ -225,6 +226,14 @@ class Store:
     def session(self) -> duckdb.DuckDBPyConnection:
         """A cursor of its own, for a reader's several statements (its temporary tables are its own): use `with`."""
         return self.con.cursor()
+
+    @contextlib.contextmanager
+    def narrowed(self, sql: str, params: list) -> Iterator[Reader]:
+        """A reader whose `chosen` table holds the row ids matching a costly condition, computed once: the views'
+        queries then join on it instead of computing the condition again in every pass."""
+        with self.con.cursor() as cursor:
+            cursor.execute(f"CREATE TEMP TABLE chosen AS SELECT rowid AS rid FROM {Model.file} WHERE {sql}", params)
+            yield Reader(cursor)
 
     def rows(self, sql: str, params: list | dict | None = None) -> list[tuple]:
         """A query's result as tuples."""
@@ -379,7 +388,7 @@ class Store:
                 uids = self._one(f"SELECT count(DISTINCT uid) FROM {Model.file} WHERE source_file = ?", [rel])
                 return Imported(rel, detected.format.name, rows, events, problem_rows, unchanged=uids, copied=False)
             target = self._target(path, detected, digest)
-            _copy_atomic(path, target)
+            copy_atomic(path, target)
             try:
                 result = self._load(target, self._relative(target), detected, digest, progress)
             except Exception:

@@ -36,8 +36,16 @@ def plot(value: object) -> str:
 
 def lines(value: object, width: int) -> str:
     """Plotly text escaped and broken into lines of about `width` characters (plotly does not wrap text itself)."""
-    wrapped = [line for paragraph in str(value).split("\n") for line in textwrap.wrap(paragraph, width) or [""]]
+    wrapped = [line for paragraph in str(value).split("\n") for line in _wrap(paragraph, width)]
     return "<br>".join(plot(line) for line in wrapped)
+
+
+def _wrap(paragraph: str, width: int) -> list[str]:
+    """textwrap's lines of one paragraph; a short plain one as it is (hovers are built by the thousand, and textwrap
+    costs tens of microseconds even when it has nothing to do)."""
+    if len(paragraph) <= width and paragraph.isprintable():  # no tab or other space textwrap would rewrite
+        return [paragraph.rstrip()]
+    return textwrap.wrap(paragraph, width) or [""]
 
 
 def notes(items: list[str], width: int = 95) -> str:

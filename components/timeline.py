@@ -142,18 +142,18 @@ def _window(anchors: Anchors) -> list[pd.Timestamp] | None:
 
 
 def _extent(lanes: pd.DataFrame, anchors: Anchors) -> list[pd.Timestamp] | None:
-    """Every event, and the anchors too, so the deadline keeps its context (None: nothing to place on the axis)."""
+    """Every event, and the ceasefire and the deadline too, so they keep their context (None: nothing to place)."""
     pad = 14 * DAY
-    known = [t for t in (anchors.ceasefire_start, anchors.latest_report) if t is not None]
+    known = [t for t in (anchors.ceasefire_start, anchors.deadline) if t is not None]
     found = [pd.Timestamp(t) for t in (*lanes["first"].dropna(), *lanes["last"].dropna())]
     if not found and not known:
         return None
     return [min([*found, *known]) - pad, max([*found, *known]) + pad]
 
 
-def _hover(row: pd.Series, unit: str) -> str:
+def _hover(row: dict, unit: str) -> str:
     """Hover of a mark: its latest events in full, or for a count, how many events of which types."""
-    if row["samples"] is not None and not (isinstance(row["samples"], float) and pd.isna(row["samples"])):
+    if isinstance(row["samples"], (list, tuple)) or hasattr(row["samples"], "__array__"):
         return evidence.hover(list(row["samples"]), int(row["n"]))
     types = list(row["types"])  # most frequent first
     what = " · ".join(f"{t['type']} {int(t['n']):,}" for t in types[:3]) + (" · …" if len(types) > 3 else "")
@@ -164,13 +164,23 @@ def _hover(row: pd.Series, unit: str) -> str:
     )
 
 
+def _day(day: object) -> str:
+    """A day as plotly reads it, 'YYYY-MM-DD' (midnight): a string is copied and sent for less than a timestamp."""
+    return pd.Timestamp(day).strftime("%Y-%m-%d")
+
+
 def _path(rows: pd.DataFrame) -> tuple[list, list]:
     """x and y of line segments from start to the end of stop, broken by gaps: one trace draws them all."""
     xs, ys = [], []
     for lane, start, stop in zip(rows["lane"], rows["start"], rows["stop"]):
-        xs += [pd.Timestamp(start), pd.Timestamp(stop) + DAY, None]
+        xs += [_day(start), _day(pd.Timestamp(stop) + DAY), None]
         ys += [lane, lane, None]
     return xs, ys
+
+
+def _path_hovers(hovers: list[str]) -> list[str]:
+    """A path's hover texts: each segment's at both its ends, none at the gap after it (never hovered: 1/3 less)."""
+    return [h for hover in hovers for h in (hover, hover, "")]
 
 
 def draw_timeline(
@@ -198,7 +208,7 @@ def draw_timeline(
             fig.add_trace(
                 dict(
                     type="scatter",
-                    x=[pd.Timestamp(s) for s in points["start"]],
+                    x=[_day(s) for s in points["start"]],
                     y=points["lane"].tolist(),
                     xaxis=x,
                     yaxis=y,
@@ -209,7 +219,7 @@ def draw_timeline(
                         "symbol": [SYMBOLS.get(k, "circle") for k in points["kind"]],
                         "line": {"width": 1, "color": "white"},
                     },
-                    hovertext=[_hover(row, data.unit) for _, row in points.iterrows()],
+                    hovertext=[_hover(row, data.unit) for row in points.to_dict("records")],
                     hoverinfo="text",
                     name=name,
                     legendgroup=backer,
@@ -219,10 +229,10 @@ def draw_timeline(
         own_spans = spans[spans[Model.backer] == backer]
         if len(own_spans):  # an event known to a week, month or year: a bar over it, never a false day
             xs, ys = _path(own_spans)
-            hovers = [_hover(row, data.unit) for _, row in own_spans.iterrows()]
+            hovers = [_hover(row, data.unit) for row in own_spans.to_dict("records")]
             fig.add_trace(
                 dict(type="scatter", x=xs, y=ys, xaxis=x, yaxis=y, mode="lines", line={"width": 12,
-                     "color": colours[backer]}, opacity=0.75, hovertext=[h for h in hovers for _ in range(3)],
+                     "color": colours[backer]}, opacity=0.75, hovertext=_path_hovers(hovers),
                      hoverinfo="text", name=name, legendgroup=backer, showlegend=False)  # fmt: skip
             )
             for row in own_spans.itertuples() if labelled else ():
@@ -241,11 +251,11 @@ def draw_timeline(
             quartile = pd.qcut(bins["n"].rank(method="first"), min(len(COUNT_WIDTHS), len(bins)), labels=False)
             for level, part in bins.groupby(quartile):
                 xs, ys = _path(part)
-                hovers = [_hover(r, data.unit) for _, r in part.iterrows()]
+                hovers = [_hover(r, data.unit) for r in part.to_dict("records")]
                 fig.add_trace(
                     dict(type="scatter", x=xs, y=ys, xaxis=x, yaxis=y, mode="lines",
                          line={"width": COUNT_WIDTHS[int(level)], "color": colours[backer]}, opacity=0.55,
-                         hovertext=[h for h in hovers for _ in range(3)], hoverinfo="text", name=name,
+                         hovertext=_path_hovers(hovers), hoverinfo="text", name=name,
                          legendgroup=backer, showlegend=False)  # fmt: skip
                 )
         fig.add_trace(key_trace(name, "circle", colours[backer], group=backer))  # a plain dot, whatever the shapes

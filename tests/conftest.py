@@ -17,7 +17,8 @@ from serving import CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, VIEWPORT, find_chromium, 
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"  # git-ignored
-STORE_ENV, DATA_ENV = "CONFLICT_MONITOR_STORE", "CONFLICT_MONITOR_DATA"
+STORE_ENV, DATA_ENV, SEEDS_ENV = "CONFLICT_MONITOR_STORE", "CONFLICT_MONITOR_DATA", "CONFLICT_MONITOR_SEEDS"
+os.environ["CONFLICT_MONITOR_VALIDATE_FIGURES"] = "1"  # every figure the tests build is checked by plotly
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -69,12 +70,13 @@ def app_url() -> Iterator[str]:
 
 @pytest.fixture
 def fresh_url(tmp_path) -> Iterator[str]:
-    """The dashboard on a copy of the shipped data of its own, for a test that imports into it."""
+    """The dashboard on a copy of the shipped data and articles of its own, for a test that imports or ingests."""
     from builders import shipped
 
-    data, _ = shipped(tmp_path)
+    data, seeds = shipped(tmp_path)
+    shutil.copytree(seeds, tmp_path / "seeds")
     port = free_port()
-    env = {DATA_ENV: str(data), STORE_ENV: str(tmp_path / "store")}
+    env = {DATA_ENV: str(data), SEEDS_ENV: str(tmp_path / "seeds"), STORE_ENV: str(tmp_path / "store")}
     proc = start_streamlit(REPO / "dashboard.py", port, tmp_path / "streamlit.log", cwd=REPO, env=env)
     try:
         yield f"http://127.0.0.1:{port}"

@@ -230,3 +230,13 @@ def test_data_issues_are_grouped_by_file(imported):
     assert [row["Line"] for row in listed] == ["3", "4", "5", "7", "8", "9"]
     assert "expected 31 fields, as in the header" in listed[0]["Problems"]
     assert any(b.label == "All problems (CSV)" for b in at.get("download_button"))
+
+
+def test_too_many_rows_for_the_browser_give_the_command_instead(monkeypatch):
+    """Past IN_BROWSER_ROWS the events export is the command that streams it (plain HTML: no code bundle)."""
+    monkeypatch.setattr(briefing_view, "IN_BROWSER_ROWS", 5)
+    at = start({"actor": "Russia"})
+    labels = [b.label for b in at.get("download_button")]
+    assert not any(label.startswith("Events") for label in labels)
+    [line] = [h.proto.body for h in at.get("html") if "cm-command" in h.proto.body]
+    assert "conflict-monitor briefing --actor Russia --out" in line and not at.get("code")

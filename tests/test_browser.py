@@ -235,3 +235,50 @@ def test_an_imported_file_shows_on_the_map(page: Page, fresh_url: str) -> None:
     expect(shown).to_have_text("18")  # the article's 11 and ACLED's 7
     expect(page.get_by_test_id("stException")).to_have_count(0)
     assert_only_local(page)
+
+
+PLOT_DATA = """([geo, id]) => [...document.querySelectorAll('.js-plotly-plot')]
+    .filter((p) => Boolean(p.querySelector('.geo')) === geo)
+    .some((p) => JSON.stringify(p.data || []).includes(id))"""
+
+
+def test_an_ingested_article_is_reviewed_into_the_map_and_timeline(page: Page, fresh_url: str) -> None:
+    """Upload a saved page on the review page, accept one candidate (it is on the map and the timeline), reject
+    another (it is not proposed again)."""
+    saved = Path(__file__).resolve().parent / "articles" / "libya_page.html"
+    page.goto(fresh_url)
+    wait_for_dashboard(page)
+    link = page.get_by_role("link", name="Ingest and review new articles")
+    expect(link).to_have_attribute("href", "?view=review")
+    link.click()
+    expect(page.get_by_role("heading", name="Review new articles")).to_be_visible()
+    page.get_by_text("Add an article").click()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(saved))
+    expect(page.get_by_test_id("stFileChipName")).to_have_text(saved.name)
+    expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0)  # uploaded: now the form may be sent
+    page.get_by_role("button", name="Ingest the article").click()
+    expect(page.get_by_test_id("stAlert").filter(has_text="stored as 001_")).to_be_visible(timeout=60_000)
+
+    trenches = page.get_by_test_id("stForm").filter(has_text="digging trenches near Sirte")
+    expect(trenches.locator("mark")).to_contain_text("digging trenches near Sirte")
+    trenches.get_by_role("button", name="Accept").click()
+    accepted = page.get_by_test_id("stAlert").filter(has_text="Accepted as")
+    expect(accepted).to_be_visible(timeout=60_000)
+    event_id = re.search(r"Accepted as (\S+):", accepted.inner_text()).group(1)
+    expect(trenches).to_have_count(0)
+
+    december = page.get_by_test_id("stForm").filter(has_text="Ankara approved plans")
+    december.get_by_role("button", name="Reject").click()
+    expect(page.get_by_test_id("stAlert").filter(has_text="will not be proposed again")).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("heading", name="Review new articles")).to_be_visible()
+    expect(page.get_by_test_id("stForm").filter(has_text="digging trenches")).to_have_count(0)
+    expect(page.get_by_test_id("stForm").filter(has_text="Ankara approved plans")).to_have_count(0)
+    expect(page.get_by_test_id("stForm").filter(has_text="based south of Tripoli")).to_be_visible()  # still proposed
+
+    page.get_by_role("link", name="Back to the dashboard").click()
+    wait_for_dashboard(page)
+    page.wait_for_function(PLOT_DATA, arg=[True, event_id])  # on the map
+    page.wait_for_function(PLOT_DATA, arg=[False, event_id])  # and on the timeline
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    assert_only_local(page)

@@ -42,12 +42,13 @@ def where(prepared, **chosen):
 
 
 def test_csv_round_trips_every_filtered_row_with_provenance(small):
-    """The CSV holds exactly the filtered rows, oldest first, with dataset, file, line, quote and report date."""
+    """The CSV holds exactly the filtered rows, in file order, with dataset, file, line, quote and report date."""
     back = read_back(exports.to_bytes(exports.write_csv, small.store, where(small, places=("Beta", "Gamma"))))
     assert list(back.columns) == exports.CSV_COLUMNS
-    assert list(back["event_id"]) == ["T4", "T2"]
-    assert list(back["evidence"]) == ["Syldavia sent advisers to Gamma on 1 March.",
-                                      "Rur Security Services contractors guard Beta."]  # fmt: skip
+    assert list(back["event_id"]) == ["T2", "T4"]
+    assert list(back["line"]) == ["3", "5"]  # their lines in events.csv
+    assert list(back["evidence"]) == ["Rur Security Services contractors guard Beta.",
+                                      "Syldavia sent advisers to Gamma on 1 March."]  # fmt: skip
     assert set(back["dataset"]) == {"article"} and set(back["source_file"]) == {"events.csv"}
     assert set(back["article"]) == {"tiny.txt"} and set(back["reported"]) == {"2021-03-02"}
 
@@ -66,7 +67,7 @@ def test_geojson_is_valid_and_matches_the_rows(small):
     collection = json.loads(exports.to_bytes(exports.write_geojson, small.store, where(small)))
     assert collection["type"] == "FeatureCollection"
     features = {f["properties"]["event_id"]: f for f in collection["features"]}
-    assert list(features) == ["T3", "T4", "T1", "T2"]
+    assert list(features) == ["T1", "T2", "T3", "T4"]  # the order of events.csv
     assert features["T1"]["geometry"] == {"type": "Point", "coordinates": [13.0, 32.0]}
     assert features["T3"]["geometry"] is None
     assert (features["T3"]["properties"]["start_date"], features["T3"]["properties"]["end_date"]) == (

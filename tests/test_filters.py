@@ -74,6 +74,26 @@ def test_the_store_distance_matches_geopy(data):
     assert max(abs(o - e) / e for o, e in zip(ours, exact) if e > 0) < 0.001
 
 
+@pytest.mark.parametrize("radius", [1, 37, 120, 499, 800])
+def test_the_radius_filter_keeps_exactly_the_points_within(tmp_path, radius):
+    """The boxes that spare most distance computations change nothing: the same events as the distance alone."""
+    rng = np.random.default_rng(radius)
+    near = [{**EVENTS[3], "event_id_cnty": f"R{i}", "location": f"P{i}", "latitude": "", "longitude": ""}
+            for i in range(300)]  # fmt: skip
+    spread = radius / 80 + 0.05
+    places = [{"name": "Gamma", "latitude": "29.0", "longitude": "16.0", "precision": "town", "coord_source": "t"}] + [
+        {"name": f"P{i}", "latitude": f"{29.0 + rng.uniform(-spread, spread):.5f}",
+         "longitude": f"{16.0 + rng.uniform(-spread, spread):.5f}", "precision": "town", "coord_source": "t"}
+        for i in range(300)
+    ]  # fmt: skip
+    prepared = selection.prepare(tiny_store(tmp_path, events=near, places=places))
+    kept = ids(prepared, Filters(places=("Gamma",), radius_km=radius))
+    exact = prepared.store.rows(
+        "SELECT event_id FROM events WHERE distance_km(latitude, longitude, 29.0, 16.0) <= ? ORDER BY 1", [radius]
+    )
+    assert kept == sorted(r[0] for r in exact) and 0 < len(kept) < 300
+
+
 def test_type_filter(data):
     """Only the chosen kinds of event remain."""
     assert ids(data, Filters(types=("agreement",))) == ["T3"]

@@ -1,0 +1,182 @@
+"""Articles into seeds/: a text or a saved web page stored byte for byte, with a sidecar of its metadata."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import trafilatura
+
+from components.files import write_atomic
+from components.loader import META_SUFFIX
+
+HTML_START = re.compile(r"<!doctype\s+html|<html[\s>]", re.I)
+HTML_SUFFIXES = (".html", ".htm")
+SNIFF_CHARS = 2048  # a page declares itself near its start, after any BOM, comment or XML prolog
+HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.I)
+NUMBERED = re.compile(r"(\d{3,})_[0-9a-f]{16}\.")  # NNN_<16 hex of sha256>.txt|.html|.meta.json
+PUBLISHED_FORMAT = "%Y-%m-%dT%H:%M"  # wall time as printed: no time zone invented
+# htmldate (inside trafilatura): the original publication date from the page's markup, never a date guessed from
+# the article's text (a caption's "June 15, 2020" is not when the page was published).
+DATE_PARAMS = {"outputformat": PUBLISHED_FORMAT, "original_date": True, "extensive_search": False}
+NO_TIME = "T00:00"  # htmldate gives midnight when the page prints only a day: the time is then left out
+NO_DATE = (
+    "{path}: no publication date: give --published YYYY-MM-DDTHH:MM; "
+    "relative dates ('yesterday', 'on Saturday') cannot be resolved without one"
+)
+
+
+class ArticleError(Exception):
+    """An article refused: unreadable, not UTF-8, empty, without a publication date, or not storable."""
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """An article in seeds/: the .txt file name, its text, its sidecar, and whether this call stored it."""
+
+    article: str
+    text: str
+    meta: dict
+    stored: bool
+
+
+def is_html(source: str, suffix: str = "") -> bool:
+    """Whether a text is a web page: it says so near its start, or an .html file starts with a tag."""
+    head = source[:SNIFF_CHARS]
+    tagged = suffix.lower() in HTML_SUFFIXES and head.lstrip("\ufeff \t\r\n").startswith("<")
+    return bool(HTML_START.search(head)) or tagged
+
+
+def ingest(
+    path: Path,
+    seeds: Path,
+    published: date | None = None,
+    publisher: str | None = None,
+    headline: str | None = None,
+) -> Ingested:
+    """Store an article (text or saved web page) in seeds/ with its sidecar, or return the one already there.
+
+    `published` overrides the page's date: a datetime keeps its time; a date alone gets no invented time."""
+    path, seeds = Path(path), Path(seeds)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ArticleError(f"{path}: cannot be read ({err.strerror or err})") from None
+    digest = hashlib.sha256(raw).hexdigest()
+    existing = find_existing(seeds, digest)
+    if existing is not None:
+        return existing
+    try:
+        source = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        bad = raw[err.start : err.start + 1]
+        raise ArticleError(f"{path}: not UTF-8 text (byte {err.start}: {bad!r})") from None
+    if not source.strip():
+        raise ArticleError(f"{path}: the file is empty: no article text")
+
+    page = is_html(source, path.suffix)
+    found = from_html(source) if page else {"text": source, "headline": _first_line(source)}
+    if not found["text"].strip():
+        raise ArticleError(f"{path}: no article text found in the page")
+    when = printed(published) if published else found.get("published")
+    if not when:
+        raise ArticleError(NO_DATE.format(path=path))
+
+    stem = f"{next_number(seeds):03d}_{digest[:16]}"
+    text_bytes = found["text"].encode("utf-8") if page else raw  # a text file is kept byte for byte
+    meta = {
+        "article": f"{stem}.txt",
+        "publisher": publisher or found.get("publisher") or "",
+        "headline": headline or found.get("headline") or "",
+        "published": when,
+        "language": found.get("language") or "en",
+        "sha256": hashlib.sha256(text_bytes).hexdigest(),
+    }
+    files = [(f"{stem}.txt", text_bytes)]
+    if page:
+        meta.update(
+            original=f"{stem}.html",
+            original_sha256=digest,
+            extracted_with=f"trafilatura {trafilatura.__version__}",
+        )
+        files.insert(0, (f"{stem}.html", raw))
+    meta["ingested"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    files.append((f"{stem}{META_SUFFIX}", (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8")))
+    store(seeds, files)  # the sidecar last: the loader sees the article only once it is complete
+    return Ingested(article=meta["article"], text=text_bytes.decode("utf-8"), meta=meta, stored=True)
+
+
+def printed(published: date) -> str:
+    """A publication date as the sidecar keeps it: with its time when one is given, else the day alone."""
+    return published.strftime(PUBLISHED_FORMAT) if isinstance(published, datetime) else published.isoformat()
+
+
+def from_html(source: str) -> dict[str, str]:
+    """The text and metadata of a saved web page, by trafilatura; paragraphs separated by a blank line."""
+    doc = trafilatura.bare_extraction(
+        source, with_metadata=True, include_comments=False, date_extraction_params=DATE_PARAMS
+    )
+    if doc is None:
+        return {"text": ""}
+    lines = [line for line in (doc.text or "").splitlines() if line.strip()]
+    date = doc.date or ""
+    lang = HTML_LANG.search(source[:SNIFF_CHARS])
+    return {
+        "text": "\n\n".join(lines) + "\n" if lines else "",  # blank lines make each paragraph a line block
+        "headline": doc.title or "",
+        "publisher": doc.sitename or "",
+        "published": date.removesuffix(NO_TIME),
+        "language": doc.language or (lang.group(1).lower() if lang else ""),
+    }
+
+
+def _first_line(text: str) -> str:
+    """The first non-empty line, stripped."""
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def find_existing(seeds: Path, digest: str) -> Ingested | None:
+    """The article in seeds/ whose original bytes (.txt or .html) have this sha256, found through the sidecars."""
+    for meta_path in sorted(seeds.glob(f"*{META_SUFFIX}")):
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            if digest in (meta.get("sha256"), meta.get("original_sha256")):
+                text = (seeds / meta["article"]).read_bytes().decode("utf-8")  # as stored: no newline translation
+                return Ingested(article=meta["article"], text=text, meta=meta, stored=False)
+        except (OSError, ValueError, KeyError, AttributeError) as err:  # UnicodeDecodeError is a ValueError
+            raise ArticleError(f"{meta_path}: unreadable sidecar ({type(err).__name__}: {err})") from None
+    return None
+
+
+def next_number(seeds: Path) -> int:
+    """The next free article number: one more than the highest NNN_ in seeds/, 0 in an empty folder."""
+    numbers = [int(m.group(1)) for p in seeds.glob("*") if (m := NUMBERED.match(p.name))]
+    return max(numbers, default=-1) + 1
+
+
+def store(seeds: Path, files: list[tuple[str, bytes]]) -> None:
+    """Write the files of one article atomically, in order; on a failure none of them is left behind."""
+    written: list[Path] = []
+    try:
+        seeds.mkdir(parents=True, exist_ok=True)
+        for name, data in files:
+            write_atomic(seeds / name, data)
+            written.append(seeds / name)
+        with contextlib.suppress(OSError):  # the folder's entry survives a crash too, where the OS allows it
+            fd = os.open(seeds, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    except BaseException as err:
+        for done in written:
+            done.unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise ArticleError(f"{seeds}: cannot store {files[0][0]} ({err.strerror or err})") from None
+        raise

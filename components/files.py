@@ -1,0 +1,59 @@
+"""Files written whole or not at all, and a lock for read-modify-write of a shared file."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+FILE_MODE = 0o644  # mkstemp makes a private file; what we write is readable like any other file of the folder
+_THREADS = threading.Lock()  # flock is per open file: this keeps two threads of one server in step too
+
+
+def _replace_with(path: Path, fill: Callable[[Path], None]) -> None:
+    """Fill a fresh temporary file beside `path` (unique per call: safe across threads), fsync it, rename it over."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        fill(tmp)
+        with tmp.open("rb+") as f:
+            os.fsync(f.fileno())
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: readers see the old bytes or the new, never a part."""
+    _replace_with(path, lambda tmp: tmp.write_bytes(data))
+
+
+def copy_atomic(source: Path, target: Path) -> None:
+    """Copy a file byte for byte, whole or not at all."""
+    _replace_with(target, lambda tmp: shutil.copyfile(source, tmp))
+
+
+def upload_name(name: str, default: str) -> str:
+    """A file name from a browser upload as a plain name in a folder of ours: no folder part, never '.' or '..'."""
+    base = Path(name.replace("\\", "/")).name
+    return base if base not in ("", ".", "..") else default
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `path` (created if missing): one writer at a time, across threads and processes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _THREADS, path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

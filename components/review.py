@@ -1,0 +1,294 @@
+"""Candidate events of the ingested articles, and the analyst's decision on each: accept or reject.
+
+Accepting writes the event to data/events.csv only once the loader has validated the whole file with it, under a
+lock (two tabs accepting at once never lose a row), atomically (a temporary file renamed over), keeping the version
+before in data/history/. Each decision is remembered in data/reviews.csv: a rejected candidate is not proposed again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from components import countries, loader
+from components.extract import Candidate, extract
+from components.files import copy_atomic, locked, write_atomic
+from components.loader import DataFileError, Dataset
+from components.schema import LINE, LIST_SEP, TIME_PRECISION, Actors, Events, Places, Reviews, Sources
+
+HISTORY = "history"  # data/history/: every version of events.csv an accept replaced
+LOCK = ".review.lock"
+PRECISION_CODE = {word: code for code, word in TIME_PRECISION.items()}  # events.csv keeps day, week or month
+DEFAULT_COUNTRY = "Libya"  # the monitor's country: an event whose text names no place is put there, as the seed's are
+# How an accepted candidate is coded in ACLED's terms: an article's event is a strategic development, as the
+# hand-coded events of the seed article are; an agreement is ACLED's "Agreement" sub-event, the rest "Other".
+DISORDER = EVENT_TYPE = "Strategic developments"
+SUB_EVENT = {"agreement": "Agreement"}
+PENDING, ACCEPTED, REJECTED, CODED = "pending", "accepted", "rejected", "already an event"
+
+
+class ReviewError(Exception):
+    """A decision that could not be recorded: the event is invalid, or the candidate was decided meanwhile."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """An ingested article: its file in seeds/, what its sidecar says, and its text."""
+
+    name: str
+    headline: str
+    publisher: str
+    published: pd.Timestamp
+    text: str
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A candidate and where it stands: pending, accepted, rejected, or already an event of events.csv."""
+
+    candidate: Candidate
+    status: str
+    event_id: str = ""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """The fields of a candidate the analyst may correct before accepting it."""
+
+    start: date
+    precision: str
+    date_basis: str
+    actor1: str
+    assoc_actor_1: tuple[str, ...]
+    actor2: str
+    location: str
+    geo_precision: int | None
+    event_kind: str
+
+
+def articles(curated: Dataset, seeds: Path) -> list[Article]:
+    """The articles in seeds/ the loader accepted, newest publication first."""
+    found = []
+    for row in curated.sources.sort_values(Sources.published, ascending=False).itertuples(index=False):
+        text = (seeds / row.article).read_bytes().decode("utf-8")  # as stored: quotes are offsets into these bytes
+        found.append(Article(row.article, row.headline or "", row.publisher or "", row.published, text))
+    return found
+
+
+def candidates(article: Article, curated: Dataset) -> list[Candidate]:
+    """The candidate events of an article, by the declared rules of components/extract.py."""
+    return extract(article.text, article.published.to_pydatetime(), curated.actors, curated.places, article.headline)
+
+
+def key(article: str, candidate: Candidate) -> tuple[str, int, str, str]:
+    """What identifies a candidate across runs: its article, where its quote starts, the quote and its place."""
+    return article, candidate.offset, candidate.quote, candidate.location
+
+
+def read_decisions(data: Path) -> pd.DataFrame:
+    """data/reviews.csv as text cells (no file yet: no decision); rows the loader's checks reject are left out."""
+    path = data / Reviews.file
+    if not path.exists():
+        return pd.DataFrame(columns=Reviews.names(), dtype=str)
+    try:
+        raw = loader.read_csv(path, Reviews)
+    except DataFileError as err:
+        raise ReviewError(str(err)) from None
+    valid, problems = loader.check_cells(raw, Reviews, Reviews.file)
+    bad = {p.line for p in problems}
+    return raw[~valid[LINE].isin(bad)][Reviews.names()].reset_index(drop=True)
+
+
+def proposals(
+    article: Article, found: list[Candidate], events: pd.DataFrame, decisions: pd.DataFrame
+) -> list[Proposal]:
+    """Each candidate with its status: decided in reviews.csv, else already an event (same article, one quote
+    within the other), else pending."""
+    decided = {
+        (r.article, int(r.offset), r.quote, r.location): (r.decision, r.event_id)
+        for r in decisions.itertuples(index=False)
+    }
+    coded = events[events[Events.article] == article.name]
+    result = []
+    for candidate in found:
+        if (decision := decided.get(key(article.name, candidate))) is not None:
+            status, event_id = decision
+            result.append(Proposal(candidate, ACCEPTED if status == "accepted" else REJECTED, event_id or ""))
+            continue
+        same = [
+            (row[Events.location] == candidate.location, row[Events.event_id_cnty])
+            for _, row in coded.iterrows()  # one article's events: a handful
+            if candidate.quote in row[Events.quote] or row[Events.quote] in candidate.quote
+        ]
+        if same:
+            result.append(Proposal(candidate, CODED, max(same)[1]))  # the event at the same place, if one is
+        else:
+            result.append(Proposal(candidate, PENDING))
+    return result
+
+
+def proposed(candidate: Candidate) -> Edit:
+    """The fields as the extraction proposes them; a year-precision date has no code in events.csv: the analyst
+    narrows it from the text or rejects it, so it is proposed as is and refused on accept."""
+    actors = candidate.actors
+    return Edit(
+        start=candidate.start,
+        precision=candidate.precision,
+        date_basis=candidate.date_basis,
+        actor1=actors[0] if actors else "",
+        assoc_actor_1=tuple(actors[1:]),
+        actor2="",
+        location=candidate.location,
+        geo_precision=candidate.geo_precision,
+        event_kind=candidate.event_kind,
+    )
+
+
+def event_row(article: Article, candidate: Candidate, edit: Edit, event_id: str, places: pd.DataFrame,
+              events: pd.DataFrame) -> dict[str, str]:  # fmt: skip
+    """The events.csv row of an accepted candidate: its quote verbatim, the corrected fields, how it was coded."""
+    if edit.precision not in PRECISION_CODE:
+        raise ReviewError(
+            f"precision {edit.precision!r}: events.csv records day, week or month; narrow the date from the text, "
+            "or reject the candidate"
+        )
+    country = country_of(edit.location, places)
+    regions = events.loc[events[Events.country] == country, Events.region]
+    iso = countries.number(country)
+    how = "as proposed" if edit == proposed(candidate) else "corrected by the analyst"
+    notes = (
+        f"Accepted in review ({how}) from the candidate at character {candidate.offset} of {article.name}. "
+        f"Date: {candidate.date_words}. Rule: {candidate.rule}."
+    )
+    row = {
+        Events.event_id_cnty: event_id,
+        Events.event_date: edit.start.isoformat(),
+        Events.year: str(edit.start.year),
+        Events.time_precision: str(PRECISION_CODE[edit.precision]),
+        Events.disorder_type: DISORDER,
+        Events.event_type: EVENT_TYPE,
+        Events.sub_event_type: SUB_EVENT.get(edit.event_kind, "Other"),
+        Events.actor1: edit.actor1,
+        Events.assoc_actor_1: f"{LIST_SEP} ".join(edit.assoc_actor_1),
+        Events.actor2: edit.actor2,
+        Events.iso: "" if iso is None else str(iso),
+        Events.region: regions.mode().iloc[0] if len(regions) else "",  # as the file's own rows of that country
+        Events.country: country,
+        Events.location: edit.location,
+        Events.geo_precision: "" if edit.geo_precision is None or not edit.location else str(edit.geo_precision),
+        Events.source: article.publisher,
+        Events.source_scale: "",
+        Events.notes: notes,
+        Events.fatalities: "0",
+        Events.article: article.name,
+        Events.quote: candidate.quote,
+        Events.event_kind: edit.event_kind,
+        Events.date_basis: edit.date_basis,
+    }
+    return {name: row.get(name, "") for name in Events.names()}
+
+
+def country_of(location: str, places: pd.DataFrame) -> str:
+    """The country of a gazetteer place; with no place, the monitor's country."""
+    place = places[places[Places.name] == location]
+    return place[Places.country].iloc[0] if len(place) else DEFAULT_COUNTRY
+
+
+def _csv_line(values: list[str], newline: str) -> str:
+    """One CSV record, quoted as needed, ending with the file's own line ending."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator=newline).writerow(values)
+    return out.getvalue()
+
+
+def _next_id(events: pd.DataFrame, prefix: str) -> str:
+    """The next free id with this prefix: one more than the highest number after it."""
+    ids = events[Events.event_id_cnty]
+    numbers = ids[ids.str.startswith(prefix)].str.removeprefix(prefix)
+    highest = pd.to_numeric(numbers, errors="coerce").max()
+    return f"{prefix}{(0 if pd.isna(highest) else int(highest)) + 1:04d}"
+
+
+def _validated(data: Path, seeds: Path, content: bytes, line: int, event_id: str) -> None:
+    """Load the curated files with this events.csv in a scratch folder; raise ReviewError with the loader's words
+    unless the row at `line` comes out as a valid event."""
+    with tempfile.TemporaryDirectory(prefix="conflict-monitor-review-") as scratch:
+        folder = Path(scratch)
+        for table in (Actors, Places):
+            if (data / table.file).exists():
+                copy_atomic(data / table.file, folder / table.file)
+        (folder / Events.file).write_bytes(content)
+        checked = loader.load(folder, seeds)
+    if checked.file_problems:
+        raise ReviewError(checked.file_problems[0])
+    found = [str(p) for p in checked.problems if p.file == Events.file and p.line == line]
+    if found or event_id not in set(checked.events[Events.event_id_cnty]):
+        raise ReviewError("the loader rejects this event: " + ("; ".join(found) or "it is not among the events"))
+
+
+def _record(data: Path, article: str, candidate: Candidate, decision: str, event_id: str) -> None:
+    """Add a decision to data/reviews.csv (whole file rewritten atomically; the caller holds the lock)."""
+    path = data / Reviews.file
+    before = path.read_bytes() if path.exists() else _csv_line(Reviews.names(), "\n").encode("utf-8")
+    if not before.endswith(b"\n"):
+        before += b"\n"
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    values = [article, str(candidate.offset), candidate.quote, candidate.location, decision, event_id, stamp]
+    write_atomic(path, before + _csv_line(values, "\n").encode("utf-8"))
+
+
+def _decided(data: Path, article: str, candidate: Candidate) -> str | None:
+    """How the candidate was decided already (by another tab, say), or None."""
+    decisions = read_decisions(data)
+    same = decisions[
+        (decisions[Reviews.article] == article)
+        & (decisions[Reviews.offset] == str(candidate.offset))
+        & (decisions[Reviews.quote] == candidate.quote)
+        & (decisions[Reviews.location] == candidate.location)
+    ]
+    if same.empty:
+        return None
+    row = same.iloc[-1]
+    return f"{row[Reviews.decision]} {row[Reviews.event_id]}".strip()
+
+
+def accept(data: Path, seeds: Path, article: Article, candidate: Candidate, edit: Edit) -> str:
+    """Write the candidate, as edited, to data/events.csv once the loader accepts it; return its event id."""
+    path = data / Events.file
+    with locked(data / LOCK):
+        if (already := _decided(data, article.name, candidate)) is not None:
+            raise ReviewError(f"this candidate was decided meanwhile ({already})")
+        before = path.read_bytes()
+        try:
+            text = before.decode("utf-8-sig")
+            events = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+            places = pd.read_csv(data / Places.file, dtype=str, keep_default_na=False)
+        except (OSError, ValueError, pd.errors.ParserError) as err:  # UnicodeDecodeError is a ValueError
+            raise ReviewError(f"{path.name} or {Places.file} cannot be read ({err}): fix it, then accept") from None
+        newline = "\r\n" if "\r\n" in text else "\n"
+        body = before if before.endswith(b"\n") else before + newline.encode()
+        code = countries.iso3(country_of(edit.location, places)) or "XXX"
+        event_id = _next_id(events, f"{code}-A{Path(article.name).stem.split('_')[0]}-")  # LBY-A001-0001
+        row = event_row(article, candidate, edit, event_id, places, events)
+        content = body + _csv_line(list(row.values()), newline).encode("utf-8")
+        line = body.count(b"\n") + 1  # the physical line the new row starts on (the header is line 1)
+        _validated(data, seeds, content, line, event_id)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        copy_atomic(path, data / HISTORY / f"{path.stem}.{stamp}{path.suffix}")
+        write_atomic(path, content)
+        _record(data, article.name, candidate, "accepted", event_id)
+    return event_id
+
+
+def reject(data: Path, article: Article, candidate: Candidate) -> None:
+    """Remember that the analyst rejected this candidate: it is not proposed again."""
+    with locked(data / LOCK):
+        if (already := _decided(data, article.name, candidate)) is not None:
+            raise ReviewError(f"this candidate was decided meanwhile ({already})")
+        _record(data, article.name, candidate, "rejected", "")
