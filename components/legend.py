@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from components.schema import Actors
@@ -45,6 +47,7 @@ def more(hidden: int) -> str:
     return f"<br><br><i>and {hidden:,} more</i>" if hidden > 0 else ""
 
 
-def count_size(count: int, base: float = 8.0) -> float:
-    """Size of a mark that stands for many events: grows with the square root of the count, capped."""
-    return min(base + 2.5 * count**0.5, MAX_MARKER)
+def count_size(count: int, base: float = 4.0) -> float:
+    """Size of a grid cell's mark: grows with the order of magnitude of its count (1 event 4 px, 10 000 about 24 px),
+    so that neighbouring cells of a busy city stay apart instead of merging into one blot."""
+    return min(base + 5.0 * math.log10(max(count, 1)), MAX_MARKER)

@@ -162,22 +162,35 @@ def _cells(cursor: object, where: Where) -> pd.DataFrame:
     ).df()
 
 
-def _label_positions(points: pd.DataFrame) -> list[str]:
-    """Place each name where it overlaps no name placed before it (greedy, north to south)."""
+def _label_positions(
+    points: pd.DataFrame, frame: dict[str, tuple[float, float]] = LIBYA, drop: bool = False
+) -> list[str | None]:
+    """Place each name, in the order given (most events first), inside the map's frame where it overlaps no name
+    placed before it; else where it overlaps none (cut by the frame); else, with `drop`, leave it out (None): at
+    scale a dozen names in one city would be read as none. Without `drop` every place the events name is named."""
     box_w, box_h = 0.42, 0.9  # degrees per character and per line at this map's scale
     placed: list[tuple[float, float, float, float]] = []
-    chosen = []
+    chosen: list[str | None] = []
     for p in points.to_dict("records"):
         width = box_w * len(p[Model.location]) + 0.5
+        boxes = {}
         for position in LABEL_POSITIONS:
             dx = 0.3 if "right" in position else -0.3 - width
             dy = 0.2 if "top" in position else -0.2 - box_h
-            box = (p[Model.longitude] + dx, p[Model.latitude] + dy, width, box_h)
-            if not any(_overlap(box, other) for other in placed):
-                break
-        placed.append(box)
+            boxes[position] = (p[Model.longitude] + dx, p[Model.latitude] + dy, width, box_h)
+        free = [pos for pos, box in boxes.items() if not any(_overlap(box, other) for other in placed)]
+        framed = [pos for pos in free if _inside(boxes[pos], frame)]
+        position = (framed or free or [None if drop else LABEL_POSITIONS[-1]])[0]
+        if position is not None:
+            placed.append(boxes[position])
         chosen.append(position)
     return chosen
+
+
+def _inside(box: tuple[float, float, float, float], frame: dict[str, tuple[float, float]]) -> bool:
+    """True when an (x, y, width, height) box lies within the map's frame."""
+    (south, north), (west, east) = frame["lat"], frame["lon"]
+    return west <= box[0] and box[0] + box[2] <= east and south <= box[1] and box[1] + box[3] <= north
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
@@ -240,7 +253,7 @@ def _cell_traces(fig: Canvas, marks: pd.DataFrame, actors: pd.DataFrame, geo: st
                 lon=own[Model.longitude].tolist(),
                 mode="markers",
                 name=text.plot(f"{legend.legend_label(backer, actors)}: most events of the cell"),
-                marker={"size": [legend.count_size(int(n), 5) for n in own["n"]], "color": colours[backer],
+                marker={"size": [legend.count_size(int(n)) for n in own["n"]], "color": colours[backer],
                         "symbol": "square", "opacity": 0.75, "line": {"width": 0}},  # fmt: skip
                 hovertext=hovers,
                 hoverinfo="text",
@@ -253,7 +266,7 @@ def _cell_traces(fig: Canvas, marks: pd.DataFrame, actors: pd.DataFrame, geo: st
             lat=[None],
             lon=[None],
             mode="markers",
-            name=f"Aggregated: a square per {CELL_DEGREES}° cell (about 28 km), sized by its events",
+            name=f"Square: a {CELL_DEGREES}° cell (about 28 km), sized by its events",
             marker={"size": 12, "symbol": "square", "color": KEY_GREY},
         )
     )
@@ -268,7 +281,8 @@ def draw_map(fig: Canvas, data: MapData, actors: pd.DataFrame, empty: str, geo: 
         _cell_traces(fig, data.marks, actors, geo)
     else:
         _place_traces(fig, data.marks, actors, geo)
-    labels = data.labels.sort_values(Model.latitude, ascending=False)
+    positions = _label_positions(data.labels, data.extent, drop=data.aggregated)  # most events first
+    labels = data.labels.iloc[[i for i, p in enumerate(positions) if p is not None]]
     fig.add_trace(
         dict(
             type="scattergeo",
@@ -277,7 +291,7 @@ def draw_map(fig: Canvas, data: MapData, actors: pd.DataFrame, empty: str, geo: 
             lon=labels[Model.longitude].tolist(),
             mode="text",
             text=[f"<b>{text.plot(p)}</b>" for p in labels[Model.location]],
-            textposition=_label_positions(labels),
+            textposition=[p for p in positions if p is not None],
             textfont={"size": 15, "color": "#1a1a1a"},
             hoverinfo="skip",
             showlegend=False,
@@ -305,7 +319,10 @@ def draw_map(fig: Canvas, data: MapData, actors: pd.DataFrame, empty: str, geo: 
         notes.append(_list_note("Beyond this map's extent", data.outside))
     if data.aggregated:
         notes.append(f"{data.total:,} events at too many places to mark one by one: aggregated by grid cell.")
-    elif len(data.labels) == LABELLED:
+    named = sum(p is not None for p in positions)
+    if named < len(data.labels):
+        notes.append(f"Named: {named} of the places with most events (a name that would cover another is left out).")
+    elif named == LABELLED:
         notes.append(f"Named: the {LABELLED} places with most events.")
     return notes
 

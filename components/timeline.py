@@ -35,6 +35,7 @@ LANE_MARKS = 40  # past this many marks, a lane draws counts per week or month
 WEEKS_UP_TO_DAYS = 730  # a timeline of up to two years counts by week, a longer one by month
 SPAN_LABELS = 12  # spans labelled on the chart itself; beyond, their hover says what they are
 COUNT_WIDTHS = (4, 8, 12, 16)  # line widths of counted bins, by quartile of their counts
+LANE_LABEL = 34  # characters of a lane's name on the axis: the plot keeps most of the width
 MARK_COLUMNS = ["lane", "backer", "counted", "start", "stop", "n", "kind", "samples", "types"]
 
 
@@ -178,6 +179,30 @@ def _path(rows: pd.DataFrame) -> tuple[list, list]:
     return xs, ys
 
 
+def _shortened(lane: str, limit: int = LANE_LABEL) -> str:
+    """A long lane name with its middle words left out: the start says what kind of actor, the end which one
+    ("Military Forces of … Libyan National Army")."""
+    words = lane.split()
+    if len(lane) <= limit or len(words) < 3:
+        return lane
+    head, tail = [words[0]], [words[-1]]
+    for word in words[1:-1]:  # the head takes words while the whole stays short, then the tail from the end
+        if len(" ".join([*head, word, "…", *tail])) > limit // 2 + len(" ".join(tail)):
+            break
+        head.append(word)
+    for word in reversed(words[len(head):-1]):
+        if len(" ".join([*head, "…", word, *tail])) > limit:
+            break
+        tail.insert(0, word)
+    return " ".join([*head, "…", *tail])
+
+
+def _ticks(lanes: list[str]) -> list[str]:
+    """The lanes' names on the axis: shortened, unless two would then read the same."""
+    short = [_shortened(lane) for lane in lanes]
+    return [s if short.count(s) == 1 else lane for s, lane in zip(short, lanes)]
+
+
 def _path_hovers(hovers: list[str]) -> list[str]:
     """A path's hover texts: each segment's at both its ends, none at the gap after it (never hovered: 1/3 less)."""
     return [h for hover in hovers for h in (hover, hover, "")]
@@ -287,6 +312,11 @@ def draw_timeline(
                 "automargin": True,
                 "categoryorder": "array",
                 "categoryarray": [text.plot(lane) for lane in data.lanes[::-1]],
+                # A dataset's actor can be named at length ("Military Forces of Libya (2014-) Libyan National
+                # Army"): the tick says the first words, the lane keeps its whole name (hovers and the table).
+                "tickmode": "array",
+                "tickvals": [text.plot(lane) for lane in data.lanes[::-1]],
+                "ticktext": [text.plot(tick) for tick in _ticks(data.lanes[::-1])],
                 "range": [-0.7, max(len(data.lanes), 1) - 0.2],
             },
         }

@@ -255,3 +255,21 @@ def test_points_beyond_the_map_are_counted(tmp_path):
     drawn = places_map.MapData(shown.map.marks, shown.map.labels, tight, total=1, outside=[("Gamma", 1)])
     fig = places_map.build_map(drawn, prepared.registry.actors, shown.ctx)
     assert "Beyond this map's extent — Gamma: 1 event" in fig.layout.annotations[0].text.replace("<br>", " ")
+
+
+def test_long_lane_names_are_shortened_on_the_axis_but_never_confused():
+    """A long actor name keeps its first and last words on the axis; two that would read the same stay whole."""
+    lnA = "Military Forces of Libya (2014-) Libyan National Army"
+    assert timeline._shortened(lnA) == "Military … Libyan National Army"
+    assert timeline._shortened("Russia") == "Russia"
+    twins = ["Aaaa bbbb cccc dddd eeee ffff gggg hhhh", "Aaaa bbbb cccc dddd eeee ffff gggg hhhx"]
+    assert len(set(timeline._ticks(twins))) == 2
+
+
+def test_a_name_that_would_cover_another_is_left_out_and_said():
+    """At scale, names are placed in order of events and one that fits nowhere is dropped; below it, none is."""
+    names = [f"Town {i}" for i in range(6)]
+    points = pd.DataFrame({"location": names, "latitude": [32.9] * 6, "longitude": [13.2] * 6})
+    positions = places_map._label_positions(points, drop=True)
+    assert positions[:4] == list(places_map.LABEL_POSITIONS) and positions[4:] == [None, None]
+    assert None not in places_map._label_positions(points), "below the scale, every place the events name is named"
