@@ -54,27 +54,39 @@ def label(start: dt.date, end: dt.date, basis: str = "event") -> str:
     return f"as of {span(start, end)}" if basis == "report" else span(start, end)
 
 
+MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+FULL_MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")  # fmt: skip
+
+
+def spans(start: pd.Series, end: pd.Series) -> pd.Series:
+    """`span` over whole columns: each start and end written exactly as precise as they are (names of months looked
+    up, not strftime'd: strftime costs a millisecond per hundred rows)."""
+    start, end = pd.to_datetime(start), pd.to_datetime(end)
+    s_day, s_month, s_year = start.dt.day, start.dt.month, start.dt.year
+    e_day, e_month, e_year = end.dt.day, end.dt.month, end.dt.year
+    s_mon, e_mon = s_month.map(MONTHS.__getitem__).astype(str), e_month.map(MONTHS.__getitem__).astype(str)
+    s_text, s_year_text = s_day.astype(str), s_year.astype(str)
+    end_day = e_day.astype(str) + " " + e_mon + " " + e_year.astype(str)
+    whole_month = (s_day == 1) & (end == start + pd.offsets.MonthEnd(0))
+    whole_year = (s_month == 1) & (s_day == 1) & (e_month == 12) & (e_day == 31) & (s_year == e_year)
+    written = np.select(
+        [start == end, whole_month, whole_year, s_year != e_year, s_month != e_month],
+        [
+            s_text + " " + s_mon + " " + s_year_text,
+            s_month.map(FULL_MONTHS.__getitem__).astype(str) + " " + s_year_text,
+            s_year_text,
+            s_text + " " + s_mon + " " + s_year_text + " – " + end_day,
+            s_text + " " + s_mon + " – " + end_day,
+        ],
+        default=s_text + "–" + end_day,
+    )
+    return pd.Series(written, index=start.index, dtype=object)
+
+
 def labels(events: pd.DataFrame) -> pd.Series:
     """The label of every event of a model frame, as `label` writes it, over whole columns."""
-    start, end = pd.to_datetime(events[Model.start_date]), pd.to_datetime(events[Model.end_date])
-    day_of = start.dt.day.astype(str)
-    whole_month = (start.dt.day == 1) & (end == start + pd.offsets.MonthEnd(0))
-    whole_year = (start.dt.strftime("%m-%d") == "01-01") & (end.dt.strftime("%m-%d") == "12-31") & (
-        start.dt.year == end.dt.year
-    )
-    end_day = end.dt.day.astype(str) + end.dt.strftime(" %b %Y")
-    written = np.select(
-        [start == end, whole_month, whole_year, start.dt.year != end.dt.year, start.dt.month != end.dt.month],
-        [
-            day_of + start.dt.strftime(" %b %Y"),
-            start.dt.strftime("%B %Y"),
-            start.dt.strftime("%Y"),
-            day_of + start.dt.strftime(" %b %Y") + " – " + end_day,
-            day_of + start.dt.strftime(" %b") + " – " + end_day,
-        ],
-        default=day_of + "–" + end_day,
-    )
-    said = pd.Series(written, index=events.index, dtype=object)
+    said = spans(events[Model.start_date], events[Model.end_date])
     return said.where(events[Model.date_basis] != "report", "as of " + said)
 
 

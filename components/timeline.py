@@ -152,29 +152,34 @@ def _extent(lanes: pd.DataFrame, anchors: Anchors) -> list[pd.Timestamp] | None:
     return [min([*found, *known]) - pad, max([*found, *known]) + pad]
 
 
-def _hover(row: dict, unit: str) -> str:
-    """Hover of a mark: its latest events in full, or for a count, how many events of which types."""
-    if isinstance(row["samples"], (list, tuple)) or hasattr(row["samples"], "__array__"):
-        return evidence.hover(list(row["samples"]), int(row["n"]))
-    types = list(row["types"])  # most frequent first
-    what = " · ".join(f"{t['type']} {int(t['n']):,}" for t in types[:3]) + (" · …" if len(types) > 3 else "")
-    how = f"counted per {unit}: each known to within this {unit}" if row["counted"] else "known to these dates only"
-    return (
-        f"<b>{text.plot(dates.span(row['start'], row['stop']))}: {dates.plural(int(row['n']), 'event')}</b><br>"
-        f"{text.lines(what, 70)}<br><i>{how}</i>"
-    )
+def _hovers(marks: pd.DataFrame, unit: str) -> list[str]:
+    """Each mark's hover: its latest events in full, or for a count, how many events of which types."""
+    found = []
+    written = dates.spans(marks["start"], marks["stop"]) if len(marks) else pd.Series(dtype=object)
+    for samples, n, types, counted, when in zip(marks["samples"], marks["n"], marks["types"], marks["counted"],
+                                                written):  # fmt: skip
+        if isinstance(samples, (list, tuple)) or hasattr(samples, "__array__"):
+            found.append(evidence.hover(list(samples), int(n)))
+            continue
+        types = list(types)  # most frequent first
+        what = " · ".join(f"{t['type']} {int(t['n']):,}" for t in types[:3]) + (" · …" if len(types) > 3 else "")
+        how = f"counted per {unit}: each known to within this {unit}" if counted else "known to these dates only"
+        found.append(
+            f"<b>{text.plot(when)}: {dates.plural(int(n), 'event')}</b><br>{text.lines(what, 70)}<br><i>{how}</i>"
+        )
+    return found
 
 
-def _day(day: object) -> str:
-    """A day as plotly reads it, 'YYYY-MM-DD' (midnight): a string is copied and sent for less than a timestamp."""
-    return pd.Timestamp(day).strftime("%Y-%m-%d")
+def _days(days: pd.Series) -> list[str]:
+    """Days as 'YYYY-MM-DD', over a whole column (numpy's own formatting: pandas' strftime is ten times slower)."""
+    return pd.to_datetime(days).to_numpy().astype("datetime64[D]").astype(str).tolist()
 
 
 def _path(rows: pd.DataFrame) -> tuple[list, list]:
     """x and y of line segments from start to the end of stop, broken by gaps: one trace draws them all."""
     xs, ys = [], []
-    for lane, start, stop in zip(rows["lane"], rows["start"], rows["stop"]):
-        xs += [_day(start), _day(pd.Timestamp(stop) + DAY), None]
+    for lane, x0, x1 in zip(rows["lane"], rows["x0"], rows["x1"]):
+        xs += [x0, x1, None]
         ys += [lane, lane, None]
     return xs, ys
 
@@ -222,7 +227,13 @@ def draw_timeline(
     """
     x, y = axes[: axes.index("y")], axes[axes.index("y") :]
     colours = legend.colours(actors)
-    marks = data.marks.assign(lane=data.marks["lane"].map(text.plot))  # a category of the axis: shown as written
+    marks = data.marks.assign(
+        lane=data.marks["lane"].map(text.plot),  # a category of the axis: shown as written
+        hover=_hovers(data.marks, data.unit),
+        # days as plotly reads them, 'YYYY-MM-DD': strings are copied and sent for less than timestamps
+        x0=_days(data.marks["start"]),
+        x1=_days(pd.to_datetime(data.marks["stop"]) + DAY),
+    )
     spans = marks[~marks["counted"] & (marks["stop"] > marks["start"])]
     labelled = len(spans) <= SPAN_LABELS
     for backer in [b for b in colours if b in set(marks[Model.backer])]:
@@ -233,7 +244,7 @@ def draw_timeline(
             fig.add_trace(
                 dict(
                     type="scatter",
-                    x=[_day(s) for s in points["start"]],
+                    x=points["x0"].tolist(),
                     y=points["lane"].tolist(),
                     xaxis=x,
                     yaxis=y,
@@ -244,7 +255,7 @@ def draw_timeline(
                         "symbol": [SYMBOLS.get(k, "circle") for k in points["kind"]],
                         "line": {"width": 1, "color": "white"},
                     },
-                    hovertext=[_hover(row, data.unit) for row in points.to_dict("records")],
+                    hovertext=points["hover"].tolist(),
                     hoverinfo="text",
                     name=name,
                     legendgroup=backer,
@@ -254,7 +265,7 @@ def draw_timeline(
         own_spans = spans[spans[Model.backer] == backer]
         if len(own_spans):  # an event known to a week, month or year: a bar over it, never a false day
             xs, ys = _path(own_spans)
-            hovers = [_hover(row, data.unit) for row in own_spans.to_dict("records")]
+            hovers = own_spans["hover"].tolist()
             fig.add_trace(
                 dict(type="scatter", x=xs, y=ys, xaxis=x, yaxis=y, mode="lines", line={"width": 12,
                      "color": colours[backer]}, opacity=0.75, hovertext=_path_hovers(hovers),
@@ -276,7 +287,7 @@ def draw_timeline(
             quartile = pd.qcut(bins["n"].rank(method="first"), min(len(COUNT_WIDTHS), len(bins)), labels=False)
             for level, part in bins.groupby(quartile):
                 xs, ys = _path(part)
-                hovers = [_hover(r, data.unit) for r in part.to_dict("records")]
+                hovers = part["hover"].tolist()
                 fig.add_trace(
                     dict(type="scatter", x=xs, y=ys, xaxis=x, yaxis=y, mode="lines",
                          line={"width": COUNT_WIDTHS[int(level)], "color": colours[backer]}, opacity=0.55,

@@ -1,6 +1,7 @@
 """The views' pure build_* functions, on what the store answers for the tiny dataset and for the article's data."""
 
 import datetime as dt
+import random
 
 import pandas as pd
 import pytest
@@ -45,6 +46,27 @@ def test_date_labels_are_as_precise_as_the_span():
     assert dates.span(dt.date(2020, 6, 7), dt.date(2020, 6, 13)) == "7–13 Jun 2020"
     assert dates.span(dt.date(2020, 6, 28), dt.date(2020, 7, 4)) == "28 Jun – 4 Jul 2020"
     assert dates.label(dt.date(2021, 3, 2), dt.date(2021, 3, 2), "report") == "as of 2 Mar 2021"
+
+
+def test_the_column_labels_say_what_the_single_ones_say():
+    """dates.spans (whole columns, for the views at scale) writes every span as dates.span does (seeded spans of
+    every shape: a day, a week, a month, a year, across months and years)."""
+    rng = random.Random(7)
+    pairs = []
+    for _ in range(2000):
+        start = dt.date(2018, 1, 1) + dt.timedelta(days=rng.randint(0, 2500))
+        shape = rng.choice(["day", "week", "month", "year", "any"])
+        if shape == "month":
+            start = start.replace(day=1)
+        if shape == "year":
+            start = start.replace(month=1, day=1)
+        end = {"day": start, "week": start + dt.timedelta(days=6), "year": start.replace(month=12, day=31),
+               "month": (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date(),
+               "any": start + dt.timedelta(days=rng.randint(0, 800))}[shape]  # fmt: skip
+        pairs.append((start, end))
+    written = dates.spans(pd.Series([s for s, _ in pairs]), pd.Series([e for _, e in pairs]))
+    assert written.tolist() == [dates.span(s, e) for s, e in pairs]
+    assert dates.spans(pd.Series([], dtype="datetime64[us]"), pd.Series([], dtype="datetime64[us]")).empty
 
 
 def test_anchors_and_the_window_range(small):
