@@ -20,7 +20,7 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.run-installed
 
 run: $(VENV)/.run-installed
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/conflict-monitor serve --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test: $(VENV)/.test-installed
 	$(BIN)/ruff check .

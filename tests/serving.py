@@ -53,16 +53,19 @@ def _output(log: Path) -> str:
         return "(no output)"
 
 
+DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard.py"
+
+
 def start_streamlit(
     script: Path, port: int, log: Path, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.Popen:
-    """Start `streamlit run script` on the port, with `env` added to this environment; wait until it is healthy."""
+    """Start `streamlit run script` on the port, with `env` added to this environment; wait until it is healthy.
+    The dashboard is started as `make run` starts it (`conflict-monitor serve`: its modules loaded first)."""
+    run = ["components", "serve"] if script.resolve() == DASHBOARD else ["streamlit", "run", str(script)]
     cmd = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        str(script),
+        *run,
         "--server.headless",
         "true",
         "--server.port",

@@ -101,3 +101,13 @@ def test_old_briefing_command_still_works(run, tmp_path):
     subprocess.run([sys.executable, "-m", "components.briefing", "--actor", "Russia", "--out", str(old)], cwd=REPO,
                    env=env, check=True, capture_output=True, timeout=120)  # fmt: skip
     assert new.read_bytes() == old.read_bytes()
+
+
+def test_serve_passes_streamlit_options_on_and_other_commands_refuse_unknown_ones(run):
+    """`serve` hands every option it does not know to `streamlit run`; any other command refuses them in one line."""
+    from components import cli
+
+    args = cli.parse(["serve", "--server.port", "8600", "--server.headless", "true"])
+    assert (args.command, args.streamlit) == ("serve", ["--server.port", "8600", "--server.headless", "true"])
+    code, out, err = run("sources", "--server.port", "8600")
+    assert code == 2 and out == "" and err.strip() == "error: unrecognized arguments: --server.port 8600 (see --help)"
