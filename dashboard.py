@@ -29,7 +29,8 @@ if view.filters.view == filters.REVIEW:
     from components import review_view  # noqa: E402  (its text tools load only when the review page opens: -0.2 s)
 
     review_view.render_review(store.curated, store.data, store.seeds, back=sidebar.dashboard_link(view.filters))
-    st.stop()  # the filters do not apply to the review: no sidebar
+    imports.render_import(store)
+    st.stop()  # the filters do not apply to new data: no sidebar
 elif view.filters.view == filters.BRIEFING:
     briefing_view.render_briefing(view, actors, back=sidebar.dashboard_link(view.filters))
 else:
@@ -54,4 +55,4 @@ else:
 # The sidebar comes last: the charts reach the browser first, and their plotly bundle is the page's long pole.
 sidebar.render_sidebar(prepared.options)
 briefing_view.render_exports(view, store, actors)
-imports.render_import(store)
+imports.render_link()

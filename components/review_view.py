@@ -1,4 +1,5 @@
-"""The review page (`view=review`): ingest an article, then accept, correct or reject each candidate event."""
+"""The data page (`view=review`): ingest an article, then accept, correct or reject each candidate event (dataset
+files are imported further down the same page: components/imports.py)."""
 
 from __future__ import annotations
 
@@ -184,8 +185,9 @@ def _card(page: ReviewPage, card: Card, data: Path, seeds: Path) -> None:
 
 def render_review(curated: Dataset, data: Path, seeds: Path, back: str) -> None:
     """The review page: the upload, the article chosen, its pending candidates, then those decided."""
-    st.title("Review new articles")
+    st.title("New data")
     st.html(f'<a href="?{html.escape(back)}" target="_self">Back to the dashboard</a>')
+    st.header("Articles: candidate events to review")
     said = st.session_state.pop(SAID_KEY, None)
     if said:
         (st.success if said[0] else st.error)(text.md(said[1]))

@@ -152,7 +152,7 @@ class Store:
             by = f" by process {held[1]}" if held else ""
             raise StoreError(
                 f"the event store {self.path} is in use{by} (a running dashboard?): stop it, or import from the "
-                f"dashboard's sidebar, or set {STORE_ENV} to another folder"
+                f"dashboard's data page (?view=review), or set {STORE_ENV} to another folder"
             ) from None
         self.con.execute("SET threads = 2")
         self.con.execute("SET enable_progress_bar = false")  # our own bar says what stage; DuckDB's would interleave
@@ -559,7 +559,7 @@ class Store:
 
 README = """# Imported dataset files
 
-The ACLED and UCDP files imported with `conflict-monitor import` (or the dashboard's sidebar), kept byte for byte,
+The ACLED and UCDP files imported with `conflict-monitor import` (or the dashboard's data page), kept byte for byte,
 one folder per format. Beside each, `<file>.meta.json` says what it gave: its sha256, the format found, rows read,
 events and problem rows, when it was imported, its dates and countries.
 

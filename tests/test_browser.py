@@ -31,6 +31,14 @@ CONTENT_HEIGHT = """() => Math.max(720, ...[...document.querySelectorAll(
 MAP_TEXT = "() => [...document.querySelectorAll('.js-plotly-plot .geo text')].map((t) => t.textContent.trim())"
 
 
+DATA_LINK = "Import dataset files, ingest and review articles"
+
+
+def uploader(page: Page, label: str):
+    """The file input of the uploader whose label starts with `label`."""
+    return page.get_by_test_id("stFileUploader").filter(has_text=label).get_by_test_id("stFileUploaderDropzoneInput")
+
+
 def forces_table(page: Page):
     """The foreign forces table."""
     return page.locator("table.cm-forces")
@@ -221,13 +229,17 @@ def test_hostile_names_in_the_data_stay_text(page: Page, hostile_url: str) -> No
 
 
 def test_an_imported_file_shows_on_the_map(page: Page, fresh_url: str) -> None:
-    """Upload an ACLED export in the sidebar: its events are counted and its places are named on the map."""
+    """Upload an ACLED export on the data page: back on the dashboard its events are counted and its places named."""
     fixture = Path(__file__).resolve().parent / "fixtures" / "acled_current.csv"
     page.goto(fresh_url)
     wait_for_dashboard(page)
     assert "Tarhuna" not in page.evaluate(MAP_TEXT)
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(fixture))
+    page.get_by_role("link", name=DATA_LINK).click()
+    expect(page.get_by_role("heading", name="Dataset files")).to_be_visible()
+    uploader(page, "Import an ACLED or UCDP file").set_input_files(str(fixture))
     expect(page.get_by_test_id("stAlert").filter(has_text="7 added")).to_be_visible(timeout=60_000)
+    page.get_by_role("link", name="Back to the dashboard").click()
+    wait_for_dashboard(page)
     page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot .geo text')]"
                            ".some((t) => t.textContent.trim() === 'Tarhuna')")  # fmt: skip
     expect(page.locator("body")).to_contain_text("Events shown")
@@ -248,12 +260,12 @@ def test_an_ingested_article_is_reviewed_into_the_map_and_timeline(page: Page, f
     saved = Path(__file__).resolve().parent / "articles" / "libya_page.html"
     page.goto(fresh_url)
     wait_for_dashboard(page)
-    link = page.get_by_role("link", name="Ingest and review new articles")
+    link = page.get_by_role("link", name=DATA_LINK)
     expect(link).to_have_attribute("href", "?view=review")
     link.click()
-    expect(page.get_by_role("heading", name="Review new articles")).to_be_visible()
+    expect(page.get_by_role("heading", name="New data")).to_be_visible()
     page.get_by_text("Add an article").click()
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(saved))
+    uploader(page, "An article").set_input_files(str(saved))
     expect(page.get_by_test_id("stFileChipName")).to_have_text(saved.name)
     expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0)  # uploaded: now the form may be sent
     page.get_by_role("button", name="Ingest the article").click()
@@ -271,7 +283,7 @@ def test_an_ingested_article_is_reviewed_into_the_map_and_timeline(page: Page, f
     december.get_by_role("button", name="Reject").click()
     expect(page.get_by_test_id("stAlert").filter(has_text="will not be proposed again")).to_be_visible()
     page.reload()
-    expect(page.get_by_role("heading", name="Review new articles")).to_be_visible()
+    expect(page.get_by_role("heading", name="New data")).to_be_visible()
     expect(page.get_by_test_id("stForm").filter(has_text="digging trenches")).to_have_count(0)
     expect(page.get_by_test_id("stForm").filter(has_text="Ankara approved plans")).to_have_count(0)
     expect(page.get_by_test_id("stForm").filter(has_text="based south of Tripoli")).to_be_visible()  # still proposed

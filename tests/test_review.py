@@ -260,7 +260,7 @@ def test_the_review_page_lists_pending_candidates_and_accepts_one(folders, monke
     use_data(monkeypatch, data, seeds, data.parent / "store")
     done = ingest(PAGE, seeds)
     at = start({"view": "review"})
-    assert at.title[0].value == "Review new articles"
+    assert at.title[0].value == "New data"
     assert at.selectbox(key="review_article").value == done.article, "the newest article first"
     _, listed = proposals_of(data, seeds, done.article)
     accepts = [b for b in at.button if b.label == "Accept"]
