@@ -7,7 +7,6 @@ st.set_page_config(page_title="Conflict Monitor — Libya", layout="wide", initi
 from components import (  # noqa: E402  (set_page_config must come first)
     briefing_view,
     cache,
-    corroboration,
     events,
     exports,
     filters,
@@ -23,20 +22,22 @@ from components import (  # noqa: E402  (set_page_config must come first)
 store = cache.store()
 prepared = cache.prepared(store, store.key)
 actors = prepared.registry.actors
-view = cache.selection(prepared, store.key, sidebar.current(prepared.options))
+chosen = sidebar.current(prepared.options)
 
-if view.filters.view == filters.REVIEW:
-    from components import review_view  # noqa: E402  (its text tools load only when the review page opens: -0.2 s)
+if chosen.view == filters.REVIEW:  # new data: no views, no filters, no sidebar
+    from components import review_view  # noqa: E402  (its text tools load only when the data page opens: -0.2 s)
 
-    review_view.render_review(store.curated, store.data, store.seeds, back=sidebar.dashboard_link(view.filters))
+    review_view.render_review(store.curated, store.data, store.seeds, back=sidebar.dashboard_link(chosen))
     imports.render_import(store)
-    st.stop()  # the filters do not apply to new data: no sidebar
-elif view.filters.view == filters.BRIEFING:
+    st.stop()
+
+view = cache.selection(prepared, store.key, chosen)
+if view.filters.view == filters.BRIEFING:
     briefing_view.render_briefing(view, actors, back=sidebar.dashboard_link(view.filters))
 else:
     as_of = view.anchors.latest_report
     headline.render_header(view.ctx)
-    problems.render_file_problems(prepared.curated.file_problems)
+    problems.render_file_problems(list(prepared.file_problems))
     headline.render_headline(headline.build_headline(view.total, view.forces, view.anchors))
     where_chart, when_chart = view.figures
     map_column, timeline_column = st.columns([1, 1.3])
@@ -46,11 +47,10 @@ else:
         timeline.render_timeline(when_chart, exports.file_name("timeline", as_of, view.filters, ""))
     forces.render_forces(view.forces)
     number = events.page_number(view.total)
-    page = view.page(store, number)
-    agreeing = corroboration.corroborate(store, page[page["dataset"] == "article"], prepared.registry)
-    events.render_events_table(events.build_events_table(page, agreeing), view.total, number, view.ctx.empty)
-    found = problems.problems_data(store, prepared.checked)
-    problems.render_problems(found, problems.build_problems(found.first), lambda: problems.all_problems_csv(store))
+    table = cache.events_page(view, prepared, store.key, view.filters, number)
+    events.render_events_table(table, view.total, number, view.ctx.empty)
+    found, listed = cache.data_problems(prepared, store.key)
+    problems.render_problems(found, listed, lambda: problems.all_problems_csv(store))
 
 # The sidebar comes last: the charts reach the browser first, and their plotly bundle is the page's long pole.
 sidebar.render_sidebar(prepared.options)

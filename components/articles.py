@@ -7,13 +7,14 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import trafilatura
 
-from components.files import write_atomic
+from components.files import locked, write_atomic
 from components.loader import META_SUFFIX
 
 HTML_START = re.compile(r"<!doctype\s+html|<html[\s>]", re.I)
@@ -30,6 +31,7 @@ NO_DATE = (
     "{path}: no publication date: give --published YYYY-MM-DDTHH:MM; "
     "relative dates ('yesterday', 'on Saturday') cannot be resolved without one"
 )
+NO_PUBLISHER = "{path}: no publisher: give --publisher NAME; every event of the article names its source"
 
 
 class ArticleError(Exception):
@@ -87,29 +89,39 @@ def ingest(
     when = printed(published) if published else found.get("published")
     if not when:
         raise ArticleError(NO_DATE.format(path=path))
+    publisher = publisher or found.get("publisher")
+    if not publisher:
+        raise ArticleError(NO_PUBLISHER.format(path=path))
 
-    stem = f"{next_number(seeds):03d}_{digest[:16]}"
     text_bytes = found["text"].encode("utf-8") if page else raw  # a text file is kept byte for byte
-    meta = {
-        "article": f"{stem}.txt",
-        "publisher": publisher or found.get("publisher") or "",
-        "headline": headline or found.get("headline") or "",
-        "published": when,
-        "language": found.get("language") or "en",
-        "sha256": hashlib.sha256(text_bytes).hexdigest(),
-    }
-    files = [(f"{stem}.txt", text_bytes)]
-    if page:
-        meta.update(
-            original=f"{stem}.html",
-            original_sha256=digest,
-            extracted_with=f"trafilatura {trafilatura.__version__}",
-        )
-        files.insert(0, (f"{stem}.html", raw))
-    meta["ingested"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    files.append((f"{stem}{META_SUFFIX}", (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8")))
-    store(seeds, files)  # the sidecar last: the loader sees the article only once it is complete
-    return Ingested(article=meta["article"], text=text_bytes.decode("utf-8"), meta=meta, stored=True)
+    with locked(_lock_of(seeds)):  # two uploads at once never take the same number
+        existing = find_existing(seeds, digest)
+        if existing is not None:
+            return existing
+        stem = f"{next_number(seeds):03d}_{digest[:16]}"
+        meta = {
+            "article": f"{stem}.txt",
+            "publisher": publisher,
+            "headline": headline or found.get("headline") or "",
+            "published": when,
+            "language": found.get("language") or "en",
+            "sha256": hashlib.sha256(text_bytes).hexdigest() if page else digest,
+        }
+        files = [(f"{stem}.txt", text_bytes)]
+        if page:
+            meta.update(original=f"{stem}.html", original_sha256=digest,
+                        extracted_with=f"trafilatura {trafilatura.__version__}")  # fmt: skip
+            files.insert(0, (f"{stem}.html", raw))
+        meta["ingested"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        sidecar = (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        store(seeds, [*files, (f"{stem}{META_SUFFIX}", sidecar)])  # the sidecar last: the loader sees whole articles
+    return Ingested(article=meta["article"], text=found["text"] if page else source, meta=meta, stored=True)
+
+
+def _lock_of(seeds: Path) -> Path:
+    """The lock of one seeds folder, outside it: the folder holds the articles and their sidecars only."""
+    name = hashlib.sha256(str(seeds.resolve()).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"conflict-monitor-ingest-{name}.lock"
 
 
 def printed(published: date) -> str:

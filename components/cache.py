@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
-from components import progress, text
+from components import corroboration, events, problems, progress, text
 from components.filters import Filters
 from components.loader import data_dir, seeds_dir
 from components.selection import Prepared, Selection, prepare, select
@@ -33,7 +34,7 @@ def store() -> Store:
         st.stop()
     bar = []
 
-    def show(stage: str, fraction: float) -> None:
+    def show(stage: str, fraction: float, rows: int | None = None) -> None:
         """Draw (or move) the bar: only when a file is actually being read."""
         if not bar:
             bar.append(st.empty())
@@ -56,3 +57,20 @@ def selection(_prepared: Prepared, key: str, chosen: Filters) -> Selection:
     """What every view draws for these filters, the map and timeline figures built: once per store, version and
     choice of filters (a rerun with the same filters only draws them)."""
     return select(_prepared, chosen, draw=True)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def events_page(_view: Selection, _prepared: Prepared, key: str, chosen: Filters, number: int) -> pd.DataFrame:
+    """A page of the events table, its article events with the dataset events that agree: once per page of a
+    selection (`chosen` and `number` make the key; `_view` is the selection of `chosen`)."""
+    store = _prepared.store
+    page = _view.page(store, number)
+    agreeing = corroboration.corroborate(store, page[page["dataset"] == "article"], _prepared.registry)
+    return events.build_events_table(page, agreeing)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def data_problems(_prepared: Prepared, key: str) -> tuple[problems.ProblemsData, pd.DataFrame]:
+    """The data issues panel: the problems per file and the table of the first rows, once per version of the store."""
+    found = problems.problems_data(_prepared.store, _prepared.checked)
+    return found, problems.build_problems(found.first)

@@ -31,6 +31,7 @@ from components.store import DATABASE, Store, StoreError
 
 PROBLEMS_PRINTED = 100  # per file; the dashboard's data issues panel and its CSV have every one
 OUTPUTS = {".png", ".pdf", ".csv", ".geojson"}
+SCRATCH: list[tempfile.TemporaryDirectory] = []  # temporary stores of this process, kept until it exits
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -69,7 +70,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     take = commands.add_parser("ingest", help="store an article (text or saved web page) and print its candidates")
     take.add_argument("file", type=Path)
     take.add_argument("--published", type=published_date, help="YYYY-MM-DD or YYYY-MM-DDTHH:MM (overrides the page)")
-    take.add_argument("--publisher", help="overrides the page's")
+    take.add_argument("--publisher", help="needed for a text file; overrides the page's")
     take.add_argument("--headline", help="overrides the page's")
     take.add_argument("--json", action="store_true", help="the candidates as a JSON list")
 
@@ -102,7 +103,9 @@ def open_store(args: argparse.Namespace, reading_only: bool) -> Store:
         if not reading_only:
             raise SystemExit(f"error: {err}") from None
         print(f"note: {err}; reading the files into a temporary store instead (slower)", file=sys.stderr)
-        store = Store(data, seeds, Path(tempfile.mkdtemp(prefix="conflict-monitor-")) / DATABASE)
+        scratch = tempfile.TemporaryDirectory(prefix="conflict-monitor-")  # removed when the command ends
+        SCRATCH.append(scratch)
+        store = Store(data, seeds, Path(scratch.name) / DATABASE)
     bar = Bar("event store")
     try:
         store.refresh(bar)
@@ -169,9 +172,9 @@ def briefing(args: argparse.Namespace) -> str:
 
 def _write_briefing(args: argparse.Namespace, store: Store, suffix: str) -> str:
     """The briefing command's work, on an open store."""
-    if store.curated.file_problems:  # a briefing from half the data would mislead: refuse, as the page warns
-        raise SystemExit(f"error: {store.curated.file_problems[0]}")
     prepared = selection.prepare(store)
+    if prepared.file_problems:  # a briefing from half the data would mislead: refuse, as the page warns
+        raise SystemExit(f"error: {prepared.file_problems[0]}")
     query = {
         filters.ACTOR: args.actor,
         filters.PLACE: args.place,
@@ -244,7 +247,7 @@ DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard.py"
 # What dashboard.py imports, and the libraries under them: loaded before the server takes its first page. Not
 # briefing_view: its st.cache_data must be made once Streamlit's runtime exists (it brings in briefing and exports).
 PRELOADED = ("pandas", "pyarrow", "duckdb", "plotly.graph_objects", *(f"components.{name}" for name in (
-    "briefing", "cache", "corroboration", "events", "exports", "filters", "forces", "headline", "imports",
+    "briefing", "cache", "events", "exports", "filters", "forces", "headline", "imports",
     "places_map", "problems", "sidebar", "timeline")))  # fmt: skip
 
 

@@ -20,8 +20,6 @@ NEAR_KM = 50.0  # two exact places this close are the same place for this purpos
 AREA_KM = 100.0  # "near Tripoli", "around Sirte": a wider circle
 REPORT_DAYS = 30  # "are based south of Tripoli" (as of a report): dataset events of the month before agree
 SHOWN = 3  # matches written out per article event; the rest are counted
-ARTICLE_COLUMNS = [Model.uid, Model.start_date, Model.end_date, Model.date_basis, Model.actors, Model.latitude,
-                   Model.longitude, Model.geo_precision, Model.admin1, Model.country]  # fmt: skip
 
 
 def window(events: pd.DataFrame) -> tuple[pd.Series, pd.Series]:

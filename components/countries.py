@@ -47,13 +47,6 @@ def iso3(name: str) -> str | None:
         return None
 
 
-@lru_cache(maxsize=1024)
-def iso3_of_number(number: int) -> str | None:
-    """The alpha-3 code of an ISO 3166 numeric code (ACLED's `iso`), or None."""
-    found = pycountry.countries.get(numeric=f"{int(number):03d}")
-    return found.alpha_3 if found else None
-
-
 def number(name: str) -> int | None:
     """The ISO 3166 numeric code of a country as a source names it (events.csv's `iso`), or None."""
     code = iso3(name)

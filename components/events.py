@@ -17,8 +17,8 @@ from components.tables import render_table
 DATE, PLACE, ACTORS, TYPE, EVIDENCE, SOURCE, ID = "Date", "Place", "Actors", "Type", "Evidence", "Source", "ID"
 ALSO = "Also in the datasets"
 COLUMNS = [DATE, PLACE, ACTORS, TYPE, EVIDENCE, SOURCE, ID]
-FULL_TEXT_ROWS = 200  # up to this many events the whole list is an HTML table with every quote in full
-PAGE_ROWS = 200  # past that, the rows of one page of the data grid (what a screen shows in a few scrolls)
+PAGE_ROWS = 200  # the rows of one page of the data grid (what a screen shows in a few scrolls)
+FULL_TEXT_ROWS = PAGE_ROWS  # a list that fits on one page is an HTML table instead, every quote in full
 PAGE_KEY = "events_page"
 SHOWN = [Model.uid, Model.dataset, Model.event_id, Model.start_date, Model.end_date, Model.date_basis,
          Model.location, Model.geo_precision, Model.latitude, Model.longitude, Model.admin1, Model.country,
@@ -67,24 +67,22 @@ def render_events_table(table: pd.DataFrame, total: int, number: int, empty_hint
         render_table(table, "events")
         return
     first = number * PAGE_ROWS
-    st.number_input(f"Page (of {-(-total // PAGE_ROWS):,})", min_value=1, max_value=-(-total // PAGE_ROWS), step=1,
-                    key=PAGE_KEY)  # fmt: skip
+    st.number_input(f"Page (of {pages(total):,})", min_value=1, max_value=pages(total), step=1, key=PAGE_KEY)
     st.caption(f"Rows {first + 1:,} to {first + len(table):,} of {total:,}, oldest first. The export has them all.")
     st.dataframe(
         table, hide_index=True, width="stretch", column_config={EVIDENCE: st.column_config.TextColumn(width="large")}
     )
 
 
-def page_size(total: int) -> int:
-    """Rows on a page: all of a short list, else PAGE_ROWS."""
-    return FULL_TEXT_ROWS if total <= FULL_TEXT_ROWS else PAGE_ROWS
+def pages(total: int) -> int:
+    """How many pages the events take (one at least)."""
+    return max(-(-total // PAGE_ROWS), 1)
 
 
 def page_number(total: int) -> int:
     """The page the analyst chose (0-based), kept within the pages there are now (the filters may have changed)."""
-    pages = max(-(-total // PAGE_ROWS), 1)
     if total <= FULL_TEXT_ROWS:
         return 0
-    current = min(max(int(st.session_state.get(PAGE_KEY, 1)), 1), pages)
+    current = min(max(int(st.session_state.get(PAGE_KEY, 1)), 1), pages(total))
     st.session_state[PAGE_KEY] = current  # the pager widget, drawn with the table, reads it
     return current - 1

@@ -94,7 +94,8 @@ def options(store: object, registry: Registry, places: pd.DataFrame, resolved: N
     named = set(curated_counts) | {s for s, forces in registry.sponsored.items() if set(forces) & set(curated_counts)}
     curated = [a for a in registry.actors["name"] if a in named]
     others = [n for n in per_name["name"] if not resolved.canonical.get(n)]
-    actor_counts = {**curated_counts, **dict(zip(per_name["name"], per_name["n"].astype(int)))}
+    # A curated actor's count is every name that stands for it: it wins over the count of its name as written.
+    actor_counts = {**dict(zip(per_name["name"], per_name["n"].astype(int))), **curated_counts}
     first, last = store.rows(f"SELECT min(start_date), max(end_date) FROM {Model.file} WHERE current")[0]
     today = dt.date.today()
     defaults = tuple(

@@ -42,14 +42,21 @@ def render_import(store: object) -> None:
     if uploaded is None or st.session_state.get(DONE_KEY) == uploaded.file_id:
         return
     st.session_state[DONE_KEY] = uploaded.file_id  # a rerun keeps the upload: import it only once
-    bar = st.progress(0.0, text="Importing…")
+    bar, counted = st.progress(0.0, text="Importing…"), {}
+
+    def show(stage: str, done: float, rows: int | None = None) -> None:
+        """Move the bar; once the file's rows are counted, say how many."""
+        counted.update({"rows": rows} if rows is not None else {})
+        said = f" ({counted['rows']:,} rows)" if counted else ""
+        bar.progress(progress.overall(stage, done), text=f"Importing: {stage}…{said}")
+
     with tempfile.TemporaryDirectory(prefix="conflict-monitor-upload-") as tmp:
         path = Path(tmp) / upload_name(uploaded.name, "upload.csv")
         path.write_bytes(uploaded.getvalue())
         try:
             result = store.import_file(
                 path,
-                progress=lambda stage, done: bar.progress(progress.overall(stage, done), text=f"Importing: {stage}…"),
+                progress=show,
                 origin=f"uploaded through the dashboard as {uploaded.name}",
             )
             st.session_state[SAID_KEY] = (True, result.line())

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import pandas as pd
 
-from components.schema import Actors
+from components import text
+from components.schema import Actors, Model
 
 NONE = "No foreign force named"
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies, and in greyscale print.
@@ -51,3 +53,11 @@ def count_size(count: int, base: float = 4.0) -> float:
     """Size of a grid cell's mark: grows with the order of magnitude of its count (1 event 4 px, 10 000 about 24 px),
     so that neighbouring cells of a busy city stay apart instead of merging into one blot."""
     return min(base + 5.0 * math.log10(max(count, 1)), MAX_MARKER)
+
+
+def per_state(marks: pd.DataFrame, actors: pd.DataFrame) -> Iterator[tuple[str, str, str, pd.DataFrame]]:
+    """Each foreign state (and 'none named') that has marks, in the legend's order: the state, its label as plotly
+    text, its colour, and its marks."""
+    palette = colours(actors)
+    for backer in [b for b in palette if b in set(marks[Model.backer])]:
+        yield backer, text.plot(legend_label(backer, actors)), palette[backer], marks[marks[Model.backer] == backer]

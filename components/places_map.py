@@ -198,78 +198,46 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
+def _marks(geo: str, own: pd.DataFrame, name: str, marker: dict, hovers: list[str]) -> dict:
+    """A trace of marks at their points, each with its hover."""
+    return dict(type="scattergeo", geo=geo, lat=own[Model.latitude].tolist(), lon=own[Model.longitude].tolist(),
+                mode="markers", name=name, marker=marker, hovertext=hovers, hoverinfo="text")  # fmt: skip
+
+
+def _key(geo: str, name: str, marker: dict) -> dict:
+    """A legend entry with no point of its own: it explains how the marks are drawn."""
+    return dict(type="scattergeo", geo=geo, lat=[None], lon=[None], mode="markers", name=name, marker=marker)
+
+
 def _place_traces(fig: Canvas, marks: pd.DataFrame, actors: pd.DataFrame, geo: str) -> None:
     """A trace per foreign state: a marker per place, hollow where every event there is approximate."""
-    colours = legend.colours(actors)
-    for backer in [b for b in colours if b in set(marks[Model.backer])]:
-        own = marks[marks[Model.backer] == backer]
-        fig.add_trace(
-            dict(
-                type="scattergeo",
-                geo=geo,
-                lat=own[Model.latitude].tolist(),
-                lon=own[Model.longitude].tolist(),
-                mode="markers",
-                name=text.plot(legend.legend_label(backer, actors)),
-                marker={
-                    "size": [legend.marker_size(int(n), 18, 6) for n in own["n"]],
-                    "color": colours[backer],
-                    "symbol": ["circle-open" if a else "circle" for a in own["approx"]],  # hollow: approximate
-                    "line": {"width": 3, "color": colours[backer]},
-                    "opacity": 0.9,
-                },
-                hovertext=[evidence.hover(list(s), int(n)) for s, n in zip(own["samples"], own["n"])],
-                hoverinfo="text",
-            )
-        )
-    fig.add_trace(  # a legend entry explaining hollow markers; it has no point of its own
-        dict(
-            type="scattergeo",
-            geo=geo,
-            lat=[None],
-            lon=[None],
-            mode="markers",
-            name="Hollow: approximate place (near it, or a wider area)",
-            marker={"size": 14, "symbol": "circle-open", "color": KEY_GREY, "line": {"width": 3}},
-        )
-    )
+    for _, name, colour, own in legend.per_state(marks, actors):
+        marker = {
+            "size": [legend.marker_size(int(n), 18, 6) for n in own["n"]],
+            "color": colour,
+            "symbol": ["circle-open" if a else "circle" for a in own["approx"]],  # hollow: approximate
+            "line": {"width": 3, "color": colour},
+            "opacity": 0.9,
+        }
+        hovers = [evidence.hover(list(s), int(n)) for s, n in zip(own["samples"], own["n"])]
+        fig.add_trace(_marks(geo, own, name, marker, hovers))
+    hollow = {"size": 14, "symbol": "circle-open", "color": KEY_GREY, "line": {"width": 3}}
+    fig.add_trace(_key(geo, "Hollow: approximate place (near it, or a wider area)", hollow))
 
 
 def _cell_traces(fig: Canvas, marks: pd.DataFrame, actors: pd.DataFrame, geo: str) -> None:
     """A trace per foreign state: a square per grid cell it leads, sized by the cell's events."""
-    colours = legend.colours(actors)
-    for backer in [b for b in colours if b in set(marks[Model.backer])]:
-        own = marks[marks[Model.backer] == backer]
+    for _, name, colour, own in legend.per_state(marks, actors):
         hovers = [
             f"<b>{n:,} events</b> in {dates.plural(int(p), 'place')} around {text.plot(loc)}<br>"
             f"{text.lines(who, 70)}<br><i>{text.lines(what, 70)}</i>"
             for n, p, loc, who, what in zip(own["n"], own["places"], own[Model.location], own["backers"], own["types"])
         ]
-        fig.add_trace(
-            dict(
-                type="scattergeo",
-                geo=geo,
-                lat=own[Model.latitude].tolist(),
-                lon=own[Model.longitude].tolist(),
-                mode="markers",
-                name=text.plot(f"{legend.legend_label(backer, actors)}: most events of the cell"),
-                marker={"size": [legend.count_size(int(n)) for n in own["n"]], "color": colours[backer],
-                        "symbol": "square", "opacity": 0.75, "line": {"width": 0}},  # fmt: skip
-                hovertext=hovers,
-                hoverinfo="text",
-            )
-        )
-    fig.add_trace(  # the legend says the marks are aggregated
-        dict(
-            type="scattergeo",
-            geo=geo,
-            lat=[None],
-            lon=[None],
-            mode="markers",
-            name=f"Square: a {CELL_DEGREES}° cell (about 28 km), sized by its events",
-            marker={"size": 12, "symbol": "square", "color": KEY_GREY},
-        )
-    )
+        marker = {"size": [legend.count_size(int(n)) for n in own["n"]], "color": colour, "symbol": "square",
+                  "opacity": 0.75, "line": {"width": 0}}  # fmt: skip
+        fig.add_trace(_marks(geo, own, f"{name}: most events of the cell", marker, hovers))
+    square = {"size": 12, "symbol": "square", "color": KEY_GREY}
+    fig.add_trace(_key(geo, f"Square: a {CELL_DEGREES}° cell (about 28 km), sized by its events", square))
 
 
 def draw_map(fig: Canvas, data: MapData, actors: pd.DataFrame, empty: str, geo: str = "geo") -> list[str]:
@@ -314,7 +282,7 @@ def draw_map(fig: Canvas, data: MapData, actors: pd.DataFrame, empty: str, geo: 
     fig.update_layout({geo: {**GEO, **axes}})
     if not data.total:
         return [empty]
-    notes = [_unmapped_note(data.unmapped, data.total)]
+    notes = [_unmapped_note(data.unmapped)]
     if data.outside:
         notes.append(_list_note("Beyond this map's extent", data.outside))
     if data.aggregated:
@@ -327,7 +295,7 @@ def draw_map(fig: Canvas, data: MapData, actors: pd.DataFrame, empty: str, geo: 
     return notes
 
 
-def _unmapped_note(unmapped: list[tuple[str, int]], total: int) -> str:
+def _unmapped_note(unmapped: list[tuple[str, int]]) -> str:
     """Say which events have no point on the map, so none is hidden without a word."""
     if not unmapped:
         return "Every event shown has a place on the map."

@@ -9,10 +9,10 @@ from typing import TextIO
 
 # The stages of an import and their share of its time, measured on a 1M-row ACLED file.
 STAGES = {"checking encoding": 0.08, "finding rows": 0.12, "reading": 0.35, "checking rows": 0.3, "storing": 0.15}
-Report = Callable[[str, float], None]  # (stage, fraction of that stage done)
+Report = Callable[..., None]  # (stage, fraction of that stage done, rows=the file's rows once they are known)
 
 
-def quiet(stage: str, fraction: float) -> None:
+def quiet(stage: str, fraction: float, rows: int | None = None) -> None:
     """Report nothing."""
 
 
@@ -32,8 +32,9 @@ class Bar:
         self.rows: int | None = None
         self._stage = ""
 
-    def __call__(self, stage: str, fraction: float) -> None:
-        """Show that `stage` is `fraction` done."""
+    def __call__(self, stage: str, fraction: float, rows: int | None = None) -> None:
+        """Show that `stage` is `fraction` done (and, once known, how many rows the file has)."""
+        self.rows = rows if rows is not None else self.rows
         done = overall(stage, fraction)
         elapsed = time.monotonic() - self.start
         if not self.tty:

@@ -108,7 +108,7 @@ def render_upload(seeds: Path) -> None:
         day_column, time_column = st.columns(2)
         day = day_column.date_input("Published on (if the file does not say)", value=None, format="YYYY-MM-DD")
         clock = time_column.time_input("at (optional)", value=None)
-        publisher = st.text_input("Publisher (optional: overrides the page's)")
+        publisher = st.text_input("Publisher (if the file does not say: a text file never does)")
         headline = st.text_input("Headline (optional: overrides the page's)")
         submitted = st.form_submit_button("Ingest the article")
     if not submitted:

@@ -32,7 +32,7 @@ class Prepared:
     anchors: Anchors
     datasets: tuple[str, ...]  # 'ACLED: 2 files, 1,000,000 events', for the source line
     checked: int  # rows read in every file: events and rows with problems
-    version: int
+    file_problems: tuple[str, ...]  # curated files, and files under data/sources/, that could not be used
 
 
 def prepare(store: Store) -> Prepared:
@@ -51,8 +51,9 @@ def prepare(store: Store) -> Prepared:
     )
     curated_rows = len(curated.events) + len(curated.actors) + len(curated.places) + len(curated.rejected)
     checked = curated_rows + int(files["rows_read"].sum())
+    unusable = (*curated.file_problems, *store.unreadable.values())
     return Prepared(store, curated, registry, resolved, opts, dates.anchors(milestones, latest), datasets, checked,
-                    store.version)  # fmt: skip
+                    unusable)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -68,14 +69,12 @@ class Selection:
     ctx: Context
     map: MapData
     timeline: TimelineData
-    focus: set[str] | None
     first_page: pd.DataFrame  # the oldest PAGE_ROWS events: the events table's first page
     figures: tuple[go.Figure, go.Figure] | None = None  # the page's map and timeline, when drawn
 
     def page(self, store: Store, number: int) -> pd.DataFrame:
         """A page of the events table: the first was queried with the rest; another is asked of the store."""
-        size = events.page_size(self.total)
-        return self.first_page.head(size) if number == 0 else events.page(store, self.where, number, size)
+        return self.first_page if number == 0 else events.page(store, self.where, number, events.PAGE_ROWS)
 
 
 def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection:
@@ -122,5 +121,5 @@ def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection
     table = forces.build_forces(found, registry, prepared.curated.places, prepared.anchors)
     (marks, where_chart), (lane_marks, when_chart) = drawn, lanes
     figures = (where_chart, when_chart) if draw else None
-    return Selection(chosen, opts, prepared.anchors, where, marks.total, table, ctx, marks, lane_marks, focus, first,
+    return Selection(chosen, opts, prepared.anchors, where, marks.total, table, ctx, marks, lane_marks, first,
                      figures)  # fmt: skip

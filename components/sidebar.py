@@ -118,7 +118,7 @@ def render_sidebar(opts: Options) -> None:
     side.date_input("Dates", min_value=low, max_value=high, key=DATES, format="YYYY-MM-DD")
     side.multiselect(
         "Country", opts.countries, key=COUNTRY, placeholder="Every country", format_func=_counted(opts, COUNTRY),
-        help=f"By default the countries of the article's events ({', '.join(opts.default_countries) or 'none'}).",
+        help=text.md(f"By default the article's countries ({', '.join(opts.default_countries) or 'none'})."),
     )  # fmt: skip
     side.multiselect(
         "Dataset", opts.datasets, key=DATASET, placeholder="Every dataset", format_func=_counted(opts, DATASET)

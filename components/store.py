@@ -33,6 +33,8 @@ from components.loader import Dataset, Problem
 from components.progress import Report, quiet
 from components.schema import SQL_TYPES, Actors, Model, Places, StoredFiles, StoredProblems
 from components.sources import article, csvfile
+from components.sources.base import lit
+from components.sources.csvfile import SourceFileError
 from components.sources.detect import Detected, detect
 
 STORE_ENV = "CONFLICT_MONITOR_STORE"
@@ -162,6 +164,8 @@ class Store:
         self.con.execute("SET temp_directory = ?", [str(self.path.parent / "tmp")])
         self.lock = threading.RLock()  # one writer at a time; readers use their own cursors
         self.curated: Dataset | None = None
+        self.unreadable: dict[str, str] = {}  # files under data/sources/ that could not be loaded, and why
+        self._failed: dict[str, tuple[int, int]] = {}  # their size and mtime: not tried again until they change
         self.registry: Registry | None = None
         self._curated_stamp: tuple = ()
         self._schema()
@@ -204,8 +208,9 @@ class Store:
 
     @property
     def version(self) -> int:
-        """A number that changes whenever the events do: the key of every cache of query results."""
-        return int(self._meta("version") or 0)
+        """A number that changes whenever the events do: the key of every cache of query results. Read on a
+        cursor of its own: sessions ask for it while another session's import holds the writer's connection."""
+        return int(self.value("SELECT coalesce(max(value), '0') FROM meta WHERE key = 'version'"))
 
     @property
     def key(self) -> str:
@@ -266,7 +271,7 @@ class Store:
     def _curated_files(self) -> list[Path]:
         """The curated files and the articles: what the article's events are checked against."""
         articles = sorted(self.seeds.glob("*")) if self.seeds.is_dir() else []
-        return [self.data / name for name in CURATED] + [p for p in articles if p.is_file()]
+        return [self.data / name for name in CURATED] + [p for p in articles if p.is_file() and p.name[0] != "."]
 
     def _refresh_curated(self) -> bool:
         """Reload the curated files when one of them changed; redo what depends on them."""
@@ -274,12 +279,12 @@ class Store:
         stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
         if stamp == self._curated_stamp and self.curated is not None:
             return False
-        self._curated_stamp = stamp
         self.curated = loader.load(self.data, self.seeds)
         self.registry = Registry(self.curated.actors)
         digest = hashlib.sha256(repr(sorted((str(p.name), sha256(p)) for p in files if p.exists())).encode())
         actors_sha = sha256(self.data / Actors.file) if (self.data / Actors.file).exists() else ""
         if self._meta("curated") == digest.hexdigest():
+            self._curated_stamp = stamp
             return False  # a restart, or a touch: same bytes, nothing to redo
         self.con.execute("BEGIN")
         try:
@@ -303,6 +308,7 @@ class Store:
         except Exception:
             self.con.execute("ROLLBACK")
             raise
+        self._curated_stamp = stamp  # only now: a failure above is tried again at the next refresh
         return True
 
     def source_files(self) -> list[Path]:
@@ -322,11 +328,15 @@ class Store:
         for gone in set(known) - set(on_disk):
             self._forget(gone)
             changed = True
+        for gone in set(self.unreadable) - set(on_disk):
+            self.unreadable.pop(gone)
+            changed = True
         todo = []
         for rel, path in on_disk.items():
             stat = path.stat()
-            if rel in known and known[rel][:2] == (stat.st_size, stat.st_mtime_ns):
-                continue  # the usual restart: nothing read, nothing hashed
+            if known.get(rel, (None, None))[:2] == (stat.st_size, stat.st_mtime_ns) or self._failed.get(rel) == (
+                stat.st_size, stat.st_mtime_ns):  # fmt: skip
+                continue  # the usual restart, or a file that failed and did not change: nothing read, nothing hashed
             digest = sha256(path)
             if rel in known and known[rel][2] == digest:
                 self.con.execute(
@@ -334,11 +344,19 @@ class Store:
                     [stat.st_size, stat.st_mtime_ns, rel],
                 )
                 continue
-            todo.append((self._sidecar(path).get("imported_at", ""), rel, path, digest))
-        for _, rel, path, digest in sorted(todo):  # a later import revises an earlier one: keep their order
             sidecar = self._sidecar(path)
-            detected = detect(path, sidecar.get("format"))
-            result = self._load(path, rel, detected, digest, progress, sidecar.get("imported_at"))
+            todo.append((sidecar.get("imported_at", ""), rel, path, digest, sidecar))
+        for _, rel, path, digest, sidecar in sorted(todo, key=lambda t: t[:2]):  # a later import revises an earlier
+            try:
+                csvfile.check_utf8(path)  # a file put there by hand was never checked by an import
+                detected = detect(path, sidecar.get("format"))
+                result = self._load(path, rel, detected, digest, progress, sidecar.get("imported_at"))
+            except SourceFileError as err:  # the file is named on the page; the others still load
+                self.unreadable[rel] = str(err)
+                self._failed[rel] = (path.stat().st_size, path.stat().st_mtime_ns)
+                changed = True
+                continue
+            self.unreadable.pop(rel, None)
             self._write_sidecar(path, result, digest, sidecar)
             changed = True
         return changed
@@ -358,7 +376,7 @@ class Store:
 
     def _forget(self, rel: str) -> None:
         """Remove a file's events and problems; the versions it hid become current again."""
-        uids = f"SELECT uid FROM {Model.file} WHERE source_file = '{rel.replace(chr(39), chr(39) * 2)}'"
+        uids = f"SELECT uid FROM {Model.file} WHERE source_file = {lit(rel)}"
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE touched AS {uids}")
         self.con.execute(f"DELETE FROM {Model.file} WHERE source_file = ?", [rel])
         self.con.execute(f"DELETE FROM {StoredProblems.file} WHERE source_file = ?", [rel])
@@ -375,8 +393,7 @@ class Store:
         `origin` says where the file came from, in its sidecar (by default the path it was imported from).
         """
         path = Path(path)
-        progress("checking encoding", 0.0)
-        csvfile.check_utf8(path)
+        csvfile.check_utf8(path, progress)
         detected = detect(path, forced)
         digest = sha256(path)
         with self.lock:
@@ -419,8 +436,7 @@ class Store:
         imported_at: str | None = None,
     ) -> Imported:
         """Read, check and map one file, then replace its rows in the store in one transaction."""
-        progress("finding rows", 0.0)
-        raw = csvfile.read(self.con, path, detected.names)
+        raw = csvfile.read(self.con, path, detected.names, progress)
         progress("checking rows", 0.0)
         events, problems = detected.format.load(self.con, raw, rel)
         progress("storing", 0.0)
@@ -437,7 +453,7 @@ class Store:
             )
             self._insert_table(events, seq)
             self.con.execute(f"INSERT INTO {StoredProblems.file} SELECT *, {seq} FROM {problems}")
-            self._derive(f"source_file = '{rel.replace(chr(39), chr(39) * 2)}'")
+            self._derive(f"source_file = {lit(rel)}")
             self._current(f"SELECT uid FROM {events}")
             added, updated = self._all(
                 f"""SELECT count(*) FILTER (WHERE p.uid IS NULL),

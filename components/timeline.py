@@ -77,8 +77,10 @@ def timeline_data(store: object, where: Where, anchors: Anchors, extent: str) ->
     sparse = [lane for lane, n in zip(own["lane"], own["n"]) if n <= LANE_MARKS]
     span_days = (x_range[1] - x_range[0]).days if x_range else 0
     unit = "week" if span_days <= WEEKS_UP_TO_DAYS else "month"
+    counted = len(sparse) < len(own) or len(rest)  # busy lanes, or others: the counting pass has rows to count
     marks = pd.concat(
-        [_single(store, where, inside, bounds, sparse), _counted(store, where, inside, bounds, own, shared, unit)],
+        [_single(store, where, inside, bounds, sparse)]
+        + ([_counted(store, where, inside, bounds, own, shared, unit)] if counted else []),
         ignore_index=True,
     )
     first = marks.groupby("lane")["start"].min().sort_values(kind="stable") if len(marks) else pd.Series()
@@ -226,7 +228,6 @@ def draw_timeline(
     `empty` is what the timeline says when no event matches: which filters to widen.
     """
     x, y = axes[: axes.index("y")], axes[axes.index("y") :]
-    colours = legend.colours(actors)
     marks = data.marks.assign(
         lane=data.marks["lane"].map(text.plot),  # a category of the axis: shown as written
         hover=_hovers(data.marks, data.unit),
@@ -236,9 +237,7 @@ def draw_timeline(
     )
     spans = marks[~marks["counted"] & (marks["stop"] > marks["start"])]
     labelled = len(spans) <= SPAN_LABELS
-    for backer in [b for b in colours if b in set(marks[Model.backer])]:
-        own = marks[marks[Model.backer] == backer]
-        name = text.plot(legend.legend_label(backer, actors))
+    for backer, name, colour, own in legend.per_state(marks, actors):
         points = own[~own["counted"] & (own["stop"] == own["start"])]
         if len(points):
             fig.add_trace(
@@ -251,7 +250,7 @@ def draw_timeline(
                     mode="markers",
                     marker={
                         "size": [legend.marker_size(int(n), 14, 4) for n in points["n"]],
-                        "color": colours[backer],
+                        "color": colour,
                         "symbol": [SYMBOLS.get(k, "circle") for k in points["kind"]],
                         "line": {"width": 1, "color": "white"},
                     },
@@ -268,7 +267,7 @@ def draw_timeline(
             hovers = own_spans["hover"].tolist()
             fig.add_trace(
                 dict(type="scatter", x=xs, y=ys, xaxis=x, yaxis=y, mode="lines", line={"width": 12,
-                     "color": colours[backer]}, opacity=0.75, hovertext=_path_hovers(hovers),
+                     "color": colour}, opacity=0.75, hovertext=_path_hovers(hovers),
                      hoverinfo="text", name=name, legendgroup=backer, showlegend=False)  # fmt: skip
             )
             for row in own_spans.itertuples() if labelled else ():
@@ -290,11 +289,11 @@ def draw_timeline(
                 hovers = part["hover"].tolist()
                 fig.add_trace(
                     dict(type="scatter", x=xs, y=ys, xaxis=x, yaxis=y, mode="lines",
-                         line={"width": COUNT_WIDTHS[int(level)], "color": colours[backer]}, opacity=0.55,
+                         line={"width": COUNT_WIDTHS[int(level)], "color": colour}, opacity=0.55,
                          hovertext=_path_hovers(hovers), hoverinfo="text", name=name,
                          legendgroup=backer, showlegend=False)  # fmt: skip
                 )
-        fig.add_trace(key_trace(name, "circle", colours[backer], group=backer))  # a plain dot, whatever the shapes
+        fig.add_trace(key_trace(name, "circle", colour, group=backer))  # a plain dot, whatever the shapes
     shown_kinds = set(marks.loc[~marks["counted"] & (marks["stop"] == marks["start"]), "kind"])
     for kind in [k for k in SYMBOLS if k in shown_kinds]:
         fig.add_trace(key_trace(kind, SYMBOLS[kind], KEY_GREY))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,21 +50,24 @@ def chromium_path() -> str:
     return path
 
 
+def _served(root: Path, data: Path, seeds: Path) -> Iterator[str]:
+    """The dashboard on these folders, with a store and a log in root, on a free port: its URL, until closed."""
+    port = free_port()
+    env = {DATA_ENV: str(data), SEEDS_ENV: str(seeds), STORE_ENV: str(root / "store")}
+    proc = start_streamlit(REPO / "dashboard.py", port, root / "streamlit.log", cwd=REPO, env=env)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)
+
+
 @pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """The dashboard served by `streamlit run dashboard.py` on a free port, on its own copy of the shipped data."""
+def app_url(tmp_path_factory) -> Iterator[str]:
+    """The dashboard served as `make run` serves it, on its own copy of the shipped data."""
     from builders import shipped
 
-    port = free_port()
-    with tempfile.TemporaryDirectory(prefix="conflict-monitor-") as tmp:
-        log = Path(tmp) / "streamlit.log"
-        data, _ = shipped(Path(tmp))
-        env = {DATA_ENV: str(data), STORE_ENV: str(Path(tmp) / "store")}
-        proc = start_streamlit(REPO / "dashboard.py", port, log, cwd=REPO, env=env)
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            stop(proc)
+    root = tmp_path_factory.mktemp("app")
+    yield from _served(root, *shipped(root))
 
 
 @pytest.fixture
@@ -75,13 +77,7 @@ def fresh_url(tmp_path) -> Iterator[str]:
 
     data, seeds = shipped(tmp_path)
     shutil.copytree(seeds, tmp_path / "seeds")
-    port = free_port()
-    env = {DATA_ENV: str(data), SEEDS_ENV: str(tmp_path / "seeds"), STORE_ENV: str(tmp_path / "store")}
-    proc = start_streamlit(REPO / "dashboard.py", port, tmp_path / "streamlit.log", cwd=REPO, env=env)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop(proc)
+    yield from _served(tmp_path, data, tmp_path / "seeds")
 
 
 @pytest.fixture(scope="session")
@@ -90,14 +86,7 @@ def hostile_url(tmp_path_factory) -> Iterator[str]:
     from builders import write_hostile
 
     root = tmp_path_factory.mktemp("hostile-app")
-    data, seeds = write_hostile(root)
-    port = free_port()
-    env = {"CONFLICT_MONITOR_DATA": str(data), "CONFLICT_MONITOR_SEEDS": str(seeds), STORE_ENV: str(root / "store")}
-    proc = start_streamlit(REPO / "dashboard.py", port, root / "streamlit.log", cwd=REPO, env=env)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop(proc)
+    yield from _served(root, *write_hostile(root))
 
 
 @pytest.fixture(scope="session")
@@ -132,3 +121,24 @@ def artifacts() -> Path:
     """tests/artifacts/, for screenshots (git-ignored)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def small(tmp_path):
+    """The tiny dataset's store (tests/builders.py), prepared."""
+    from builders import tiny_store
+
+    from components import selection
+
+    return selection.prepare(tiny_store(tmp_path))
+
+
+@pytest.fixture(scope="module")
+def article(tmp_path_factory):
+    """The shipped data of the source article, in a store of its own, prepared."""
+    from builders import shipped, store_of
+
+    from components import selection
+
+    root = tmp_path_factory.mktemp("article")
+    return selection.prepare(store_of(*shipped(root), root))

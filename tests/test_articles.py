@@ -16,6 +16,7 @@ HERE = Path(__file__).resolve().parent
 PAGE = HERE / "articles" / "libya_page.html"  # a saved page: <title>, og:site_name, article:published_time, <p>s
 SEED = HERE.parent / "seeds" / "000_a73a2923047b2e61.txt"
 WHEN = datetime(2021, 1, 29, 15, 40)
+PUBLISHER = "Example News"
 TEXT = "Turkey’s forces\u00a0are based south of Tripoli.\r\n\r\nIn December, Ankara approved plans.\r\n"
 
 
@@ -61,11 +62,11 @@ def test_plain_text_is_stored_byte_for_byte_with_a_sidecar(seeds, article):
 
 
 def test_plain_text_headline_defaults_to_the_first_line(seeds, article):
-    assert ingest(article, seeds, published=WHEN).meta["headline"] == TEXT.splitlines()[0].strip()
+    assert ingest(article, seeds, published=WHEN, publisher=PUBLISHER).meta["headline"] == TEXT.splitlines()[0].strip()
 
 
 def test_the_loader_accepts_an_ingested_article(seeds, article):
-    got = ingest(article, seeds, published=WHEN)
+    got = ingest(article, seeds, published=WHEN, publisher=PUBLISHER)
     texts = loader.load_sources(seeds)[1]
     assert texts[got.article] == got.text
 
@@ -73,7 +74,7 @@ def test_the_loader_accepts_an_ingested_article(seeds, article):
 def test_numbers_continue_after_the_existing_articles(seeds, article):
     shutil.copyfile(SEED, seeds / SEED.name)
     shutil.copyfile(SEED.with_name(SEED.stem + ".meta.json"), seeds / (SEED.stem + ".meta.json"))
-    assert ingest(article, seeds, published=WHEN).article.startswith("001_")
+    assert ingest(article, seeds, published=WHEN, publisher=PUBLISHER).article.startswith("001_")
 
 
 def test_no_publication_date_is_refused_in_one_line(seeds, article):
@@ -82,6 +83,14 @@ def test_no_publication_date_is_refused_in_one_line(seeds, article):
     message = str(refused.value)
     assert message.startswith(f"{article}: no publication date: give --published YYYY-MM-DDTHH:MM")
     assert "relative dates" in message and "\n" not in message
+    assert list(seeds.iterdir()) == []
+
+
+def test_no_publisher_is_refused_in_one_line(seeds, article):
+    """A text file has no publisher to read: without one, nothing is stored and one line says what to give."""
+    with pytest.raises(ArticleError) as refused:
+        ingest(article, seeds, published=WHEN)
+    assert "--publisher" in str(refused.value) and "\n" not in str(refused.value)
     assert list(seeds.iterdir()) == []
 
 
@@ -139,7 +148,7 @@ def test_a_page_without_a_date_is_refused(seeds, tmp_path):
 @pytest.mark.parametrize("source", ["text", "page"])
 def test_the_same_article_is_not_stored_twice(seeds, article, source):
     path = article if source == "text" else PAGE
-    first = ingest(path, seeds, published=WHEN)
+    first = ingest(path, seeds, published=WHEN, publisher=PUBLISHER)
     files = sorted(seeds.iterdir())
     again = ingest(path, seeds)  # no date needed: the stored sidecar has it
     assert (again.stored, again.article, again.text, again.meta) == (False, first.article, first.text, first.meta)
@@ -152,7 +161,7 @@ def test_a_failed_write_leaves_no_partial_file(seeds, article, monkeypatch):
 
     monkeypatch.setattr(articles.os, "replace", refuse)
     with pytest.raises(ArticleError, match="No space left on device"):
-        ingest(article, seeds, published=WHEN)
+        ingest(article, seeds, published=WHEN, publisher=PUBLISHER)
     assert list(seeds.iterdir()) == []
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from builders import shipped, store_of, tiny_store
 
 from components import briefing, briefing_view, exports, filters, selection
 from components.filters import Filters
@@ -21,19 +20,6 @@ HOSTILE = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rRet
 def read_back(data: bytes) -> pd.DataFrame:
     """An exported CSV as a spreadsheet program would read it: every cell as text."""
     return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-
-
-@pytest.fixture
-def small(tmp_path):
-    """The tiny dataset's store, prepared."""
-    return selection.prepare(tiny_store(tmp_path))
-
-
-@pytest.fixture(scope="module")
-def article(tmp_path_factory):
-    """The shipped data in a store of its own, prepared."""
-    root = tmp_path_factory.mktemp("article")
-    return selection.prepare(store_of(*shipped(root), root))
 
 
 def where(prepared, **chosen):

@@ -73,7 +73,7 @@ def test_seed_recall_at_least_10_of_11(seed_candidates, seed_events):
     print(f"\nseed article: recall {matched}/{total}, {extra} extra candidate(s) of {len(seed_candidates)}")
     assert total == len(seed_events) > 0
     assert matched >= 10, f"recall {matched}/{total}"
-    assert 0 <= extra <= len(seed_candidates)
+    assert extra <= 1, "the README reports one candidate that no hand-coded event matches: the lead"
 
 
 def test_recall_counts_a_wrong_date_as_a_miss(seed_candidates, seed_events):

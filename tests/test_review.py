@@ -5,6 +5,7 @@ import json
 import shutil
 import threading
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -83,6 +84,19 @@ def test_accept_writes_a_validated_event_atomically_and_keeps_the_previous_versi
     assert not list(data.glob(".*.tmp")), "no temporary file left behind"
     _, again = proposals_of(data, seeds, article.name)
     assert [(p.status, p.event_id) for p in again if p.candidate == candidate] == [(ACCEPTED, event_id)]
+
+
+def test_accepting_one_place_of_a_sentence_leaves_its_other_place_proposed(folders, tmp_path):
+    """'Sirte and Tripoli' gives a candidate per place: the Sirte event does not stand for the Tripoli one."""
+    data, seeds = folders
+    text = tmp_path / "two.txt"
+    text.write_text("Forces stay\n\nTurkish forces are based around the cities of Sirte and Tripoli.\n", "utf-8")
+    done = ingest(text, seeds, published=date(2021, 2, 3), publisher="Example News")
+    article, listed = proposals_of(data, seeds, done.article)
+    assert {p.candidate.location for p in listed if p.status == PENDING} == {"Sirte", "Tripoli"}
+    review.accept(data, seeds, article, pending(listed, "Sirte"), review.proposed(pending(listed, "Sirte")))
+    _, again = proposals_of(data, seeds, done.article)
+    assert {(p.candidate.location, p.status) for p in again} == {("Sirte", ACCEPTED), ("Tripoli", PENDING)}
 
 
 def test_corrections_are_written_as_the_analyst_set_them(page_article):
@@ -192,8 +206,8 @@ def test_ingest_without_a_publication_date_stops_with_one_line(folders, tmp_path
     code, out, err = run(["--data", str(data), "--seeds", str(seeds), "ingest", str(text)], capsys)
     assert code == 1 and out == "" and len(err.strip().splitlines()) == 1 and "--published" in err
     assert sorted(p.name for p in seeds.iterdir()) == sorted(p.name for p in (REPO / "seeds").iterdir())
-    code, out, _ = run(["--data", str(data), "--seeds", str(seeds), "ingest", str(text), "--published", "2021-02-03"],
-                       capsys)  # fmt: skip
+    code, out, _ = run(["--data", str(data), "--seeds", str(seeds), "ingest", str(text), "--published", "2021-02-03",
+                        "--publisher", "Example News"], capsys)  # fmt: skip
     assert code == 0 and "3 Feb 2021 (day, report)" in out, "'are based' with no date: dated to the report"
     [meta] = seeds.glob("001_*.meta.json")
     assert json.loads(meta.read_text(encoding="utf-8"))["published"] == "2021-02-03", "no time invented"

@@ -176,3 +176,55 @@ def test_writes_are_atomic(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         store_module.write_atomic(target, b"new")
     assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["sidecar.json"]
+
+
+def test_a_bad_file_left_in_the_sources_folder_is_named_and_the_others_still_load(store, tmp_path):
+    """A file put under data/sources/ by hand that is not UTF-8, or of no known format, does not stop the store:
+    it is named (the page lists it with the files it could not use), the good files load, and it is not read
+    again until it changes."""
+    folder = store.data / SOURCES / "acled"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "latin1.csv").write_bytes((FIXTURES / "not_utf8.csv").read_bytes())
+    (folder / "other.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    shutil.copyfile(FIXTURES / "acled_current.csv", folder / "good.csv")
+    assert store.refresh() is True
+    assert sorted(store.unreadable) == ["sources/acled/latin1.csv", "sources/acled/other.csv"]
+    assert "not UTF-8" in store.unreadable["sources/acled/latin1.csv"]
+    assert "not a known format" in store.unreadable["sources/acled/other.csv"]
+    assert store.value("SELECT count(*) FROM events WHERE source_file = 'sources/acled/good.csv'") == 7
+    assert store.refresh() is False, "an unchanged bad file is not tried again"
+    from components import selection
+
+    assert len(selection.prepare(store).file_problems) == 2
+    (folder / "other.csv").unlink()
+    assert store.refresh() is True and list(store.unreadable) == ["sources/acled/latin1.csv"]
+
+
+def test_an_import_reports_its_stages_and_rows(store):
+    """The import's progress: every stage in order, fractions within each, and the file's rows once counted."""
+    seen = []
+    store.import_file(FIXTURES / "acled_multiline.csv", progress=lambda stage, done, rows=None: seen.append(
+        (stage, done, rows)))  # fmt: skip
+    stages = list(dict.fromkeys(stage for stage, _, _ in seen))
+    assert stages == ["checking encoding", "finding rows", "reading", "checking rows", "storing"]
+    assert all(0.0 <= done <= 1.0 for _, done, _ in seen)
+    assert [rows for _, _, rows in seen if rows is not None] == [4]
+
+
+def test_the_terminal_bar_says_rows_rate_and_time_left():
+    """On a terminal the bar is redrawn in place with the stage, rows, rate and time left."""
+    import io
+
+    from components.progress import Bar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Terminal()
+    bar = Bar("big.csv", out)
+    bar.start -= 10  # ten seconds in: the rate and the time left can be said
+    bar("reading", 0.0, rows=1_000_000)
+    bar("checking rows", 0.5)
+    last = out.getvalue().split("\r")[-1]
+    assert "checking rows" in last and "1,000,000 rows" in last and "rows/s" in last and "s left" in last

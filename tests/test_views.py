@@ -4,26 +4,12 @@ import datetime as dt
 import random
 
 import pandas as pd
-import pytest
-from builders import EVENTS, shipped, store_of, tiny_store, write_dataset
+from builders import EVENTS, store_of, tiny_store, write_dataset
 
 from components import dates, events, filters, forces, headline, legend, places_map, selection, timeline
 from components.filters import Filters
 
 TS = pd.Timestamp
-
-
-@pytest.fixture
-def small(tmp_path):
-    """The tiny dataset's store, prepared."""
-    return selection.prepare(tiny_store(tmp_path))
-
-
-@pytest.fixture(scope="module")
-def article(tmp_path_factory):
-    """The shipped data of the source article, in a store of its own."""
-    root = tmp_path_factory.mktemp("article")
-    return selection.prepare(store_of(*shipped(root), root))
 
 
 def view(prepared, **chosen):

@@ -5,7 +5,17 @@ Sources for every rule: docs/codebooks.md (the ACLED codebook and real files rea
 
 from __future__ import annotations
 
-from components.sources.base import Check, Format, latest_day, lit, not_whole_in, number, required, whole
+from components.sources.base import (
+    Check,
+    Format,
+    coordinates,
+    in_history,
+    lit,
+    not_whole_in,
+    number,
+    required,
+    whole,
+)
 
 COLUMNS = (
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
@@ -67,16 +77,12 @@ ACLED = Format(
         *required("event_id_cnty", "event_date", "time_precision", "event_type", "actor1", "country"),
         Check("event_date", "event_date <> '' AND _day IS NULL",
               lit("a date such as 2020-06-04, 04 June 2020 or 4-Jun-20")),
-        Check("event_date", f"_day NOT BETWEEN DATE '1900-01-01' AND {latest_day()}",
-              f"'a date from 1900 to ' || {latest_day()}"),
+        in_history("event_date", "_day"),
         Check("year", "year <> '' AND _day IS NOT NULL AND _year IS DISTINCT FROM year(_day)",
               "'the year of event_date, ' || year(_day)"),
         Check("time_precision", not_whole_in("time_precision", 1, 3), lit("1 (day), 2 (week) or 3 (month)")),
         Check("geo_precision", not_whole_in("geo_precision", 1, 3), lit("1, 2 or 3")),
-        Check("latitude", "latitude <> '' AND NOT coalesce(_lat BETWEEN -90 AND 90, false)",
-              lit("a latitude from -90 to 90")),
-        Check("longitude", "longitude <> '' AND NOT coalesce(_lon BETWEEN -180 AND 180, false)",
-              lit("a longitude from -180 to 180")),
+        *coordinates(),
         Check("fatalities", not_whole_in("fatalities", 0, 1_000_000), lit("a whole number of deaths, 0 or more")),
         Check("timestamp", "timestamp <> '' AND _timestamp IS NULL", lit("a Unix timestamp in seconds")),
         Check("iso", not_whole_in("iso", 0, 999), lit("an ISO 3166 numeric country code")),

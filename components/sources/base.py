@@ -17,7 +17,7 @@ import pandas as pd
 
 from components import countries
 from components.schema import SQL_TYPES, TEXT, Model, StoredProblems
-from components.sources.csvfile import LINE, RawTable, scalar
+from components.sources.csvfile import LINE, RawTable
 
 _steps = itertools.count()
 LATEST_YEAR_AHEAD = 1  # a date up to a year after today may be a typo, but later ones surely are
@@ -41,6 +41,22 @@ def lit(text: str) -> str:
 def required(*columns: str) -> tuple[Check, ...]:
     """A check per column that must not be empty."""
     return tuple(Check(c, f"{c} = ''", lit("a value: this column must not be empty")) for c in columns)
+
+
+def in_history(column: str, parsed: str) -> Check:
+    """The parsed date of a column lies between 1900 and the last day a file may report (year 0025 is a typo)."""
+    return Check(column, f"{parsed} NOT BETWEEN DATE '1900-01-01' AND {latest_day()}",
+                 f"'a date from 1900 to ' || {latest_day()}")  # fmt: skip
+
+
+def coordinates() -> tuple[Check, ...]:
+    """latitude and longitude (both formats name them so), each within its range when given."""
+    return (
+        Check("latitude", "latitude <> '' AND NOT coalesce(_lat BETWEEN -90 AND 90, false)",
+              lit("a latitude from -90 to 90")),
+        Check("longitude", "longitude <> '' AND NOT coalesce(_lon BETWEEN -180 AND 180, false)",
+              lit("a longitude from -180 to 180")),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -177,8 +193,3 @@ def not_whole_in(column: str, low: int, high: int) -> str:
 def latest_day() -> str:
     """The last plausible day of an event, as a SQL date."""
     return f"DATE '{dt.date.today().replace(day=1) + dt.timedelta(days=366 * LATEST_YEAR_AHEAD)}'"
-
-
-def count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    """Rows in a table."""
-    return int(scalar(con, f"SELECT count(*) FROM {table}"))

@@ -20,6 +20,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from components.progress import Report, quiet
+
 CHUNK = 64 << 20  # bytes scanned at a time: bounded memory whatever the file's size
 QUOTE, NEWLINE, CR = 34, 10, 13
 LINE, WIDTH = "_line", "_fields"  # columns added to every raw table: the record's first line, and its field count
@@ -35,12 +37,13 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return con.execute(sql, params or []).fetchall()[0][0]
 
 
-def check_utf8(path: Path) -> None:
+def check_utf8(path: Path, progress: Report = quiet) -> None:
     """Raise SourceFileError naming the byte offset of the first byte that is not UTF-8."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = 0
+    offset, size = 0, max(path.stat().st_size, 1)
     with path.open("rb") as f:
         while chunk := f.read(CHUNK):
+            progress("checking encoding", offset / size)
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as err:
@@ -66,7 +69,7 @@ class Records:
     inner_newlines: int  # line breaks inside quoted cells, over the whole file
 
 
-def scan(path: Path) -> Records:
+def scan(path: Path, progress: Report = quiet) -> Records:
     """Find every record boundary: a newline with an even number of quotes before it in the file."""
     size = path.stat().st_size
     ends, end_lines, before_end = [], [], []  # boundary newlines, the line each ends, the byte before each
@@ -74,6 +77,7 @@ def scan(path: Path) -> Records:
     with path.open("rb") as f:
         offset = 0
         while chunk := f.read(CHUNK):
+            progress("finding rows", offset / max(size, 1))
             data = np.frombuffer(chunk, dtype=np.uint8)
             quotes = np.flatnonzero(data == QUOTE)
             breaks = np.flatnonzero(data == NEWLINE)
@@ -100,8 +104,11 @@ def scan(path: Path) -> Records:
 
 def read_header(path: Path) -> list[str]:
     """The first record's cells (a BOM dropped), read with the csv module: one row only."""
-    with path.open("r", encoding="utf-8-sig", newline="") as f:
-        return next(csv.reader(f), [])
+    try:
+        with path.open("r", encoding="utf-8-sig", newline="") as f:
+            return next(csv.reader(f), [])
+    except (UnicodeDecodeError, csv.Error) as err:  # not UTF-8, or a first record no CSV reader takes
+        raise SourceFileError(f"{path}: its first row cannot be read ({err})") from None
 
 
 def column_names(header: list[str]) -> list[str]:
@@ -126,10 +133,14 @@ class RawTable:
     rejected: list[tuple[int, int, str]]  # records that did not parse: line, fields, what DuckDB said
 
 
-def read(con: duckdb.DuckDBPyConnection, path: Path, names: list[str] | None = None) -> RawTable:
-    """Read a CSV (checked as UTF-8 first) into a temporary table; `names` for a file without a header row."""
-    records = scan(path)
+def read(
+    con: duckdb.DuckDBPyConnection, path: Path, names: list[str] | None = None, progress: Report = quiet
+) -> RawTable:
+    """Read a CSV (checked as UTF-8 before: check_utf8) into a temporary table; `names` for a file without a header
+    row."""
+    records = scan(path, progress)
     has_header = names is None
+    progress("reading", 0.0, rows=int((~records.blank).sum()) - has_header)
     columns = column_names(read_header(path)) if has_header else names
     if not columns:
         raise SourceFileError(f"{path}: the file is empty")

@@ -27,6 +27,8 @@ class Detected:
 
 def detect(path: Path, forced: str | None = None) -> Detected:
     """The format of a file, from its header row, or a headerless release recognised by its field count."""
+    if forced and forced not in FORMATS:
+        raise UnknownFormat(f"{path}: format {forced!r} is none of {', '.join(sorted(FORMATS))}")
     header = read_header(path)
     candidates = [FORMATS[forced]] if forced else list(FORMATS.values())
     for fmt in candidates:

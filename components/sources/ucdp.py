@@ -5,7 +5,17 @@ Sources for every rule: docs/codebooks.md (the GED and Candidate codebooks as qu
 
 from __future__ import annotations
 
-from components.sources.base import Check, Format, latest_day, lit, not_whole_in, number, required, whole
+from components.sources.base import (
+    Check,
+    Format,
+    coordinates,
+    in_history,
+    lit,
+    not_whole_in,
+    number,
+    required,
+    whole,
+)
 
 COLUMNS = (
     "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id", "conflict_new_id",
@@ -54,16 +64,12 @@ UCDP = Format(
         Check("id", "id <> '' AND _id IS NULL", lit("a whole number")),
         Check("date_start", "date_start <> '' AND _start IS NULL", lit("a date YYYY-MM-DD")),
         Check("date_end", "date_end <> '' AND _end IS NULL", lit("a date YYYY-MM-DD")),
-        Check("date_start", f"_start NOT BETWEEN DATE '1900-01-01' AND {latest_day()}",
-              f"'a date from 1900 to ' || {latest_day()}"),
+        in_history("date_start", "_start"),
         Check("date_end", "_end < _start", "'a date on or after date_start, ' || _start"),
         Check("date_prec", not_whole_in("date_prec", 1, 5), lit("1 to 5")),
         Check("where_prec", not_whole_in("where_prec", 1, 7), lit("1 to 7")),
         Check("type_of_violence", not_whole_in("type_of_violence", 1, 3), lit("1, 2 or 3")),
-        Check("latitude", "latitude <> '' AND NOT coalesce(_lat BETWEEN -90 AND 90, false)",
-              lit("a latitude from -90 to 90")),
-        Check("longitude", "longitude <> '' AND NOT coalesce(_lon BETWEEN -180 AND 180, false)",
-              lit("a longitude from -180 to 180")),
+        *coordinates(),
         *(Check(c, not_whole_in(c, 0, 10_000_000), lit("a whole number of deaths, 0 or more"))
           for c in ("best", "low", "high")),
     ),  # fmt: skip
