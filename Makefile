@@ -19,8 +19,11 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.run-installed
 
+# Served on this machine only (ADDRESS=0.0.0.0 make run shares it: read-only unless sign-in is set up, README "Team use").
+ADDRESS ?= 127.0.0.1
 run: $(VENV)/.run-installed
-	$(BIN)/conflict-monitor serve --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/conflict-monitor serve --server.address $(ADDRESS) --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
 
 test: $(VENV)/.test-installed
 	$(BIN)/ruff check .

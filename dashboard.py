@@ -5,8 +5,10 @@ import streamlit as st
 st.set_page_config(page_title="Conflict Monitor — Libya", layout="wide", initial_sidebar_state="expanded")
 
 from components import (  # noqa: E402  (set_page_config must come first)
+    access,
     briefing_view,
     cache,
+    errors,
     events,
     exports,
     filters,
@@ -19,40 +21,54 @@ from components import (  # noqa: E402  (set_page_config must come first)
     timeline,
 )
 
-store = cache.store()
-prepared = cache.prepared(store, store.key)
-actors = prepared.registry.actors
-chosen = sidebar.current(prepared.options)
 
-if chosen.view == filters.REVIEW:  # new data: no views, no filters, no sidebar
-    from components import review_view  # noqa: E402  (its text tools load only when the data page opens: -0.2 s)
+def main() -> None:
+    """The page: the data page, the briefing frame, or the dashboard and its sidebar."""
+    store = cache.store()
+    prepared = cache.prepared(store, store.key)
+    actors = prepared.registry.actors
+    chosen = sidebar.current(prepared.options)
 
-    review_view.render_review(store.curated, store.data, store.seeds, back=sidebar.dashboard_link(chosen))
-    imports.render_import(store)
-    st.stop()
+    user = access.current()  # editor or viewer: every change is checked against it again before it runs
 
-view = cache.selection(prepared, store.key, chosen)
-if view.filters.view == filters.BRIEFING:
-    briefing_view.render_briefing(view, actors, back=sidebar.dashboard_link(view.filters))
-else:
-    as_of = view.anchors.latest_report
-    headline.render_header(view.ctx)
-    problems.render_file_problems(list(prepared.file_problems))
-    headline.render_headline(headline.build_headline(view.total, view.forces, view.anchors))
-    where_chart, when_chart = view.figures
-    map_column, timeline_column = st.columns([1, 1.3])
-    with map_column:
-        places_map.render_map(where_chart, exports.file_name("map", as_of, view.filters, ""))
-    with timeline_column:
-        timeline.render_timeline(when_chart, exports.file_name("timeline", as_of, view.filters, ""))
-    forces.render_forces(view.forces)
-    number = events.page_number(view.total)
-    table = cache.events_page(view, prepared, store.key, view.filters, number)
-    events.render_events_table(table, view.total, number, view.ctx.empty)
-    found, listed = cache.data_problems(prepared, store.key)
-    problems.render_problems(found, listed, lambda: problems.all_problems_csv(store))
+    if chosen.view == filters.REVIEW:  # new data: no views, no filters, no sidebar
+        from components import review_view  # noqa: E402  (its text tools load only when the data page opens: -0.2 s)
 
-# The sidebar comes last: the charts reach the browser first, and their plotly bundle is the page's long pole.
-sidebar.render_sidebar(prepared.options)
-briefing_view.render_exports(view, store, actors)
-imports.render_link()
+        back = sidebar.dashboard_link(chosen)
+        review_view.render_review(store.curated, store.data, store.seeds, back=back, user=user)
+        imports.render_import(store, user)
+        imports.render_audit(store.data)
+        return  # not st.stop(): a run that ends normally lets Streamlit release the widgets (and uploads) it left
+
+    view = cache.selection(prepared, store.key, chosen)
+    if view.filters.view == filters.BRIEFING:
+        briefing_view.render_briefing(view, actors, back=sidebar.dashboard_link(view.filters))
+    else:
+        as_of = view.anchors.latest_report
+        headline.render_header(view.ctx)
+        problems.render_file_problems(list(prepared.file_problems))
+        headline.render_headline(headline.build_headline(view.total, view.forces, view.anchors))
+        where_chart, when_chart = view.figures
+        map_column, timeline_column = st.columns([1, 1.3])
+        with map_column:
+            places_map.render_map(where_chart, exports.file_name("map", as_of, view.filters, ""))
+        with timeline_column:
+            timeline.render_timeline(when_chart, exports.file_name("timeline", as_of, view.filters, ""))
+        forces.render_forces(view.forces)
+        number = events.page_number(view.total)
+        table = cache.events_page(view, prepared, store.key, view.filters, number)
+        events.render_events_table(table, view.total, number, view.ctx.empty)
+        found, listed = cache.data_problems(prepared, store.key)
+        problems.render_problems(found, listed, lambda: problems.all_problems_csv(store))
+
+    # The sidebar comes last: the charts reach the browser first, and their plotly bundle is the page's long pole.
+    sidebar.render_sidebar(prepared.options)
+    briefing_view.render_exports(view, store, actors)
+    imports.render_link()
+    access.render_status(user, st.sidebar)
+
+
+try:
+    main()
+except Exception as err:  # st.stop and st.rerun are BaseExceptions: they pass through
+    st.error(errors.log_unexpected(err, "drawing the page"))

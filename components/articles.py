@@ -8,8 +8,9 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import trafilatura
@@ -27,15 +28,32 @@ PUBLISHED_FORMAT = "%Y-%m-%dT%H:%M"  # wall time as printed: no time zone invent
 # the article's text (a caption's "June 15, 2020" is not when the page was published).
 DATE_PARAMS = {"outputformat": PUBLISHED_FORMAT, "original_date": True, "extensive_search": False}
 NO_TIME = "T00:00"  # htmldate gives midnight when the page prints only a day: the time is then left out
-NO_DATE = (
-    "{path}: no publication date: give --published YYYY-MM-DDTHH:MM; "
-    "relative dates ('yesterday', 'on Saturday') cannot be resolved without one"
-)
-NO_PUBLISHER = "{path}: no publisher: give --publisher NAME; every event of the article names its source"
+PUBLISHED, PUBLISHER = "published", "publisher"  # what an ArticleError may say is missing: each caller words it
+NO_DATE_WHY = "relative dates ('yesterday', 'on Saturday') cannot be resolved without one"
+NO_PUBLISHER_WHY = "every event of the article names its source"
+# Bounds of what is read as one article. A long news feature is some 50 KB of text: 2 MB is forty times that, and
+# the extraction of a 20 MB text took 28 s and gave 10,592 candidates. A saved page carries its markup, scripts and
+# inline images besides the text: it may be larger, up to MAX_FILE_BYTES, before its text is extracted and bounded.
+MB = 1 << 20
+MAX_TEXT_BYTES = 2 * MB
+MAX_FILE_BYTES = 16 * MB
+EARLIEST = date(1900, 1, 1)  # no news article of the monitor is older; a date before is a typing error (0001-01-01)
 
 
 class ArticleError(Exception):
-    """An article refused: unreadable, not UTF-8, empty, without a publication date, or not storable."""
+    """An article refused: unreadable, too large, not UTF-8, empty, without a publication date or publisher, or not
+    storable. `missing` names the input to give or correct (PUBLISHED, PUBLISHER, or ""): the command line words it
+    as its flag, the page as its field."""
+
+    def __init__(self, message: str, missing: str = "", why: str = "") -> None:
+        super().__init__(f"{message}; {why}" if why else message)
+        self.message, self.missing, self.why = message, missing, why
+
+    def worded(self, fixes: Mapping[str, str]) -> str:
+        """The refusal in one line, with the caller's words for what to give (`fixes`: missing -> words)."""
+        fix = fixes.get(self.missing, "")
+        said = f"{self.message}: {fix}" if fix else self.message
+        return f"{said}; {self.why}" if self.why else said
 
 
 @dataclass(frozen=True)
@@ -66,10 +84,9 @@ def ingest(
 
     `published` overrides the page's date: a datetime keeps its time; a date alone gets no invented time."""
     path, seeds = Path(path), Path(seeds)
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise ArticleError(f"{path}: cannot be read ({err.strerror or err})") from None
+    if published is not None and (wrong := out_of_range(published)):  # before anything is read or stored
+        raise ArticleError(f"{path}: {wrong}", PUBLISHED)
+    raw = _read_bounded(path)
     digest = hashlib.sha256(raw).hexdigest()
     existing = find_existing(seeds, digest)
     if existing is not None:
@@ -83,15 +100,21 @@ def ingest(
         raise ArticleError(f"{path}: the file is empty: no article text")
 
     page = is_html(source, path.suffix)
+    if not page and len(raw) > MAX_TEXT_BYTES:
+        raise ArticleError(f"{path}: {too_long(len(raw))}")
     found = from_html(source) if page else {"text": source, "headline": _first_line(source)}
     if not found["text"].strip():
         raise ArticleError(f"{path}: no article text found in the page")
+    if page and (size := len(found["text"].encode("utf-8"))) > MAX_TEXT_BYTES:
+        raise ArticleError(f"{path}: {too_long(size)}")
     when = printed(published) if published else found.get("published")
     if not when:
-        raise ArticleError(NO_DATE.format(path=path))
+        raise ArticleError(f"{path}: no publication date", PUBLISHED, NO_DATE_WHY)
+    if wrong := _page_date_problem(when):  # the page's own date too: the loader could not read it back
+        raise ArticleError(f"{path}: {wrong}", PUBLISHED)
     publisher = publisher or found.get("publisher")
     if not publisher:
-        raise ArticleError(NO_PUBLISHER.format(path=path))
+        raise ArticleError(f"{path}: no publisher", PUBLISHER, NO_PUBLISHER_WHY)
 
     text_bytes = found["text"].encode("utf-8") if page else raw  # a text file is kept byte for byte
     with locked(_lock_of(seeds)):  # two uploads at once never take the same number
@@ -116,6 +139,50 @@ def ingest(
         sidecar = (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
         store(seeds, [*files, (f"{stem}{META_SUFFIX}", sidecar)])  # the sidecar last: the loader sees whole articles
     return Ingested(article=meta["article"], text=found["text"] if page else source, meta=meta, stored=True)
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes, refused without reading it whole when it is larger than any article (see MAX_FILE_BYTES)."""
+    try:
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+            size = os.fstat(f.fileno()).st_size
+    except OSError as err:
+        raise ArticleError(f"{path}: cannot be read ({err.strerror or err})") from None
+    if len(raw) <= MAX_FILE_BYTES:
+        return raw
+    head = raw[:SNIFF_CHARS].decode("utf-8", errors="replace")
+    if is_html(head, path.suffix):
+        raise ArticleError(
+            f"{path}: the page is {size / MB:.1f} MB; at most {MAX_FILE_BYTES // MB} MB is read as one saved page"
+        )
+    raise ArticleError(f"{path}: {too_long(max(size, len(raw)))}")
+
+
+def too_long(size: int) -> str:
+    """Why an article's text is refused: its size and the bound, in MB."""
+    return f"the article is {size / MB:.1f} MB of text; at most {MAX_TEXT_BYTES // MB} MB is read as one article"
+
+
+def latest() -> date:
+    """The latest publication date accepted: tomorrow, as a time zone ahead of the server may already be there."""
+    return date.today() + timedelta(days=1)
+
+
+def out_of_range(published: date) -> str:
+    """Why a publication date is refused ("" when it is within EARLIEST to latest())."""
+    day = published.date() if isinstance(published, datetime) else published
+    if EARLIEST <= day <= latest():
+        return ""
+    return f"publication date {day.isoformat()} is not between {EARLIEST.isoformat()} and {latest().isoformat()}"
+
+
+def _page_date_problem(when: str) -> str:
+    """Why a publication date as printed (YYYY-MM-DD or YYYY-MM-DDTHH:MM) is refused, or ""."""
+    try:
+        return out_of_range(datetime.fromisoformat(when))
+    except ValueError:
+        return f"publication date {when[:40]!r} is not a date"
 
 
 def _lock_of(seeds: Path) -> Path:
@@ -162,7 +229,8 @@ def find_existing(seeds: Path, digest: str) -> Ingested | None:
                 text = (seeds / meta["article"]).read_bytes().decode("utf-8")  # as stored: no newline translation
                 return Ingested(article=meta["article"], text=text, meta=meta, stored=False)
         except (OSError, ValueError, KeyError, AttributeError) as err:  # UnicodeDecodeError is a ValueError
-            raise ArticleError(f"{meta_path}: unreadable sidecar ({type(err).__name__}: {err})") from None
+            reason = str(err).replace(str(seeds), "seeds")  # the folder's plain name: the page shows this line
+            raise ArticleError(f"{meta_path.name}: unreadable sidecar ({type(err).__name__}: {reason})") from None
     return None
 
 
@@ -190,5 +258,5 @@ def store(seeds: Path, files: list[tuple[str, bytes]]) -> None:
         for done in written:
             done.unlink(missing_ok=True)
         if isinstance(err, OSError):
-            raise ArticleError(f"{seeds}: cannot store {files[0][0]} ({err.strerror or err})") from None
+            raise ArticleError(f"the seeds folder cannot store {files[0][0]} ({err.strerror or err})") from None
         raise

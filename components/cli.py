@@ -18,20 +18,18 @@ import importlib
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
-from components import articles, dates, exports, filters, loader, review, selection
+from components import access, articles, audit, dates, exports, filters, loader, review, selection
 from components.briefing import build_briefing
 from components.loader import data_dir, seeds_dir
 from components.progress import Bar
 from components.sources.csvfile import SourceFileError
 from components.sources.detect import FORMATS
-from components.store import DATABASE, Store, StoreError
+from components.store import Store, StoreError
 
 PROBLEMS_PRINTED = 100  # per file; the dashboard's data issues panel and its CSV have every one
 OUTPUTS = {".png", ".pdf", ".csv", ".geojson"}
-SCRATCH: list[tempfile.TemporaryDirectory] = []  # temporary stores of this process, kept until it exits
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -84,32 +82,28 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 
 def published_date(value: str) -> dt.date:
-    """--published: a day, or a day and a time (no time is invented when only a day is given)."""
+    """--published: a day, or a day and a time (no time is invented when only a day is given), within the dates an
+    article may have (refused here, before anything is stored)."""
     for form, make in (("%Y-%m-%dT%H:%M", lambda d: d), ("%Y-%m-%d", lambda d: d.date())):
         try:
-            return make(dt.datetime.strptime(value, form))
+            published = make(dt.datetime.strptime(value, form))
         except ValueError:
             continue
+        if wrong := articles.out_of_range(published):
+            raise argparse.ArgumentTypeError(wrong)
+        return published
     raise argparse.ArgumentTypeError(f"{value!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM")
 
 
-def open_store(args: argparse.Namespace, reading_only: bool) -> Store:
-    """The event store, in step with the files. A command that only reads may use a temporary copy when a running
-    dashboard holds the store; an import may not (its events must land in the dashboard's store)."""
+def open_store(args: argparse.Namespace, reading_only: bool = True) -> Store:
+    """The event store, in step with the files. Commands read the current generation while a dashboard runs; a
+    change is built by whichever process holds the write lock (components/store.py)."""
     data, seeds = args.data or data_dir(), args.seeds or seeds_dir()
-    try:
-        store = Store(data, seeds)
-    except StoreError as err:
-        if not reading_only:
-            raise SystemExit(f"error: {err}") from None
-        print(f"note: {err}; reading the files into a temporary store instead (slower)", file=sys.stderr)
-        scratch = tempfile.TemporaryDirectory(prefix="conflict-monitor-")  # removed when the command ends
-        SCRATCH.append(scratch)
-        store = Store(data, seeds, Path(scratch.name) / DATABASE)
     bar = Bar("event store")
     try:
+        store = Store(data, seeds)
         store.refresh(bar)
-    except SourceFileError as err:
+    except (SourceFileError, StoreError) as err:
         raise SystemExit(f"error: {err}") from None
     finally:
         bar.done()
@@ -117,9 +111,10 @@ def open_store(args: argparse.Namespace, reading_only: bool) -> Store:
 
 
 def import_files(args: argparse.Namespace) -> int:
-    """Import each file; one line each, then its problems. Exit 2 when a file is refused (nothing of it copied)."""
+    """Import each file; one line each, then its problems. Exit 2 when a file is refused (nothing of it copied).
+    Each import is recorded in data/audit.csv under the OS user's name."""
     store = open_store(args, reading_only=False)
-    refused = 0
+    refused, who = 0, access.os_user()
     for path in args.files:
         bar = Bar(path.name)
         try:
@@ -130,6 +125,7 @@ def import_files(args: argparse.Namespace) -> int:
             refused += 1
             continue
         bar.done()
+        audit.imported(store.data, who, result, getattr(result, "sha256", "") or audit.digest(path))
         print(result.line())
         for problem in result.problems[:PROBLEMS_PRINTED]:
             print(f"  {problem}")
@@ -211,21 +207,28 @@ def _write_briefing(args: argparse.Namespace, store: Store, suffix: str) -> str:
     return f"wrote {args.out} ({dates.plural(view.total, 'event')}; {view.ctx.filters}){skipped}"
 
 
+FLAGS = {articles.PUBLISHED: "give --published YYYY-MM-DDTHH:MM", articles.PUBLISHER: "give --publisher NAME"}
+
+
 def ingest_article(args: argparse.Namespace) -> int:
     """Store the article in seeds/ (once, by checksum) and print its candidate events, or them as JSON."""
     data, seeds = args.data or data_dir(), args.seeds or seeds_dir()
     try:
         done = articles.ingest(args.file, seeds, args.published, args.publisher, args.headline)
-    except articles.ArticleError as err:
-        raise SystemExit(f"error: {err}") from None
+    except articles.ArticleError as err:  # what is missing, in the words of this command: its flags
+        raise SystemExit(f"error: {err.worded(FLAGS)}") from None
+    audit.ingested(data, access.os_user(), done, str(args.file))
     curated = loader.load(data, seeds)
     found = {a.name: a for a in review.articles(curated, seeds)}
     if done.article not in found:  # the loader refused it: say why rather than print nothing
         why = next((f for f in curated.file_problems if done.article in f), "see the dashboard's data issues")
         raise SystemExit(f"error: {seeds / done.article} is stored but cannot be read back: {why}")
     article = found[done.article]
-    listed = review.proposals(article, review.candidates(article, curated), curated.events,
-                              review.read_decisions(data))  # fmt: skip
+    try:
+        listed = review.proposals(article, review.candidates(article, curated, data), curated.events,
+                                  review.read_decisions(data))  # fmt: skip
+    except review.ReviewError as err:  # reviews.csv damaged by hand, say: the article is stored, say why no list
+        raise SystemExit(f"error: {done.article} is stored; its candidates cannot be listed: {err}") from None
     how = "stored" if done.stored else "already stored"
     print(f"{how}: {seeds / done.article} ({len(listed)} candidates)", file=sys.stderr if args.json else sys.stdout)
     if args.json:
@@ -251,12 +254,26 @@ PRELOADED = ("pandas", "pyarrow", "duckdb", "plotly.graph_objects", *(f"componen
     "places_map", "problems", "sidebar", "timeline")))  # fmt: skip
 
 
+def served_address(options: list[str]) -> str | None:
+    """The --server.address given to `serve` (either `--server.address X` or `--server.address=X`), or None."""
+    for at, option in enumerate(options):
+        if option.startswith("--server.address="):
+            return option.split("=", 1)[1]
+        if option == "--server.address" and at + 1 < len(options):
+            return options[at + 1]
+    return None
+
+
 def serve(args: argparse.Namespace) -> int:
     """`streamlit run dashboard.py` in this process, once the modules its first page needs are loaded: the first
     analyst after a restart does not wait for pandas, DuckDB and the views to load (about 0.3 s on 2 cores)."""
     for folder, variable in ((args.data, loader.DATA_ENV), (args.seeds, loader.SEEDS_ENV)):
         if folder is not None:
             os.environ[variable] = str(folder.resolve())
+    address = served_address(args.streamlit)
+    if address is not None and not access.is_loopback(address):
+        print(f"note: served beyond this machine ({address or 'every interface'}): the page is read-only unless "
+              "sign-in is configured in .streamlit/secrets.toml (README 'Team use')", file=sys.stderr)  # fmt: skip
     for module in PRELOADED:
         importlib.import_module(module)
     from streamlit.web import cli as streamlit_cli

@@ -21,6 +21,7 @@ from pyarrow import csv as pa_csv
 
 from components.filters import Filters, Where
 from components.schema import Model
+from components.sql import single
 
 TOPOJSON_DIR = Path(__file__).resolve().parent.parent / "static" / "topojson"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what Excel and LibreOffice may run as a formula
@@ -71,8 +72,8 @@ def _batches(store: object, where: Where, rows: int = BATCH_ROWS) -> Iterator[pa
     """The filtered events in the order of their files (the article's, then each import's), as Arrow batches:
     unsorted, so that the store streams them; a sort would hold every row first."""
     columns = ", ".join(CSV_COLUMNS)
-    with store.con.cursor() as cursor:
-        query = f"SELECT {columns} FROM {Model.file} WHERE {where}"
+    with store.session() as cursor:
+        query = single(f"SELECT {columns} FROM {Model.file} WHERE {where}")
         # a relation streams its batches; an executed result would be copied whole first
         yield from cursor.sql(query, params=where.params).to_arrow_reader(rows)
 

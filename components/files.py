@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 FILE_MODE = 0o644  # mkstemp makes a private file; what we write is readable like any other file of the folder
-_THREADS = threading.Lock()  # flock is per open file: this keeps two threads of one server in step too
+_THREADS = threading.Lock()  # guards the table of per-file locks below
+_PATH_LOCKS: dict[str, threading.Lock] = {}
 
 
 def _replace_with(path: Path, fill: Callable[[Path], None]) -> None:
@@ -47,13 +48,39 @@ def upload_name(name: str, default: str) -> str:
     return base if base not in ("", ".", "..") else default
 
 
+def _thread_lock(path: Path) -> threading.Lock:
+    """The threads' lock of one lock file: flock is per open file, so two threads of one server need this too."""
+    key = str(path.resolve())
+    with _THREADS:
+        return _PATH_LOCKS.setdefault(key, threading.Lock())
+
+
+@contextlib.contextmanager
+def try_locked(path: Path, blocking: bool = True) -> Iterator[bool]:
+    """Hold an exclusive lock on `path` (created if missing) across threads and processes; yield False at once,
+    holding nothing, when `blocking` is false and another holder has it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    threads = _thread_lock(path)
+    if not threads.acquire(blocking=blocking):
+        yield False
+        return
+    try:
+        with path.open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        threads.release()
+
+
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
     """Hold an exclusive lock on `path` (created if missing): one writer at a time, across threads and processes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _THREADS, path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with try_locked(path, blocking=True):
+        yield

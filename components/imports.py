@@ -1,22 +1,31 @@
-"""Importing a dataset file from the data page (`view=review`): what `conflict-monitor import` does, in the browser.
+"""Importing a dataset file from the data page (`view=review`): what `conflict-monitor import` does, in the browser;
+and the audit log of every change, latest first.
 
 While the dashboard runs it holds the event store, so a file can also be imported here; it is kept and loaded the
-same way (byte for byte under data/sources/, with its sidecar), and the dashboard shows its events.
+same way (byte for byte under data/sources/, with its sidecar), and the dashboard shows its events. Only an editor
+(components/access.py) sees the uploader, and the import checks again on the server before it changes anything.
 """
 
 from __future__ import annotations
 
+import math
+import shutil
 import tempfile
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from components import progress, text
+from components import access, audit, errors, progress, text
+from components.access import Access
 from components.files import upload_name
 from components.filters import REVIEW, VIEW
 from components.sources.csvfile import SourceFileError
 
-UPLOAD_KEY, DONE_KEY, SAID_KEY = "import_upload", "_imported_file", "_import_said"
+UPLOAD_KEY, ROUND_KEY, SAID_KEY = "import_upload", "_import_round", "_import_said"
+CHUNK = 1 << 20  # bytes copied at a time from the upload to the temporary file: no second copy of a large upload
+AUDIT_PAGE = 50  # audit records a page
+AUDIT_PAGE_KEY = "audit_page"
 
 
 def render_link() -> None:
@@ -27,21 +36,46 @@ def render_link() -> None:
     side.html(f'<a href="?{VIEW}={REVIEW}" target="_self">Import dataset files, ingest and review articles</a>')
 
 
-def render_import(store: object) -> None:
-    """A file uploader on the data page; an upload is imported once, then the page reruns with its events."""
+def render_import(store: object, user: Access | None = None) -> None:
+    """The imported files, and for an editor a file uploader; an upload is imported once, then the page reruns with
+    its events and an empty uploader (the upload's memory is released)."""
+    user = user or access.current()
     st.header("Dataset files")
     said = st.session_state.pop(SAID_KEY, None)
     if said:
         (st.success if said[0] else st.error)(text.md(said[1]))
+    _render_files(store)
+    if user.read_only:
+        st.caption(text.md(f"{user.says} Importing dataset files needs an editor."))
+        return
+    # A new key after each import: the page shows an empty uploader, and the old one's state can be dropped whole.
+    round_ = st.session_state.get(ROUND_KEY, 0)
     uploaded = st.file_uploader(
         "Import an ACLED or UCDP file (CSV)",
         type=["csv"],
-        key=UPLOAD_KEY,
+        key=f"{UPLOAD_KEY}-{round_}",
         help="Kept byte for byte under data/sources/ and loaded, as `conflict-monitor import` does.",
     )
-    if uploaded is None or st.session_state.get(DONE_KEY) == uploaded.file_id:
+    if uploaded is None:
         return
-    st.session_state[DONE_KEY] = uploaded.file_id  # a rerun keeps the upload: import it only once
+    try:
+        st.session_state[SAID_KEY] = import_upload(store, uploaded, user)
+    finally:
+        st.session_state[ROUND_KEY] = round_ + 1  # imported or not, this upload is done with
+        # Its widget state goes now: Streamlit drops a vanished widget's state only after a run that ends normally,
+        # and the data page ends with st.stop(), so every upload would otherwise stay in the session.
+        st.session_state.pop(f"{UPLOAD_KEY}-{round_}", None)
+        _release(uploaded)
+    st.rerun()
+
+
+def import_upload(store: object, uploaded: UploadedFile, user: Access) -> tuple[bool, str]:
+    """Import one upload for an editor (refused for a viewer, whatever the page showed); record it in the audit log.
+    Return (success, the line to show): no server path in it."""
+    try:
+        who = access.require(user, "importing a dataset file")
+    except access.NotAllowed as err:
+        return False, str(err)
     bar, counted = st.progress(0.0, text="Importing…"), {}
 
     def show(stage: str, done: float, rows: int | None = None) -> None:
@@ -50,16 +84,69 @@ def render_import(store: object) -> None:
         said = f" ({counted['rows']:,} rows)" if counted else ""
         bar.progress(progress.overall(stage, done), text=f"Importing: {stage}…{said}")
 
+    name = upload_name(uploaded.name, "upload.csv")
     with tempfile.TemporaryDirectory(prefix="conflict-monitor-upload-") as tmp:
-        path = Path(tmp) / upload_name(uploaded.name, "upload.csv")
-        path.write_bytes(uploaded.getvalue())
+        path = Path(tmp) / name
         try:
-            result = store.import_file(
-                path,
-                progress=show,
-                origin=f"uploaded through the dashboard as {uploaded.name}",
-            )
-            st.session_state[SAID_KEY] = (True, result.line())
-        except (SourceFileError, OSError) as err:
-            st.session_state[SAID_KEY] = (False, str(err).replace(tmp + "/", ""))
-    st.rerun()
+            uploaded.seek(0)
+            with path.open("wb") as out:
+                shutil.copyfileobj(uploaded, out, CHUNK)
+            result = store.import_file(path, progress=show, origin=f"uploaded through the dashboard as {name}")
+            digest = getattr(result, "sha256", "") or audit.digest(path)  # the store's, once it gives it
+        except SourceFileError as err:
+            return False, str(err).replace(tmp + "/", "")
+        except OSError as err:  # its message names server folders: the reason alone
+            return False, f"{name}: could not be stored ({err.strerror or type(err).__name__})."
+        except Exception as err:  # noqa: BLE001  (the page says so in one line; the log has the traceback)
+            return False, errors.log_unexpected(err, "importing the file")
+    try:
+        audit.imported(store.data, who, result, digest)
+    except OSError as err:  # imported, but not recorded: say so rather than claim a clean success
+        return False, f"{result.line()}; but {errors.log_unexpected(err, 'recording the import in the audit log')}"
+    return True, result.line()
+
+
+def _release(uploaded: UploadedFile) -> None:
+    """Drop the upload's bytes from Streamlit's in-memory upload store now, not when the browser tab closes (each
+    failed 187 MB upload otherwise stayed: 257 → 2166 MB of server memory over four)."""
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    manager = getattr(ctx, "uploaded_file_mgr", None)
+    if ctx is not None and isinstance(manager, MemoryUploadedFileManager):  # the one manager with remove_file
+        manager.remove_file(session_id=ctx.session_id, file_id=uploaded.file_id)
+    uploaded.close()
+
+
+def _render_files(store: object) -> None:
+    """The dataset files loaded, for editors and viewers alike."""
+    files = store.sources()
+    if files.empty:
+        st.caption("No dataset file imported yet.")
+        return
+    shown = files[["file", "format", "rows_read", "events", "problem_rows", "first_day", "last_day", "imported_at"]]
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def render_audit(data: Path) -> None:
+    """The audit log: who changed what and when, latest first, a page at a time, and the whole file to download."""
+    st.header("Changes")
+    entries = audit.read(data)
+    st.download_button("Download the audit log (CSV)", audit.raw(data), file_name=audit.FILE, mime="text/csv")
+    if not entries:
+        st.caption("No change recorded yet: imports, ingested articles and review decisions are listed here.")
+        return
+    pages = math.ceil(len(entries) / AUDIT_PAGE)
+    number = 1
+    if pages > 1:
+        number = int(st.number_input(f"Page (of {pages})", 1, pages, 1, key=AUDIT_PAGE_KEY))
+    shown = entries[(number - 1) * AUDIT_PAGE : number * AUDIT_PAGE]
+    st.caption(text.md(f"{len(entries):,} change(s), latest first; {len(shown)} on this page."))
+    header = "| When (UTC) | Who | Action | What | Event ids | Detail | sha256 |\n|---|---|---|---|---|---|---|\n"
+    rows = "".join(
+        f"| {text.md(e.when)} | {text.md(e.who)} | {text.md(e.action)} | {text.md(e.what)} | {text.md(e.event_ids)} "
+        f"| {text.md(e.detail)} | {text.md(e.sha256[:12])} |\n"
+        for e in shown
+    )
+    st.markdown(header + rows)

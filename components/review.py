@@ -8,6 +8,7 @@ before in data/history/. Each decision is remembered in data/reviews.csv: a reje
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import tempfile
 from dataclasses import dataclass
@@ -16,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from components import countries, loader
-from components.extract import Candidate, extract
+from components import access, audit, countries, extracted, loader
+from components.extract import Candidate
 from components.files import copy_atomic, locked, write_atomic
 from components.loader import DataFileError, Dataset
 from components.schema import LINE, LIST_SEP, TIME_PRECISION, Actors, Events, Places, Reviews, Sources
@@ -31,6 +32,12 @@ DEFAULT_COUNTRY = "Libya"  # the monitor's country: an event whose text names no
 DISORDER = EVENT_TYPE = "Strategic developments"
 SUB_EVENT = {"agreement": "Agreement"}
 PENDING, ACCEPTED, REJECTED, CODED = "pending", "accepted", "rejected", "already an event"
+# reviews.csv keeps a quote verbatim up to QUOTE_KEPT characters (far above any sentence); a longer one by its start
+# and its sha256. Python's CSV reader refuses a field over 131,072 characters: one such quote, written whole, once made
+# the file unreadable, and with it every load of the data page and every ingest.
+QUOTE_KEPT = 4_096
+QUOTE_PREFIX = 200  # characters of a long quote kept before its checksum: enough to tell which sentence it was
+LONG_QUOTE = "{prefix}… [sha256 {digest} of {length} characters]"
 
 
 class ReviewError(Exception):
@@ -81,9 +88,11 @@ def articles(curated: Dataset, seeds: Path) -> list[Article]:
     return found
 
 
-def candidates(article: Article, curated: Dataset) -> list[Candidate]:
-    """The candidate events of an article, by the declared rules of components/extract.py."""
-    return extract(article.text, article.published.to_pydatetime(), curated.actors, curated.places, article.headline)
+def candidates(article: Article, curated: Dataset, data: Path | None = None) -> list[Candidate]:
+    """The candidate events of an article, by the declared rules of components/extract.py: extracted once per article
+    checksum, kept in memory and, given the data folder, on disk beside the store (components/extracted.py)."""
+    published = article.published.to_pydatetime()
+    return extracted.candidates(article.text, published, curated.actors, curated.places, article.headline, data)
 
 
 def key(article: str, candidate: Candidate) -> tuple[str, int, str, str]:
@@ -98,8 +107,11 @@ def read_decisions(data: Path) -> pd.DataFrame:
         return pd.DataFrame(columns=Reviews.names(), dtype=str)
     try:
         raw = loader.read_csv(path, Reviews)
-    except DataFileError as err:
-        raise ReviewError(str(err)) from None
+    except DataFileError as err:  # damaged by hand, say: one line naming the file, never the server's folders
+        raise ReviewError(
+            f"{str(err).replace(str(path), path.name)}; the decisions on candidates cannot be read until that line "
+            f"of {Reviews.file} is corrected or removed"
+        ) from None
     valid, problems = loader.check_cells(raw, Reviews, Reviews.file)
     bad = {p.line for p in problems}
     return raw[~valid[LINE].isin(bad)][Reviews.names()].reset_index(drop=True)
@@ -110,25 +122,31 @@ def proposals(
 ) -> list[Proposal]:
     """Each candidate with its status: decided in reviews.csv, else already an event (same article, one quote
     within the other), else pending."""
+    mine = decisions[decisions[Reviews.article] == article.name]  # this article's decisions: the file grows with all
+    columns = (Reviews.offset, Reviews.quote, Reviews.location, Reviews.decision, Reviews.event_id)
     decided = {
-        (r.article, int(r.offset), r.quote, r.location): (r.decision, r.event_id)
-        for r in decisions.itertuples(index=False)
+        (int(offset), quote_cell(quote), location): (decision, event_id)  # a later decision wins, as before
+        for offset, quote, location, decision, event_id in zip(*(mine[c] for c in columns))
     }
     coded = events[events[Events.article] == article.name]
+    coded_rows = list(zip(coded[Events.location], coded[Events.event_id_cnty], coded[Events.quote]))  # a handful
+    places_of: dict[str, set[str]] = {}  # the places each quote gives candidates at, found once, not per candidate
+    for candidate in found:
+        places_of.setdefault(candidate.quote, set()).add(candidate.location)
     result = []
     for candidate in found:
-        if (decision := decided.get(key(article.name, candidate))) is not None:
+        decision = decided.get((candidate.offset, quote_cell(candidate.quote), candidate.location))
+        if decision is not None:
             status, event_id = decision
             result.append(Proposal(candidate, ACCEPTED if status == "accepted" else REJECTED, event_id or ""))
             continue
         # An event of the same words codes the candidate, unless it is the event of another place these words
         # name ("Sirte and Tripoli": the Sirte event does not code the Tripoli candidate).
-        siblings = {c.location for c in found if c.quote == candidate.quote and c.location != candidate.location}
+        siblings = places_of[candidate.quote] - {candidate.location}
         same = [
-            (row[Events.location] == candidate.location, row[Events.event_id_cnty])
-            for _, row in coded.iterrows()  # one article's events: a handful
-            if (candidate.quote in row[Events.quote] or row[Events.quote] in candidate.quote)
-            and row[Events.location] not in siblings
+            (location == candidate.location, event_id)
+            for location, event_id, quote in coded_rows
+            if (candidate.quote in quote or quote in candidate.quote) and location not in siblings
         ]
         if same:
             result.append(Proposal(candidate, CODED, max(same)[1]))  # the event at the same place, if one is
@@ -235,6 +253,15 @@ def _validated(data: Path, seeds: Path, content: bytes, line: int, event_id: str
     raise ReviewError("the loader rejects this event: " + ("; ".join(found) or "it is not among the events"))
 
 
+def quote_cell(quote: str) -> str:
+    """A quote as reviews.csv keeps it: verbatim up to QUOTE_KEPT characters, else its start and its sha256 (a kept
+    cell is its own cell: reading an older file's long verbatim quote through this gives the same key)."""
+    if len(quote) <= QUOTE_KEPT:
+        return quote
+    digest = hashlib.sha256(quote.encode("utf-8")).hexdigest()
+    return LONG_QUOTE.format(prefix=quote[:QUOTE_PREFIX], digest=digest, length=len(quote))
+
+
 def _record(data: Path, article: str, candidate: Candidate, decision: str, event_id: str) -> None:
     """Add a decision to data/reviews.csv (whole file rewritten atomically; the caller holds the lock)."""
     path = data / Reviews.file
@@ -242,7 +269,8 @@ def _record(data: Path, article: str, candidate: Candidate, decision: str, event
     if not before.endswith(b"\n"):
         before += b"\n"
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    values = [article, str(candidate.offset), candidate.quote, candidate.location, decision, event_id, stamp]
+    cell = quote_cell(candidate.quote)  # bounded: the file stays readable whatever the article
+    values = [article, str(candidate.offset), cell, candidate.location, decision, event_id, stamp]
     write_atomic(path, before + _csv_line(values, "\n").encode("utf-8"))
 
 
@@ -252,17 +280,20 @@ def _decided(data: Path, article: str, candidate: Candidate) -> str | None:
     same = decisions[
         (decisions[Reviews.article] == article)
         & (decisions[Reviews.offset] == str(candidate.offset))
-        & (decisions[Reviews.quote] == candidate.quote)
         & (decisions[Reviews.location] == candidate.location)
     ]
+    # The few rows of this candidate's place and offset: a quote is compared as kept (verbatim, or start and sha256;
+    # an older file may hold a long quote verbatim).
+    same = same[same[Reviews.quote].map(quote_cell) == quote_cell(candidate.quote)]
     if same.empty:
         return None
     row = same.iloc[-1]
     return f"{row[Reviews.decision]} {row[Reviews.event_id]}".strip()
 
 
-def accept(data: Path, seeds: Path, article: Article, candidate: Candidate, edit: Edit) -> str:
-    """Write the candidate, as edited, to data/events.csv once the loader accepts it; return its event id."""
+def accept(data: Path, seeds: Path, article: Article, candidate: Candidate, edit: Edit, who: str | None = None) -> str:
+    """Write the candidate, as edited, to data/events.csv once the loader accepts it; return its event id. `who` goes
+    to the audit log (the page passes the editor; a script or test in-process is its OS user, as the command line)."""
     path = data / Events.file
     with locked(data / LOCK):
         if (already := _decided(data, article.name, candidate)) is not None:
@@ -286,12 +317,23 @@ def accept(data: Path, seeds: Path, article: Article, candidate: Candidate, edit
         copy_atomic(path, data / HISTORY / f"{path.stem}.{stamp}{path.suffix}")
         write_atomic(path, content)
         _record(data, article.name, candidate, "accepted", event_id)
+        _audit(data, who, audit.ACCEPT, article, candidate, hashlib.sha256(content).hexdigest(), event_id)
     return event_id
 
 
-def reject(data: Path, article: Article, candidate: Candidate) -> None:
-    """Remember that the analyst rejected this candidate: it is not proposed again."""
+def reject(data: Path, article: Article, candidate: Candidate, who: str | None = None) -> None:
+    """Remember that the analyst rejected this candidate: it is not proposed again (and who did, in the audit log)."""
     with locked(data / LOCK):
         if (already := _decided(data, article.name, candidate)) is not None:
             raise ReviewError(f"this candidate was decided meanwhile ({already})")
         _record(data, article.name, candidate, "rejected", "")
+        _audit(data, who, audit.REJECT, article, candidate)
+
+
+def _audit(data: Path, who: str | None, action: str, article: Article, candidate: Candidate, sha256: str = "",
+           event_id: str = "") -> None:  # fmt: skip
+    """Record a decision in data/audit.csv: the candidate by article and offset, its quote and place in the detail
+    (sha256: of events.csv as written by an accept)."""
+    where = candidate.location or "no place"
+    audit.record(data, who or access.os_user(), action, f"{article.name} at character {candidate.offset}", sha256,
+                 [event_id] if event_id else [], f"“{candidate.quote}” ({where})")  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -12,8 +13,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from components import dates, text
-from components.articles import ArticleError, ingest
+from components import access, audit, dates, text
+from components.access import Access
+from components.articles import EARLIEST, PUBLISHED, PUBLISHER, ArticleError, ingest, latest
+from components.errors import log_unexpected
 from components.extract import Candidate
 from components.files import upload_name
 from components.loader import Dataset
@@ -39,6 +42,14 @@ from components.schema import DATE_BASES, EVENT_KINDS, GEO_PRECISION, Actors, Pl
 
 ARTICLE_KEY, SAID_KEY = "review_article", "_review_said"
 MARK_STYLE = "background:#fde68a;padding:0 2px"  # the quote inside its paragraph: legible in a screenshot too
+PAGE_KEY = "review_page"  # + the article's name: each article keeps its own page of candidates
+PAGE_SIZE = 20  # candidate cards per page: an article of thousands of candidates is shown a page at a time
+CONTEXT_CHARS = 600  # of the paragraph either side of a quote: a paragraph of a megabyte is cut, not sent whole
+DECIDED_SHOWN, DECIDED_QUOTE = 200, 300  # decided candidates listed, and characters of each quote
+# What the page's own fields are called when an article misses something (the command line names its flags).
+FIELDS = {PUBLISHED: "set the publication date above", PUBLISHER: "set the publisher above"}
+# An absolute path's folders in a message (a temporary folder, the server's data folder): the page names plain files.
+FOLDERS = re.compile(r"(?<![\w./-])/(?:[\w.-]+/)+")
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,10 @@ class ReviewPage:
     decided: list[Proposal]
     actors: list[str]
     places: list[str]
+    pending: int = 0  # pending candidates of the article, on every page
+    page: int = 1
+    pages: int = 1
+    first: int = 0  # how many pending candidates come before this page's
 
 
 def around(article: Article, candidate: Candidate) -> tuple[str, str]:
@@ -72,8 +87,8 @@ def around(article: Article, candidate: Candidate) -> tuple[str, str]:
     return candidate.paragraph[:at], candidate.paragraph[at + len(candidate.quote) :]
 
 
-def build_review(curated: Dataset, data: Path, seeds: Path, chosen: str | None) -> ReviewPage:
-    """The articles, and the chosen one's candidates: pending ones as cards, the decided ones listed."""
+def build_review(curated: Dataset, data: Path, seeds: Path, chosen: str | None, page: int = 1) -> ReviewPage:
+    """The articles, and the chosen one's candidates: the pending ones of one page as cards, the decided listed."""
     found = articles(curated, seeds)
     names = [a.name for a in found]
     article = found[names.index(chosen)] if chosen in names else (found[0] if found else None)
@@ -81,17 +96,31 @@ def build_review(curated: Dataset, data: Path, seeds: Path, chosen: str | None) 
     places = curated.places[Places.name].tolist()
     if article is None:
         return ReviewPage(found, None, [], [], actors, places)
-    listed = proposals(article, candidates(article, curated), curated.events, read_decisions(data))
-    cards, decided = [], []
-    for number, proposal in enumerate(listed, start=1):
-        if proposal.status != PENDING:
-            decided.append(proposal)
-            continue
-        c = proposal.candidate
-        before, after = around(article, c)
-        digest = hashlib.sha256(f"{article.name}|{c.offset}|{c.quote}|{c.location}".encode()).hexdigest()[:12]
-        cards.append(Card(number, c, before, after, proposed(c), digest))
-    return ReviewPage(found, article, cards, decided, actors, places)
+    listed = proposals(article, candidates(article, curated, data), curated.events, read_decisions(data))
+    waiting = [(number, p.candidate) for number, p in enumerate(listed, start=1) if p.status == PENDING]
+    decided = [p for p in listed if p.status != PENDING]
+    pages = max(1, -(-len(waiting) // PAGE_SIZE))
+    page = min(max(page, 1), pages)  # fewer pages once candidates are decided: the last one
+    first = (page - 1) * PAGE_SIZE
+    cards = [_card_of(article, number, c) for number, c in waiting[first : first + PAGE_SIZE]]  # this page's only
+    return ReviewPage(found, article, cards, decided, actors, places, len(waiting), page, pages, first)
+
+
+def _card_of(article: Article, number: int, c: Candidate) -> Card:
+    """The card of one pending candidate: its paragraph around the quote, cut to CONTEXT_CHARS either side."""
+    before, after = around(article, c)
+    before = before if len(before) <= CONTEXT_CHARS else "…" + before[-CONTEXT_CHARS:]
+    after = after if len(after) <= CONTEXT_CHARS else after[:CONTEXT_CHARS] + "…"
+    digest = hashlib.sha256(f"{article.name}|{c.offset}|{c.quote}|{c.location}".encode()).hexdigest()[:12]
+    return Card(number, c, before, after, proposed(c), digest)
+
+
+def plain(message: str, *folders: str) -> str:
+    """A message as the page shows it: any absolute path's folders and these folders left out, the file names kept."""
+    message = FOLDERS.sub("", message)
+    for folder in folders:  # a relative folder the pattern does not see
+        message = message.replace(f"{folder}/", "")
+    return message
 
 
 def _published(day: date | None, clock: time | None) -> date | datetime | None:
@@ -101,12 +130,16 @@ def _published(day: date | None, clock: time | None) -> date | datetime | None:
     return datetime.combine(day, clock) if clock is not None else day
 
 
-def render_upload(seeds: Path) -> None:
-    """The upload form: the same ingestion and rules as `conflict-monitor ingest`."""
+def render_upload(seeds: Path, data: Path, user: Access) -> None:
+    """The upload form: the same ingestion and rules as `conflict-monitor ingest` (an editor's only)."""
+    if user.read_only:
+        st.caption(text.md(f"{user.says} Adding an article needs an editor."))
+        return
     with st.form("ingest", clear_on_submit=True):
         upload = st.file_uploader("An article: a text file, or a web page saved as HTML", type=["txt", "html", "htm"])
         day_column, time_column = st.columns(2)
-        day = day_column.date_input("Published on (if the file does not say)", value=None, format="YYYY-MM-DD")
+        day = day_column.date_input("Published on (if the file does not say)", value=None, format="YYYY-MM-DD",
+                                    min_value=EARLIEST, max_value=latest())  # fmt: skip
         clock = time_column.time_input("at (optional)", value=None)
         publisher = st.text_input("Publisher (if the file does not say: a text file never does)")
         headline = st.text_input("Headline (optional: overrides the page's)")
@@ -116,23 +149,35 @@ def render_upload(seeds: Path) -> None:
     if upload is None:
         st.session_state[SAID_KEY] = (False, "Choose a file to ingest.")
         st.rerun()
-    with tempfile.TemporaryDirectory(prefix="conflict-monitor-article-") as tmp:
-        path = Path(tmp) / upload_name(upload.name, "article.txt")
-        path.write_bytes(upload.getvalue())
-        try:
-            done = ingest(path, seeds, _published(day, clock), publisher or None, headline or None)
-        except ArticleError as err:
-            st.session_state[SAID_KEY] = (False, str(err).replace(f"{tmp}/", ""))
-        else:
-            st.session_state[ARTICLE_KEY] = done.article
-            how = "stored as" if done.stored else "already in seeds/ as"
-            st.session_state[SAID_KEY] = (True, f"{upload.name}: {how} {done.article}.")
+    try:  # checked again on the server: a viewer never reaches ingest, whatever the page showed
+        who = access.require(user, "adding an article")
+    except access.NotAllowed as err:
+        st.session_state[SAID_KEY] = (False, str(err))
+        st.rerun()
+    try:
+        with tempfile.TemporaryDirectory(prefix="conflict-monitor-article-") as tmp:
+            path = Path(tmp) / upload_name(upload.name, "article.txt")
+            path.write_bytes(upload.getvalue())
+            try:
+                done = ingest(path, seeds, _published(day, clock), publisher or None, headline or None)
+            except ArticleError as err:  # what is missing, in the words of this page: its fields
+                st.session_state[SAID_KEY] = (False, plain(err.worded(FIELDS), tmp))
+            else:
+                st.session_state[ARTICLE_KEY] = done.article
+                audit.ingested(data, who, done, f"an upload named {upload.name}")
+                how = "stored as" if done.stored else "already in seeds/ as"
+                st.session_state[SAID_KEY] = (True, f"{upload.name}: {how} {done.article}.")
+    except Exception as err:  # anything else (a full disk...): one line with an id, the traceback to the log only
+        st.session_state[SAID_KEY] = (False, log_unexpected(err, "ingesting the article"))
     st.rerun()
 
 
-def _card(page: ReviewPage, card: Card, data: Path, seeds: Path) -> None:
-    """One candidate: its quote in its paragraph, the fields to correct, accept or reject."""
+def _card(page: ReviewPage, card: Card, data: Path, seeds: Path, user: Access) -> None:
+    """One candidate: its quote in its paragraph, the fields to correct, accept or reject (a viewer: read only)."""
     c, edit = card.candidate, card.edit
+    if user.read_only:
+        _read_only_card(card)
+        return
     precisions = list(PRECISION_CODE) + ([c.precision] if c.precision not in PRECISION_CODE else [])
     with st.form(f"candidate-{card.key}", border=True):
         st.markdown(f"**Candidate {card.number}** · confidence {c.confidence:.2f}")
@@ -169,31 +214,60 @@ def _card(page: ReviewPage, card: Card, data: Path, seeds: Path) -> None:
         return
     article = page.article
     try:
+        who = access.require(user, f"candidate {card.number}")  # on the server, before any change
         if accepted:
             chosen = Edit(start, chosen_precision, chosen_basis, actor1, tuple(with_actors), actor2, location, geo,
                           event_kind)  # fmt: skip
-            event_id = accept(data, seeds, article, c, chosen)
+            event_id = accept(data, seeds, article, c, chosen, who=who)
             said = (True, f"Accepted as {event_id}: it is on the dashboard now.")
         else:
-            reject(data, article, c)
+            reject(data, article, c, who=who)
             said = (True, f"Rejected candidate {card.number}: it will not be proposed again.")
     except ReviewError as err:
-        said = (False, f"Candidate {card.number} not recorded: {err}")
+        said = (False, f"Candidate {card.number} not recorded: {plain(str(err), str(data), str(seeds))}")
+    except access.NotAllowed as err:
+        said = (False, str(err))
+    except Exception as err:  # anything else: one line with an id, the traceback to the server log only
+        said = (False, log_unexpected(err, f"{'accepting' if accepted else 'rejecting'} candidate {card.number}"))
     st.session_state[SAID_KEY] = said
     st.rerun()
 
 
-def render_review(curated: Dataset, data: Path, seeds: Path, back: str) -> None:
-    """The review page: the upload, the article chosen, its pending candidates, then those decided."""
+def _read_only_card(card: Card) -> None:
+    """A candidate as a viewer sees it: its quote in its paragraph and the proposed fields, nothing to press."""
+    c, edit = card.candidate, card.edit
+    with st.container(border=True):
+        st.markdown(f"**Candidate {card.number}** · confidence {c.confidence:.2f}")
+        mark = f'<mark style="{MARK_STYLE}">{html.escape(c.quote)}</mark>'
+        st.html(f'<p class="cm-paragraph">{html.escape(card.before)}{mark}{html.escape(card.after)}</p>')
+        actors = ", ".join([edit.actor1, *edit.assoc_actor_1]) if edit.actor1 else "no actor"
+        st.caption(text.md(f"Proposed: {edit.start.isoformat()} ({edit.precision}, {edit.date_basis}) · "
+                           f"{edit.event_kind} · {actors} · {edit.location or 'no place'}. Date words: {c.date_words}. "
+                           f"Rule: {c.rule}."))  # fmt: skip
+
+
+def render_review(curated: Dataset, data: Path, seeds: Path, back: str, user: Access | None = None) -> None:
+    """The review page: who the user is, the upload, the article chosen, its pending candidates, then those decided
+    (a viewer sees them all, with no button that changes data)."""
+    user = user or access.current()
     st.title("New data")
     st.html(f'<a href="?{html.escape(back)}" target="_self">Back to the dashboard</a>')
+    access.render_status(user)
     st.header("Articles: candidate events to review")
     said = st.session_state.pop(SAID_KEY, None)
     if said:
         (st.success if said[0] else st.error)(text.md(said[1]))
     with st.expander("Add an article", expanded=not curated.sources.shape[0]):
-        render_upload(seeds)
-    page = build_review(curated, data, seeds, st.session_state.get(ARTICLE_KEY))
+        render_upload(seeds, data, user)
+    chosen = st.session_state.get(ARTICLE_KEY)
+    try:
+        page = build_review(curated, data, seeds, chosen, st.session_state.get(f"{PAGE_KEY}:{chosen}", 1))
+    except ReviewError as err:  # reviews.csv damaged by hand, say: one line; the upload above still works
+        st.error(text.md(plain(str(err), str(data), str(seeds))))
+        return
+    except Exception as err:  # anything else: one line with an id, the traceback to the server log only
+        st.error(text.md(log_unexpected(err, "listing the article's candidates")))
+        return
     if page.article is None:
         st.info("No article yet: add one above.")
         return
@@ -205,14 +279,24 @@ def render_review(curated: Dataset, data: Path, seeds: Path, back: str) -> None:
         format_func=lambda n: f"{by_name[n].headline or n} — {by_name[n].publisher or 'publisher unknown'}, "
         f"{dates.day(by_name[n].published)} ({n})",
     )  # fmt: skip
+    shown = f"candidates {page.first + 1:,}–{page.first + len(page.cards):,} of " if page.cards else ""
     st.caption(
-        text.md(f"{len(page.cards)} candidate(s) to review; {len(page.decided)} decided or already events. "
+        text.md(f"{shown}{page.pending:,} to review; {len(page.decided):,} decided or already events. "
                 "Each quote stands verbatim in the article; dates are as precise as its words.")
     )  # fmt: skip
+    if page.pages > 1:
+        page_key = f"{PAGE_KEY}:{page.article.name}"
+        st.session_state[page_key] = page.page  # set before the widget: a page that no longer exists is not kept
+        st.number_input(f"Page (of {page.pages:,}, {PAGE_SIZE} candidates each)", min_value=1,
+                        max_value=page.pages, step=1, key=page_key)  # fmt: skip
     for card in page.cards:
-        _card(page, card, data, seeds)
+        _card(page, card, data, seeds, user)
     if page.decided:
-        with st.expander(f"Decided or already events ({len(page.decided)})"):
-            for proposal in page.decided:
+        with st.expander(f"Decided or already events ({len(page.decided):,})"):
+            for proposal in page.decided[:DECIDED_SHOWN]:  # bounded: an article may have thousands
                 label = {ACCEPTED: "accepted as", REJECTED: "rejected", CODED: "already an event:"}[proposal.status]
-                st.markdown(text.md(f"{label} {proposal.event_id} — “{proposal.candidate.quote}”"))
+                quote = proposal.candidate.quote
+                quote = quote if len(quote) <= DECIDED_QUOTE else quote[:DECIDED_QUOTE] + "…"
+                st.markdown(text.md(f"{label} {proposal.event_id} — “{quote}”"))
+            if len(page.decided) > DECIDED_SHOWN:
+                st.caption(f"… and {len(page.decided) - DECIDED_SHOWN:,} more.")

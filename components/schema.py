@@ -273,3 +273,14 @@ class StoredFiles(Table):
     events = Col(INT)
     problem_rows = Col(INT)
     imported_at = Col()
+
+
+class StoredUnreadable(Table):
+    """The event store's `unreadable` table: files under data/sources/ that could not be loaded, and why (not
+    tried again until their size or time changes)."""
+
+    file = "unreadable"
+    source_file = Col(doc="path under the data directory")
+    size = Col(INT)
+    mtime_ns = Col(INT)
+    reason = Col()

@@ -6,7 +6,8 @@ with a one-chart hello-world Streamlit page in the same run.
 For each size: the seeded file (tests/generate.py) is imported with `conflict-monitor import` (time, peak memory);
 then, each run, both servers are started afresh (the dashboard on the existing store) and a fresh Chromium context
 loads each page: seconds to the page drawn, bytes received (HTTP and WebSocket), the server's memory after it;
-then the script's reruns after each filter change (AppTest, server side), and the briefing PNG.
+then 20 and 50 sessions opening the page at once (errors, median and worst page, server memory), the script's
+reruns after each filter change (AppTest, server side), and the briefing PNG.
 
 A measurement, not a test: it always exits 0 and prints "TARGET MISSED" for each target it misses.
 Not collected by pytest (the name does not start with test_).
@@ -27,6 +28,7 @@ import time
 import traceback
 from pathlib import Path
 
+from builders import FROZEN_DATA, FROZEN_SEEDS
 from serving import CHROMIUM_ARGS, VIEWPORT, find_chromium, free_port, start_streamlit, stop
 
 REPO = Path(__file__).resolve().parent.parent
@@ -135,7 +137,8 @@ def pages(data: Path, store: Path, runs: int, tmp: Path) -> dict[str, object]:
         raise RuntimeError("Chromium not found: install it (apt-get install chromium) or set CHROMIUM")
     hello = tmp / "hello.py"
     hello.write_text(HELLO)
-    env = {"CONFLICT_MONITOR_DATA": str(data), "CONFLICT_MONITOR_STORE": str(store)}
+    env = {"CONFLICT_MONITOR_DATA": str(data), "CONFLICT_MONITOR_SEEDS": str(FROZEN_SEEDS),
+           "CONFLICT_MONITOR_STORE": str(store)}  # fmt: skip
     apps = {"dashboard": (REPO / "dashboard.py", REPO, env, DASHBOARD_DRAWN), "hello": (hello, tmp, {}, HELLO_DRAWN)}
     found: dict[str, list[float]] = {f"{app}_{key}": [] for app in apps for key in ("s", "warm_s")}
     found["server_mb"] = []
@@ -176,7 +179,8 @@ def reruns(data: Path, store: Path, repeats: int) -> dict[str, float]:
 
     from components import cache
 
-    os.environ.update(CONFLICT_MONITOR_DATA=str(data), CONFLICT_MONITOR_STORE=str(store))
+    os.environ.update(CONFLICT_MONITOR_DATA=str(data), CONFLICT_MONITOR_SEEDS=str(FROZEN_SEEDS),
+                      CONFLICT_MONITOR_STORE=str(store))  # fmt: skip
     at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=120)
     at.run()
     if at.exception:
@@ -212,7 +216,7 @@ def briefing(data: Path, store: Path, runs: int) -> tuple[float, float]:
     from components.filters import Filters
     from components.store import Store
 
-    opened = Store(data, REPO / "seeds", store / "events.duckdb")
+    opened = Store(data, FROZEN_SEEDS, store / "events.duckdb")
     opened.refresh()
     prepared = selection.prepare(opened)
     views = [selection.select(prepared, Filters(actors=(a,))) for a in ("Russia", "Turkey", "Wagner Group")]
@@ -226,9 +230,34 @@ def briefing(data: Path, store: Path, runs: int) -> tuple[float, float]:
     return times[0], statistics.median(times[1:])
 
 
+CROWDS = (20, 50)  # analysts opening the first page at the same moment
+
+
+def crowds(data: Path, store: Path, tmp: Path) -> dict[str, object]:
+    """Sessions opening the first page together on a freshly started server (tests/sessions.py: Streamlit's own
+    websocket protocol, no browser): errors, median and worst page time, the server's memory after each crowd."""
+    from sessions import open_together, summary
+
+    env = {"CONFLICT_MONITOR_DATA": str(data), "CONFLICT_MONITOR_SEEDS": str(FROZEN_SEEDS),
+           "CONFLICT_MONITOR_STORE": str(store)}  # fmt: skip
+    found: dict[str, object] = {}
+    port = free_port()
+    server = start_streamlit(REPO / "dashboard.py", port, tmp / "crowd.log", cwd=REPO, env=env)
+    try:
+        for count in CROWDS:
+            said = summary(open_together(f"http://127.0.0.1:{port}", count))
+            found.update({f"crowd{count}_{key}": value for key, value in said.items()})
+            found[f"crowd{count}_server_mb"] = rss_mb(server.pid)
+            print(f"    {count} sessions at once: {said}", flush=True)
+    finally:
+        stop(server)
+    return found
+
+
 def imported(path: Path, data: Path, store: Path) -> tuple[float, float, str]:
     """Import a file with `conflict-monitor import` in a child process: seconds, peak memory in MB, its line."""
-    env = {**os.environ, "CONFLICT_MONITOR_DATA": str(data), "CONFLICT_MONITOR_STORE": str(store)}
+    env = {**os.environ, "CONFLICT_MONITOR_DATA": str(data), "CONFLICT_MONITOR_SEEDS": str(FROZEN_SEEDS),
+           "CONFLICT_MONITOR_STORE": str(store)}  # fmt: skip
     start = time.perf_counter()
     done = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-m", "components", "import", str(path)],
                           cwd=REPO, env=env, capture_output=True, text=True, check=True)  # fmt: skip
@@ -238,10 +267,10 @@ def imported(path: Path, data: Path, store: Path) -> tuple[float, float, str]:
 
 
 def shipped(root: Path) -> Path:
-    """A copy of the shipped data files (an import lands beside them)."""
+    """A copy of the shipped data files, frozen in tests/fixtures/curated (an import lands beside them)."""
     data = root / "data"
     data.mkdir(parents=True)
-    for csv_file in (REPO / "data").glob("*.csv"):
+    for csv_file in FROZEN_DATA.glob("*.csv"):
         shutil.copyfile(csv_file, data / csv_file.name)
     return data
 
@@ -258,6 +287,7 @@ def measure(size: int | None, runs: int, tmp: Path) -> dict[str, object]:
         found["import_s"], found["import_mb"], line = imported(path, data, store)
         print(f"    {line}")
     found.update(pages(data, store, runs, root))
+    found.update(crowds(data, store, root))
     found["ratio"] = found["dashboard_s"] / found["hello_s"]
     found["warm_ratio"] = found["dashboard_warm_s"] / found["hello_warm_s"]
     # The briefing in a process of its own: its first PNG starts kaleido's Chromium, at every size. Before the reruns,
@@ -301,6 +331,11 @@ def report(results: list[dict[str, object]]) -> list[str]:
     for name in FILTERS:
         cells = [f"{r['reruns'][name]:.0f}" for r in results]
         print(f"| rerun after {name} (ms) | " + " | ".join(cells) + f" | ≤ {TARGETS['rerun_ms']:.0f} ms |")
+    for count in CROWDS:
+        row(f"{count} sessions at once: pages with an error", f"crowd{count}_errors", "d", "0")
+        row(f"{count} sessions at once: median page (s)", f"crowd{count}_median_s", ".2f")
+        row(f"{count} sessions at once: worst page (s)", f"crowd{count}_worst_s", ".2f")
+        row(f"{count} sessions at once: server memory after (MB)", f"crowd{count}_server_mb", ".0f")
     row("briefing PNG, first of a process (s)", "png_first_s", ".2f")
     row("briefing PNG, the next ones (s)", "png_next_s", ".2f")
     for r, name in zip(results, names):
@@ -308,6 +343,8 @@ def report(results: list[dict[str, object]]) -> list[str]:
             if r["warm_ratio"] > ARTICLE_RATIO:
                 missed.append(f"TARGET MISSED ({name}): first page ratio {r['warm_ratio']:.2f} > {ARTICLE_RATIO}")
             continue
+        missed += [f"TARGET MISSED ({name}): {r[f'crowd{n}_errors']} of {n} sessions at once had an error "
+                   f"({r[f'crowd{n}_first_problem']})" for n in CROWDS if r.get(f"crowd{n}_errors")]  # fmt: skip
         if r["size"] < 1_000_000:
             continue
         for key, found in (

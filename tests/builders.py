@@ -114,15 +114,30 @@ def tiny(root: Path, **tables: list[dict[str, str]]) -> Dataset:
 
 
 REPO = Path(__file__).resolve().parent.parent
+# The shipped data and article of the source article, frozen as committed (tests/fixtures/README.md): the tests read
+# these, never the live data/ and seeds/, which the analysts change in normal use (Accept, ingest, import).
+FROZEN_DATA = Path(__file__).resolve().parent / "fixtures" / "curated"
+FROZEN_SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
+
+
+def copy_data(data: Path) -> Path:
+    """A writable copy of the frozen data files in the folder data."""
+    data.mkdir(parents=True, exist_ok=True)
+    for csv_file in FROZEN_DATA.glob("*.csv"):
+        shutil.copyfile(csv_file, data / csv_file.name)
+    return data
+
+
+def copy_seeds(seeds: Path) -> Path:
+    """A writable copy of the frozen article and its sidecar in the folder seeds."""
+    shutil.copytree(FROZEN_SEEDS, seeds, copy_function=shutil.copyfile, dirs_exist_ok=True)
+    return seeds
 
 
 def shipped(root: Path) -> tuple[Path, Path]:
-    """A copy of the shipped data files in root/data (imports land beside them), and the shipped seeds."""
-    data = root / "data"
-    data.mkdir(parents=True, exist_ok=True)
-    for csv_file in (REPO / "data").glob("*.csv"):
-        shutil.copyfile(csv_file, data / csv_file.name)
-    return data, REPO / "seeds"
+    """A copy of the frozen data files in root/data (imports land beside them), and the frozen seeds (read only:
+    a test that ingests copies them with copy_seeds)."""
+    return copy_data(root / "data"), FROZEN_SEEDS
 
 
 def store_of(data: Path, seeds: Path, root: Path) -> Store:
@@ -151,9 +166,7 @@ EVIL_FORCE = f'<a href="http://{OTHER_HOST}/">Evil</a> **Corp**'
 EVIL_PLACE = "<b>Bold</b> [Town](http://other-host.invalid/town)"
 EVIL_PUBLISHER = f"Pub ![pix](http://{OTHER_HOST}/pub.png)"
 EVIL_TEXT = (
-    f"{EVIL_PUBLISHER}, 2 March 2021.\n"
-    f"{EVIL_FORCE} fighters are based in {EVIL_PLACE}.\n"
-    f"{EVIL_STATE} sent them.\n"
+    f"{EVIL_PUBLISHER}, 2 March 2021.\n{EVIL_FORCE} fighters are based in {EVIL_PLACE}.\n{EVIL_STATE} sent them.\n"
 )
 
 
@@ -173,3 +186,16 @@ def write_hostile(root: Path) -> tuple[Path, Path]:
          "event_kind": "statement"},
     ]  # fmt: skip
     return write_dataset(root, events, actors, places, text=EVIL_TEXT, publisher=EVIL_PUBLISHER)
+
+
+def run_command(argv: list[str], capsys: object) -> tuple[int, str, str]:
+    """Run `conflict-monitor` in this process: (exit code, stdout, stderr)."""
+    import pytest
+
+    from components import cli
+
+    with pytest.raises(SystemExit) as done:
+        cli.main(argv)
+    out = capsys.readouterr()
+    code = done.value.code
+    return (code if isinstance(code, int) else 1), out.out, out.err + (code if isinstance(code, str) else "")

@@ -7,7 +7,6 @@ Browser tests carry `@pytest.mark.browser`; deselect them with `pytest -m "not b
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,16 +21,18 @@ os.environ["CONFLICT_MONITOR_VALIDATE_FIGURES"] = "1"  # every figure the tests 
 
 @pytest.fixture(scope="session", autouse=True)
 def own_data(tmp_path_factory) -> Iterator[Path]:
-    """The shipped data files, copied, with a store of their own: the tests never write into data/ (imports land
-    in data/sources/), never see an analyst's imported files, and never open data/.store, which a running dashboard
-    may hold."""
+    """The frozen data files and article (tests/fixtures/curated, tests/fixtures/seeds), copied, with a store of
+    their own: the tests never read or write data/ and seeds/ (which analysts change by accepting, ingesting and
+    importing), and never open data/.store, which a running dashboard may hold. The data folder is returned."""
+    from builders import copy_data, copy_seeds
+
     root = tmp_path_factory.mktemp("shipped")
-    for csv_file in (REPO / "data").glob("*.csv"):
-        shutil.copyfile(csv_file, root / csv_file.name)
-    previous = {key: os.environ.get(key) for key in (STORE_ENV, DATA_ENV)}
-    os.environ[DATA_ENV] = str(root)
+    data, seeds = copy_data(root / "data"), copy_seeds(root / "seeds")
+    previous = {key: os.environ.get(key) for key in (STORE_ENV, DATA_ENV, SEEDS_ENV)}
+    os.environ[DATA_ENV] = str(data)
+    os.environ[SEEDS_ENV] = str(seeds)
     os.environ[STORE_ENV] = str(root / "store")
-    yield root
+    yield data
     for key, value in previous.items():
         if value is None:
             os.environ.pop(key, None)
@@ -73,11 +74,10 @@ def app_url(tmp_path_factory) -> Iterator[str]:
 @pytest.fixture
 def fresh_url(tmp_path) -> Iterator[str]:
     """The dashboard on a copy of the shipped data and articles of its own, for a test that imports or ingests."""
-    from builders import shipped
+    from builders import copy_seeds, shipped
 
-    data, seeds = shipped(tmp_path)
-    shutil.copytree(seeds, tmp_path / "seeds")
-    yield from _served(tmp_path, data, tmp_path / "seeds")
+    data, _ = shipped(tmp_path)
+    yield from _served(tmp_path, data, copy_seeds(tmp_path / "seeds"))
 
 
 @pytest.fixture(scope="session")

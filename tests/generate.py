@@ -72,8 +72,9 @@ def _pick(items: list, index: str, field: int) -> str:
     return f"[{values}][({index})::BIGINT + 1]"
 
 
-def write(path: Path, rows: int, seed: int = 0) -> Path:
-    """Write `rows` synthetic ACLED events to `path` as a CSV (the current export's columns and order)."""
+def write(path: Path, rows: int, seed: int = 0, first_id: int = 5_000_000) -> Path:
+    """Write `rows` synthetic ACLED events to `path` as a CSV (the current export's columns and order), their ids
+    numbered from `first_id`."""
 
     def draw(salt: str) -> str:
         """SQL: a number in 0..99999, fixed by the row, the seed and the salt."""
@@ -101,7 +102,7 @@ def write(path: Path, rows: int, seed: int = 0) -> Path:
     )
     solo = f"({draw('solo')} < 30000)"
     columns = {
-        "event_id_cnty": "'LBY' || (5000000 + i)",
+        "event_id_cnty": f"'LBY' || ({int(first_id)} + i)",
         "event_date": f"strftime({dated}, '%Y-%m-%d')",
         "year": f"year({dated})",
         "time_precision": precision,

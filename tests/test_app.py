@@ -5,8 +5,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from apptest import APP, charts, forces_table, metrics, ok, params, shown, start, table
-from builders import use_data, write_dataset
+from apptest import charts, forces_table, metrics, ok, params, shown, start, table
+from builders import copy_data, copy_seeds, use_data, write_dataset
 from streamlit.testing.v1 import AppTest
 
 from components import briefing_view, exports
@@ -172,9 +172,7 @@ def test_an_empty_result_draws_every_view(query, monkeypatch):
 )
 def test_an_empty_file_or_missing_folder_is_named_and_its_rows_listed(tmp_path, monkeypatch, broken, named, rows):
     """An actors.csv or events.csv with only its header, or no seeds folder: one message, the rejected rows listed."""
-    data, seeds = tmp_path / "data", tmp_path / "seeds"
-    shutil.copytree(Path(APP).parent / "data", data)
-    shutil.copytree(Path(APP).parent / "seeds", seeds)
+    data, seeds = copy_data(tmp_path / "data"), copy_seeds(tmp_path / "seeds")
     if broken == "seeds":
         shutil.rmtree(seeds)
     else:

@@ -8,13 +8,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from builders import FROZEN_SEEDS
 
 from components import articles, loader
 from components.articles import ArticleError, ingest
 
 HERE = Path(__file__).resolve().parent
 PAGE = HERE / "articles" / "libya_page.html"  # a saved page: <title>, og:site_name, article:published_time, <p>s
-SEED = HERE.parent / "seeds" / "000_a73a2923047b2e61.txt"
+SEED = FROZEN_SEEDS / "000_a73a2923047b2e61.txt"
 WHEN = datetime(2021, 1, 29, 15, 40)
 PUBLISHER = "Example News"
 TEXT = "Turkey’s forces\u00a0are based south of Tripoli.\r\n\r\nIn December, Ankara approved plans.\r\n"
@@ -81,8 +82,11 @@ def test_no_publication_date_is_refused_in_one_line(seeds, article):
     with pytest.raises(ArticleError) as refused:
         ingest(article, seeds)
     message = str(refused.value)
-    assert message.startswith(f"{article}: no publication date: give --published YYYY-MM-DDTHH:MM")
+    assert refused.value.missing == articles.PUBLISHED, "the caller words what to give: a flag, or a field"
+    assert message.startswith(f"{article}: no publication date") and "--published" not in message
     assert "relative dates" in message and "\n" not in message
+    worded = refused.value.worded({articles.PUBLISHED: "give --published YYYY-MM-DDTHH:MM"})
+    assert worded.startswith(f"{article}: no publication date: give --published YYYY-MM-DDTHH:MM; relative dates")
     assert list(seeds.iterdir()) == []
 
 
@@ -90,7 +94,8 @@ def test_no_publisher_is_refused_in_one_line(seeds, article):
     """A text file has no publisher to read: without one, nothing is stored and one line says what to give."""
     with pytest.raises(ArticleError) as refused:
         ingest(article, seeds, published=WHEN)
-    assert "--publisher" in str(refused.value) and "\n" not in str(refused.value)
+    assert refused.value.missing == articles.PUBLISHER and "\n" not in str(refused.value)
+    assert "--publisher" in refused.value.worded({articles.PUBLISHER: "give --publisher NAME"})
     assert list(seeds.iterdir()) == []
 
 

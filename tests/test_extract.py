@@ -3,33 +3,32 @@
 import json
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from builders import FROZEN_DATA, FROZEN_SEEDS
 
 from components.extract import KINDS, WEEKDAYS, date_words, event_kind, extract, recall
 
-REPO = Path(__file__).resolve().parent.parent
-SEED = REPO / "seeds" / "000_a73a2923047b2e61.txt"
+SEED = FROZEN_SEEDS / "000_a73a2923047b2e61.txt"
 FRIDAY = datetime(2021, 1, 29, 15, 40)  # the seed article's publication: Friday 29 January 2021, 15:40
 PUB = FRIDAY.date()
 
 
 def read(name):
     """A data file as plain strings, as the extractor receives it."""
-    return pd.read_csv(REPO / "data" / name, dtype=str, keep_default_na=False)
+    return pd.read_csv(FROZEN_DATA / name, dtype=str, keep_default_na=False)
 
 
 @pytest.fixture(scope="module")
 def actors():
-    """data/actors.csv as strings."""
+    """The frozen actors.csv (tests/fixtures/curated) as strings."""
     return read("actors.csv")
 
 
 @pytest.fixture(scope="module")
 def places():
-    """data/places.csv as strings."""
+    """The frozen places.csv (tests/fixtures/curated) as strings."""
     return read("places.csv")
 
 

@@ -1,11 +1,11 @@
 """components.gazetteer with a fake geocoder: fills missing coordinates, asks each name once, never the network."""
 
 import csv
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from builders import copy_data, copy_seeds
 from geopy.exc import GeocoderUnavailable
 
 from components import gazetteer, loader
@@ -55,9 +55,9 @@ def write(path, rows):
 
 @pytest.fixture
 def root(tmp_path):
-    """A copy of the real data and seeds in which Sirte has lost its coordinate and its source."""
-    shutil.copytree(REPO / "data", tmp_path / "data", copy_function=shutil.copyfile)
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds", copy_function=shutil.copyfile)
+    """A copy of the frozen data and seeds in which Sirte has lost its coordinate and its source."""
+    copy_data(tmp_path / "data")
+    copy_seeds(tmp_path / "seeds")
     path = tmp_path / "data" / "places.csv"
     rows = read(path)
     [sirte] = [row for row in rows if row["name"] == "Sirte"]

@@ -5,7 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from builders import ARTICLE, TEXT, write_dataset
+from builders import ARTICLE, FROZEN_DATA, FROZEN_SEEDS, TEXT, copy_data, copy_seeds, write_dataset
 
 from components import loader
 from components.loader import DataFileError
@@ -16,13 +16,13 @@ KEY = {EVENTS: "event_id_cnty", ACTORS: "name", PLACES: "name"}
 
 
 def real_rows(file):
-    """The rows of a shipped data file, read with plain csv."""
-    with (REPO / "data" / file).open(encoding="utf-8", newline="") as f:
+    """The rows of a frozen data file, read with plain csv."""
+    with (FROZEN_DATA / file).open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 
 def real_keys(file):
-    """The key of every row of a shipped data file, in file order."""
+    """The key of every row of a frozen data file, in file order."""
     return [row[KEY[file]] for row in real_rows(file)]
 
 
@@ -35,9 +35,9 @@ def line_of(path, key):
 
 @pytest.fixture
 def root(tmp_path):
-    """A writable copy of the real data/ and seeds/ in tmp_path."""
-    shutil.copytree(REPO / "data", tmp_path / "data", copy_function=shutil.copyfile)
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds", copy_function=shutil.copyfile)
+    """A writable copy of the frozen data and seeds (tests/fixtures) in tmp_path."""
+    copy_data(tmp_path / "data")
+    copy_seeds(tmp_path / "seeds")
     return tmp_path
 
 
@@ -407,7 +407,7 @@ def test_load_uses_data_dir_from_environment(root, edit, monkeypatch):
 def test_missing_data_dir_from_environment(tmp_path, monkeypatch):
     """An environment variable naming a directory without the files gives a file problem naming each file there."""
     monkeypatch.setenv(loader.DATA_ENV, str(tmp_path / "nowhere"))
-    monkeypatch.setenv(loader.SEEDS_ENV, str(REPO / "seeds"))
+    monkeypatch.setenv(loader.SEEDS_ENV, str(FROZEN_SEEDS))
     dataset = loader.load()
     assert [m.split(":")[0] for m in dataset.file_problems] == [
         str(tmp_path / "nowhere" / file) for file in (ACTORS, PLACES, EVENTS)

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from builders import shipped
+from builders import FROZEN_DATA, FROZEN_SEEDS, copy_seeds, shipped
+from builders import run_command as run
 
-from components import cli, loader, review
+from components import loader, review
 from components.articles import ingest
 from components.extract import recall
 from components.review import ACCEPTED, CODED, PENDING, REJECTED, ReviewError
@@ -21,7 +22,7 @@ from components.schema import Events, Reviews
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 PAGE = HERE / "articles" / "libya_page.html"
-SEED = REPO / "seeds" / "000_a73a2923047b2e61.txt"
+SEED = FROZEN_SEEDS / "000_a73a2923047b2e61.txt"
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def folders(tmp_path):
     """A copy of the shipped data files and of the seed article: what ingest and accept write into."""
     data, _ = shipped(tmp_path)
     seeds = tmp_path / "seeds"
-    shutil.copytree(REPO / "seeds", seeds)
+    copy_seeds(seeds)
     return data, seeds
 
 
@@ -177,15 +178,6 @@ def test_the_same_candidate_accepted_twice_is_written_once(page_article):
 # --- The command ---------------------------------------------------------------------------------------------------
 
 
-def run(argv, capsys):
-    """Run the command; (exit code, stdout, stderr)."""
-    with pytest.raises(SystemExit) as done:
-        cli.main(argv)
-    out = capsys.readouterr()
-    code = done.value.code
-    return (code if isinstance(code, int) else 1), out.out, out.err + (code if isinstance(code, str) else "")
-
-
 def test_ingest_json_gives_every_field(folders, capsys):
     data, seeds = folders
     code, out, err = run(["--data", str(data), "--seeds", str(seeds), "ingest", str(PAGE), "--json"], capsys)
@@ -205,7 +197,7 @@ def test_ingest_without_a_publication_date_stops_with_one_line(folders, tmp_path
     text.write_text("Forces stay\n\nTurkish forces are based south of Tripoli.\n", encoding="utf-8")
     code, out, err = run(["--data", str(data), "--seeds", str(seeds), "ingest", str(text)], capsys)
     assert code == 1 and out == "" and len(err.strip().splitlines()) == 1 and "--published" in err
-    assert sorted(p.name for p in seeds.iterdir()) == sorted(p.name for p in (REPO / "seeds").iterdir())
+    assert sorted(p.name for p in seeds.iterdir()) == sorted(p.name for p in FROZEN_SEEDS.iterdir())
     code, out, _ = run(["--data", str(data), "--seeds", str(seeds), "ingest", str(text), "--published", "2021-02-03",
                         "--publisher", "Example News"], capsys)  # fmt: skip
     assert code == 0 and "3 Feb 2021 (day, report)" in out, "'are based' with no date: dated to the report"
@@ -259,7 +251,7 @@ def test_a_repeated_sentence_is_marked_at_its_own_offset():
 
     sentence = "Turkish forces are based south of Tripoli."
     text = f"{sentence} {sentence}\n"
-    curated = loader.load(REPO / "data", REPO / "seeds")
+    curated = loader.load(FROZEN_DATA, FROZEN_SEEDS)
     article = Article("x.txt", "", "", pd.Timestamp("2021-02-03"), text)
     found = review.candidates(article, curated)
     assert [c.offset for c in found] == [0, len(sentence) + 1]

@@ -12,6 +12,7 @@ import pytest
 from builders import store_of, write_dataset
 
 from components import store as store_module
+from components.files import write_atomic
 from components.sources import csvfile
 from components.store import SIDECAR, SOURCES, Store
 
@@ -148,20 +149,58 @@ def test_a_store_built_from_other_folders_is_rebuilt(tmp_path):
     assert other.value("SELECT count(*) FROM events") == 0
 
 
-def test_a_store_in_use_by_another_process_is_named(store):
-    """A second process (a command while the dashboard runs) gets one line saying who holds the store."""
+def test_another_process_reads_and_imports_while_this_one_holds_the_store(store):
+    """Two processes on one store (two `serve` replicas, or a command while the dashboard runs): the other reads
+    the same events, imports a file, and this one shows it at its next refresh."""
+    before = store.value("SELECT count(*) FROM events WHERE current")
     code = f"""
 import sys
 sys.path.insert(0, {str(REPO)!r})
 from pathlib import Path
-from components.store import Store, StoreError
-try:
-    Store(Path({str(store.data)!r}), Path({str(store.seeds)!r}), Path({str(store.path)!r}))
-except StoreError as err:
-    print(err)
+from components.store import Store
+other = Store(Path({str(store.data)!r}), Path({str(store.seeds)!r}), Path({str(store.path)!r}))
+other.refresh()
+print(other.value("SELECT count(*) FROM events WHERE current"))
+print(other.import_file(Path({str(FIXTURES / "acled_current.csv")!r})).added)
 """
-    said = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
-    assert "is in use by process" in said and str(os.getpid()) in said
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(before), "7"]
+    assert store.value("SELECT count(*) FROM events WHERE current") == before, "a reader keeps its generation"
+    assert store.refresh() is True
+    assert store.value("SELECT count(*) FROM events WHERE current") == before + 7
+
+
+def test_readers_in_many_threads_never_fail_while_a_writer_publishes(store):
+    """Twenty sessions querying at once while files are imported: no query fails, each sees a whole generation."""
+    import threading
+
+    errors, counts = [], set()
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                store.refresh()
+                counts.add(store.value("SELECT count(*) FROM events WHERE current"))
+            except Exception as err:  # noqa: BLE001 - any failure is what the test looks for
+                errors.append(repr(err))
+                return
+
+    readers = [threading.Thread(target=read) for _ in range(20)]
+    for thread in readers:
+        thread.start()
+    try:
+        for name in ("acled_revision_1.csv", "acled_current.csv", "ucdp_ged.csv"):
+            store.import_file(FIXTURES / name)
+    finally:
+        stop.set()
+        for thread in readers:
+            thread.join(timeout=60)
+    assert errors == []
+    assert max(counts) == store.value("SELECT count(*) FROM events WHERE current")
+    generations = sorted(p.name for p in store.folder.glob("events-*.duckdb"))
+    assert len(generations) <= 2, f"old generations are removed: {generations}"
 
 
 def test_writes_are_atomic(tmp_path, monkeypatch):
@@ -174,7 +213,7 @@ def test_writes_are_atomic(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", fail)
     with pytest.raises(OSError):
-        store_module.write_atomic(target, b"new")
+        write_atomic(target, b"new")
     assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["sidecar.json"]
 
 
@@ -228,3 +267,116 @@ def test_the_terminal_bar_says_rows_rate_and_time_left():
     bar("checking rows", 0.5)
     last = out.getvalue().split("\r")[-1]
     assert "checking rows" in last and "1,000,000 rows" in last and "rows/s" in last and "s left" in last
+
+
+@pytest.mark.parametrize("name", [".hidden.csv", "x" * 236 + ".csv", "..csv"])
+def test_a_hidden_or_long_name_is_kept_readable_and_stays(store, tmp_path, name):
+    """Hidden names and names too long for a sidecar: the import keeps the file under a name the store reads as a
+    dataset, its sidecar beside it, and its events are still there after a refresh."""
+    odd = tmp_path / "odd"
+    odd.mkdir()
+    shutil.copyfile(FIXTURES / "acled_current.csv", odd / name)
+    result = store.import_file(odd / name)
+    kept = store.data / result.file
+    assert kept.read_bytes() == (FIXTURES / "acled_current.csv").read_bytes()
+    assert kept.with_name(kept.name + SIDECAR).exists() and not kept.name.startswith(".")
+    assert store.refresh() is False, "nothing on disk differs from what the store holds"
+    assert store.value("SELECT count(*) FROM events WHERE source_file = ?", [result.file]) == 7
+
+
+@pytest.mark.parametrize("name", ["acled_current.csv.meta.json", "README.md", ".x.csv.1a2b.tmp", "write.lock"])
+def test_a_name_the_store_uses_for_its_own_files_is_refused(store, tmp_path, name):
+    """A file named like a sidecar, the folder's README or a temporary file: refused in one line, nothing copied,
+    and the kept file of that name and its sidecar unchanged."""
+    first = store.import_file(FIXTURES / "acled_current.csv")
+    sidecar = store.data / (first.file + SIDECAR)
+    before = sorted((p.name, p.read_bytes()) for p in store.data.glob(f"{SOURCES}/**/*") if p.is_file())
+    odd = tmp_path / name
+    shutil.copyfile(FIXTURES / "acled_revision_1.csv", odd)
+    with pytest.raises(csvfile.SourceFileError, match="a name the store uses for its own files") as refused:
+        store.import_file(odd)
+    assert "\n" not in str(refused.value) and str(tmp_path) not in str(refused.value)
+    assert sorted((p.name, p.read_bytes()) for p in store.data.glob(f"{SOURCES}/**/*") if p.is_file()) == before
+    assert sidecar.exists()
+
+
+def test_what_a_killed_import_left_is_cleaned_at_the_next_write(store):
+    """A half-copied hidden temporary file (a kill during the copy) is removed by the next import."""
+    folder = store.data / SOURCES / "acled"
+    folder.mkdir(parents=True, exist_ok=True)
+    left = folder / ".acled_current.csv.abc123.tmp"
+    left.write_bytes(b"x" * 1000)
+    store.import_file(FIXTURES / "acled_current.csv")
+    assert not left.exists()
+
+
+def test_a_command_reading_while_another_holds_the_store_leaves_no_temporary_store(store, tmp_path, monkeypatch):
+    """`sources` while a dashboard holds the store reads the same store: nothing is built elsewhere."""
+    import tempfile
+
+    from components import cli
+
+    scratch = tmp_path / "system-tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setenv("CONFLICT_MONITOR_STORE", str(store.folder))
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--data", str(store.data), "--seeds", str(store.seeds), "sources"])
+    assert done.value.code == 0 and list(scratch.iterdir()) == []
+
+
+def test_an_import_killed_midway_leaves_the_store_as_it_was(store, tmp_path):
+    """`kill -9` of an import while it builds the next generation: readers keep the last whole one, the next
+    import succeeds, and nothing the killed one left (a half-built generation, a half-copied file) remains."""
+    import signal
+    import time
+
+    import generate
+
+    before = store.value("SELECT count(*) FROM events WHERE current")
+    big = generate.write(tmp_path / "big.csv", 300_000)
+    code = f"""
+import sys
+sys.path.insert(0, {str(REPO)!r})
+from pathlib import Path
+from components.store import Store
+Store(Path({str(store.data)!r}), Path({str(store.seeds)!r}), Path({str(store.path)!r})).import_file(Path({str(big)!r}))
+"""
+    child = subprocess.Popen([sys.executable, "-c", code])
+    current = store.generation
+    deadline = time.monotonic() + 60
+    while not [p for p in store.folder.glob("events-*.duckdb") if p.name > current] and time.monotonic() < deadline:
+        time.sleep(0.01)  # polling a condition: the next generation exists once the child is building it
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    assert store.value("SELECT count(*) FROM events WHERE current") == before, "readers keep the last whole one"
+    store.refresh()
+    kept = [p for p in store.data.glob(f"{SOURCES}/*/big*.csv")]  # copied whole before the kill: loaded as found
+    assert store.value("SELECT count(*) FROM events WHERE current") == before + (300_000 if kept else 0)
+    store.import_file(FIXTURES / "acled_current.csv")
+    assert store.value("SELECT count(*) FROM events WHERE current") == before + (300_000 if kept else 0) + 7
+    left = [p.name for p in store.folder.glob("events-*") if p.name != store.generation]
+    assert len(left) <= 1, f"only the generation the new one replaced is kept: {left}"
+    assert not list((store.data / SOURCES).glob("*/.*.tmp")), "no half-copied file is left"
+
+
+def test_two_imports_at_once_both_land(store):
+    """Two analysts import different files at the same moment: one waits for the other, both files are loaded."""
+    import threading
+
+    results, failures = {}, []
+
+    def load(name: str) -> None:
+        try:
+            results[name] = store.import_file(FIXTURES / name)
+        except Exception as err:  # noqa: BLE001 - any failure is what the test looks for
+            failures.append(repr(err))
+
+    threads = [threading.Thread(target=load, args=(n,)) for n in ("acled_current.csv", "ucdp_ged.csv")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == [] and {r.added for r in results.values()} == {7, 6}
+    counts = dict(store.rows("SELECT dataset, count(*) FROM events WHERE current GROUP BY 1"))
+    assert counts == {"article": 4, "ACLED": 7, "UCDP GED": 6}

@@ -6,6 +6,7 @@ Sources for every rule: docs/codebooks.md (the ACLED codebook and real files rea
 from __future__ import annotations
 
 from components.sources.base import (
+    MAX_WHOLE,
     Check,
     Format,
     coordinates,
@@ -53,9 +54,11 @@ def _words(column: str, codes: dict) -> str:
     return f"CASE {column} {cases} WHEN '0' THEN '' ELSE {column} END"
 
 
+MAX_DEATHS = 1_000_000  # in one event: more is a typo (or a hostile file), never a count
 START = "CASE _tp WHEN 1 THEN _day WHEN 2 THEN _day - 3 ELSE date_trunc('month', _day)::DATE END"
 END = "CASE _tp WHEN 1 THEN _day WHEN 2 THEN _day + 3 ELSE last_day(_day) END"
 
+# fmt: off
 ACLED = Format(
     name="acled",
     dataset="ACLED",
@@ -63,6 +66,7 @@ ACLED = Format(
     required=("event_id_cnty", "event_date", "time_precision", "event_type", "actor1", "country", "latitude",
               "longitude"),  # fmt: skip
     old_names=OLD_NAMES,
+    id_column="event_id_cnty",
     parsed={
         "_day": f"try_strptime(replace(event_date, '-Sept-', '-Sep-'), {DATE_FORMATS})::DATE",
         "_tp": whole("time_precision"),
@@ -83,9 +87,12 @@ ACLED = Format(
         Check("time_precision", not_whole_in("time_precision", 1, 3), lit("1 (day), 2 (week) or 3 (month)")),
         Check("geo_precision", not_whole_in("geo_precision", 1, 3), lit("1, 2 or 3")),
         *coordinates(),
-        Check("fatalities", not_whole_in("fatalities", 0, 1_000_000), lit("a whole number of deaths, 0 or more")),
-        Check("timestamp", "timestamp <> '' AND _timestamp IS NULL", lit("a Unix timestamp in seconds")),
-        Check("iso", not_whole_in("iso", 0, 999), lit("an ISO 3166 numeric country code")),
+        Check("fatalities", not_whole_in("fatalities", 0, MAX_DEATHS),
+              lit(f"a whole number of deaths from 0 to {MAX_DEATHS:,}")),
+        Check("timestamp", not_whole_in("timestamp", 0, MAX_WHOLE),
+              lit(f"a Unix timestamp in seconds: a whole number from 0 to {MAX_WHOLE:,}")),
+        Check("iso", not_whole_in("iso", 0, 999),
+              lit("an ISO 3166 numeric country code: a whole number from 0 to 999")),
     ),  # fmt: skip
     mapping={
         "uid": "'ACLED:' || country || ':' || event_id_cnty",  # old ids repeat across countries (LIB: Libya, Liberia)
@@ -121,3 +128,4 @@ ACLED = Format(
         "source": "source",
     },
 )
+# fmt: on

@@ -3,7 +3,12 @@
 A format (acled.py, ucdp.py) declares, once: its column names and their older names, how to parse its cells, the
 checks a row must pass (each naming the column, the value and what was expected), and how each column of the model
 (schema.Model) is computed. Everything runs as SQL over whole columns in DuckDB; a row with any problem is kept out
-of the events and listed, so rows read = events + problem rows.
+of the events and listed, so rows read = events + problem rows. A row repeating an event (its id, and for ACLED its
+timestamp) of an earlier line of the same file is a problem too: one event is counted once.
+
+The SQL text holds only what the project declares: the formats' column names (through `ident`) and expressions. The
+file's own column names are never SQL: a declared column is found by name in Python and read from its position (see
+csvfile.RawTable); the file's name and every cell go as parameters or as data.
 """
 
 from __future__ import annotations
@@ -18,9 +23,13 @@ import pandas as pd
 from components import countries
 from components.schema import SQL_TYPES, TEXT, Model, StoredProblems
 from components.sources.csvfile import LINE, RawTable
+from components.sql import execute, ident
 
 _steps = itertools.count()
 LATEST_YEAR_AHEAD = 1  # a date up to a year after today may be a typo, but later ones surely are
+# Past 2**53 a double no longer holds every whole number, and no id or timestamp comes near this: a larger one is
+# "not a whole number from 0 to MAX_WHOLE", a problem of its row.
+MAX_WHOLE = 10**15
 
 
 @dataclass(frozen=True)
@@ -31,10 +40,11 @@ class Check:
     bad: str
     expected: str  # SQL text: lit("a whole number"), or an expression naming what was expected for this row
     value: str = ""  # SQL for the value to show; the column itself when empty
+    # All four are declared by a format (project text, never a file's): the column is also shown as written.
 
 
 def lit(text: str) -> str:
-    """A SQL string literal."""
+    """A SQL string literal, for the project's own constants only: values from a file or a user go as parameters."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -74,6 +84,7 @@ class Format:
     country: str = "country"  # the column naming the country a point must lie in
     point: tuple[str, str] = ("_lat", "_lon")  # parsed coordinates, checked against the country's box
     headerless: tuple[str, ...] = ()  # the column order of a release published without a header row
+    id_column: str = "id"  # the column holding the event's id, named when a row repeats an earlier one
 
     def recognises(self, header: list[str]) -> bool:
         """True when every required column is in the header (names matched case-insensitively, in any order)."""
@@ -92,53 +103,91 @@ class Format:
     def load(self, con: duckdb.DuckDBPyConnection, raw: RawTable, source_file: str) -> tuple[str, str]:
         """Check and map a raw table: the names of a temporary table of model rows and one of problems."""
         n = next(_steps)
-        norm, typed, events, problems = f"norm_{n}", f"typed_{n}", f"events_{n}", f"problems_{n}"
-        present = set(raw.columns)
-        select = [LINE]
+        norm, typed, checked, events, problems = (
+            f"{k}_{n}" for k in ("norm", "typed", "checked", "events", "problems")
+        )
+        line = ident(LINE)
+        select = [line]
         for column in self.columns:
-            found = column if column in present else next(iter(sorted(self.older(column) & present)), None)
-            select.append(f"""trim(coalesce("{found}", '')) AS {column}""" if found else f"'' AS {column}")
-        con.execute(  # a view: the text is read once, by the typed table below
-            f"""CREATE TEMP VIEW {norm} AS SELECT {', '.join(select)} FROM
-                (SELECT rowid AS ord, * FROM {raw.table}) r JOIN {raw.lines} USING (ord)"""
+            found = self.found(raw, column)
+            select.append(
+                f"trim(coalesce({ident(found)}, '')) AS {ident(column)}" if found else f"'' AS {ident(column)}"
+            )
+        # A row holding a cell too large is already a problem (csvfile): it is left out before any check reads it.
+        unless = f"WHERE {line} NOT IN (SELECT line FROM {ident(raw.problems)})" if raw.oversized else ""
+        execute(  # a view: the text is read once, by the typed table below
+            con,
+            f"""CREATE TEMP VIEW {ident(norm)} AS SELECT {", ".join(select)} FROM
+                (SELECT rowid AS ord, * FROM {ident(raw.table)}) r JOIN {ident(raw.lines)} USING (ord) {unless}""",
         )
         boxes = _boxes(con, raw, self)
         con.register(f"boxes_{n}", boxes)
-        helpers = ", ".join(f"{expr} AS {name}" for name, expr in self.parsed.items())
-        con.execute(
-            f"""CREATE TEMP TABLE {typed} AS SELECT * FROM (SELECT *, {helpers} FROM {norm}) t
-                LEFT JOIN boxes_{n} b ON b._country = t.{self.country}"""
+        helpers = ", ".join(f"{expr} AS {ident(name)}" for name, expr in self.parsed.items())
+        execute(
+            con,
+            f"""CREATE TEMP TABLE {ident(typed)} AS SELECT * FROM (SELECT *, {helpers} FROM {ident(norm)}) t
+                LEFT JOIN {ident(f"boxes_{n}")} b ON b._country = t.{ident(self.country)}""",
         )
         con.unregister(f"boxes_{n}")
-        con.execute(f"DROP TABLE {raw.table}")  # the text now lives in the typed table only
+        execute(con, f"DROP VIEW {ident(norm)}")
+        execute(con, f"DROP TABLE {ident(raw.table)}")  # the text now lives in the typed table only
         checks = [*self.checks, _point_check(*self.point)]
         union = " UNION ALL ".join(
-            f"SELECT {LINE} AS line, '{c.column}' AS \"column\", CAST({c.value or c.column} AS VARCHAR) AS value, "
-            f"{c.expected} AS expected FROM {typed} WHERE coalesce({c.bad}, false)"
+            f"""SELECT {line} AS line, {lit(c.column)} AS "column", CAST({c.value or ident(c.column)} AS VARCHAR)
+                AS value, {c.expected} AS expected FROM {ident(typed)} WHERE coalesce({c.bad}, false)"""
             for c in checks
         )
-        widths = pd.DataFrame(
-            [(line, "(row)", f"{fields} fields", f"{len(raw.columns)} fields, as in the header") for line, fields, _ in
-             raw.rejected],
-            columns=["line", "column", "value", "expected"],
-        )  # fmt: skip
-        con.register(f"widths_{n}", widths)
-        con.execute(
-            f"""CREATE TEMP TABLE {problems} AS SELECT ? AS {StoredProblems.source_file}, line::BIGINT AS line,
-                "column", value, expected FROM ({union} UNION ALL SELECT * FROM widths_{n}) ORDER BY 2, 3""",
-            [source_file],
+        execute(
+            con,
+            f"""CREATE TEMP TABLE {ident(checked)} AS SELECT $source_file AS {ident(StoredProblems.source_file)},
+                line::BIGINT AS line, "column", value, expected FROM ({union}
+                UNION ALL SELECT line, "column", value, expected FROM {ident(raw.problems)})""",
+            {"source_file": source_file},
         )
-        con.unregister(f"widths_{n}")
-        mapping = {**self.mapping, Model.source_file: lit(source_file), Model.line: LINE}
-        columns = ", ".join(f"{mapping.get(c, _empty(c))} AS {c}" for c in Model.names())
-        con.execute(
-            f"""CREATE TEMP TABLE {events} AS SELECT {columns} FROM {typed}
-                WHERE {LINE} NOT IN (SELECT line FROM {problems}) ORDER BY {LINE}"""
+        execute(con, f"DROP TABLE {ident(raw.problems)}")
+        mapping = {**self.mapping, Model.source_file: "$source_file", Model.line: line}
+        columns = ", ".join(f"{mapping.get(c, _empty(c))} AS {ident(c)}" for c in Model.names())
+        execute(
+            con,
+            f"""CREATE TEMP TABLE {ident(events)} AS SELECT {columns} FROM {ident(typed)}
+                WHERE {line} NOT IN (SELECT line FROM {ident(checked)}) ORDER BY {line}""",
+            {"source_file": source_file},
         )
-        con.execute(f"DROP VIEW {norm}")
         for table in (typed, raw.lines):
-            con.execute(f"DROP TABLE {table}")
+            execute(con, f"DROP TABLE {ident(table)}")
+        self._repeats(con, events, checked, source_file)
+        execute(con, f"CREATE TEMP TABLE {ident(problems)} AS SELECT * FROM {ident(checked)} ORDER BY 2, 3")
+        execute(con, f"DROP TABLE {ident(checked)}")
         return events, problems
+
+    def found(self, raw: RawTable, column: str) -> str | None:
+        """The raw table's (positional) column holding a declared column, under its current name or an older one."""
+        if column in raw.columns:
+            return raw.field(column)
+        older = sorted(self.older(column) & set(raw.columns))
+        return raw.field(older[0]) if older else None
+
+    def _repeats(self, con: duckdb.DuckDBPyConnection, events: str, problems: str, source_file: str) -> None:
+        """Move each event that repeats one of an earlier line of the file (same uid and version) from the events to
+        the problems, naming that line. Grouping finds the repeats; only they are joined back (usually none)."""
+        uid, version, line, event_id = (ident(c) for c in (Model.uid, Model.version, Model.line, Model.event_id))
+        repeats = f"{events}_repeats"
+        execute(
+            con,
+            f"""CREATE TEMP TABLE {ident(repeats)} AS SELECT e.{line} AS line, e.{event_id} AS value, f.first
+                FROM {ident(events)} e JOIN (
+                    SELECT {uid}, {version}, min({line}) AS first FROM {ident(events)} GROUP BY ALL HAVING count(*) > 1
+                ) f USING ({uid}, {version}) WHERE e.{line} > f.first""",
+        )
+        if execute(con, f"SELECT count(*) FROM {ident(repeats)}").fetchall()[0][0]:
+            execute(
+                con,
+                f"""INSERT INTO {ident(problems)} SELECT $source_file, line, $column, value,
+                    'a unique event id: ' || value || ' is already on line ' || first FROM {ident(repeats)}""",
+                {"source_file": source_file, "column": self.id_column},
+            )
+            execute(con, f"DELETE FROM {ident(events)} WHERE {line} IN (SELECT line FROM {ident(repeats)})")
+        execute(con, f"DROP TABLE {ident(repeats)}")
 
 
 def _empty(column: str) -> str:
@@ -149,11 +198,11 @@ def _empty(column: str) -> str:
 
 def _boxes(con: duckdb.DuckDBPyConnection, raw: RawTable, fmt: Format) -> pd.DataFrame:
     """The bounding box of each country the file names (a few), from the map's Natural Earth file."""
-    column = next((c for c in (fmt.country, *fmt.older(fmt.country)) if c in raw.columns), None)
+    column = fmt.found(raw, fmt.country)
     if column is None:
         return pd.DataFrame(columns=["_country", "_south", "_west", "_north", "_east", "_box"])
-    distinct = f"SELECT DISTINCT trim(coalesce(\"{column}\", '')) FROM {raw.table}"
-    names = [row[0] for row in con.execute(distinct).fetchall()]
+    distinct = f"SELECT DISTINCT trim(coalesce({ident(column)}, '')) FROM {ident(raw.table)}"
+    names = [row[0] for row in execute(con, distinct).fetchall()]
     rows = []
     for name in names:
         found = countries.box(name)
@@ -181,8 +230,9 @@ def number(column: str) -> str:
 
 
 def whole(column: str) -> str:
-    """A cell as a whole number, NULL when empty, not a number or not whole."""
-    return f"CASE WHEN {number(column)} % 1 = 0 THEN {number(column)}::BIGINT END"
+    """A cell as a whole number, NULL when empty, not a number, not whole, or beyond BIGINT (1e19 overflowed the
+    cast: try_cast makes it NULL, so the column's check lists it)."""
+    return f"CASE WHEN {number(column)} % 1 = 0 THEN try_cast({number(column)} AS BIGINT) END"
 
 
 def not_whole_in(column: str, low: int, high: int) -> str:

@@ -1,10 +1,14 @@
-"""A CSV file as analysts download it, read into DuckDB: UTF-8 checked, every record with its physical line.
+"""A CSV file as analysts download it, read into DuckDB: UTF-8 checked, bounded, every record with its physical line.
 
 DuckDB parses the file (fast, in parallel, all cells as text) and sets aside the rows it cannot parse. It does not
 say on which physical line each good row starts, and a quoted note may span several lines. A vectorised scan of the
 bytes finds every record boundary (a newline outside quotes: an even count of `"` before it), so each record gets
 its line; two counts cross-check the scan against DuckDB's parse, so a file they read differently is refused
 rather than misnumbered. The file is read in chunks, so memory stays bounded whatever its size.
+
+No text of the file reaches SQL: DuckDB reads the cells into positional columns the project names (c0, c1, ...),
+and the header's names stay in Python, where a format maps its declared columns onto those positions. Inputs are
+bounded: at most MAX_COLUMNS columns and MAX_CELL characters a cell (a bigger cell makes its row a problem).
 """
 
 from __future__ import annotations
@@ -21,20 +25,33 @@ import numpy as np
 import pyarrow as pa
 
 from components.progress import Report, quiet
+from components.sql import execute, ident
 
 CHUNK = 64 << 20  # bytes scanned at a time: bounded memory whatever the file's size
-QUOTE, NEWLINE, CR = 34, 10, 13
+SMALL_CHUNK = 1 << 20  # bytes at a time when cells are measured (several arrays per byte)
+QUOTE, NEWLINE, CR, COMMA = 34, 10, 13, 44
 LINE, WIDTH = "_line", "_fields"  # columns added to every raw table: the record's first line, and its field count
+MAX_COLUMNS = 500  # ACLED has 31 columns, UCDP 49: ten times more is no dataset file
+MAX_CELL = 100_000  # characters in a cell; ACLED's notes and UCDP's headlines are far below
+MAX_LINE = 20_000_000  # bytes DuckDB holds of one record; a longer one is set aside and measured here
+ECHO = 60  # characters of an oversized cell repeated in its problem
+TOO_LARGE = f"a cell of at most {MAX_CELL:,} characters"
+CR_ONLY = "lines end with CR only; save the file with LF or CRLF line endings"
 _tables = itertools.count()
 
 
 class SourceFileError(Exception):
-    """A file that cannot be read at all: one line naming the file and where it fails."""
+    """A file that cannot be read at all: one line naming the file (never its folder) and where it fails."""
 
 
-def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> object:
+def refuse(path: Path, reason: str) -> SourceFileError:
+    """The error for a file: its plain name, then why. Never a folder of the server."""
+    return SourceFileError(f"{path.name}: {reason}")
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None) -> object:
     """The one value a query returns (its result read to the end, as DuckDB wants before the next statement)."""
-    return con.execute(sql, params or []).fetchall()[0][0]
+    return execute(con, sql, params).fetchall()[0][0]
 
 
 def check_utf8(path: Path, progress: Report = quiet) -> None:
@@ -48,15 +65,16 @@ def check_utf8(path: Path, progress: Report = quiet) -> None:
                 decoder.decode(chunk)
             except UnicodeDecodeError as err:
                 at = offset + err.start - len(decoder.getstate()[0])
-                raise SourceFileError(
-                    f"{path}: not UTF-8 text: byte {at:,} is {chunk[err.start : err.start + 1]!r}; "
-                    "save the file as UTF-8 (as ACLED and UCDP publish it) and import it again"
+                raise refuse(
+                    path,
+                    f"not UTF-8 text: byte {at:,} is {chunk[err.start : err.start + 1]!r}; "
+                    "save the file as UTF-8 (as ACLED and UCDP publish it) and import it again",
                 ) from None
             offset += len(chunk)
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        raise SourceFileError(f"{path}: not UTF-8 text: the file ends inside a character") from None
+        raise refuse(path, "not UTF-8 text: the file ends inside a character") from None
 
 
 @dataclass(frozen=True)
@@ -67,6 +85,13 @@ class Records:
     lines: np.ndarray  # physical line it starts on (1-based)
     blank: np.ndarray  # an empty line, which no reader counts as a row
     inner_newlines: int  # line breaks inside quoted cells, over the whole file
+    sizes: np.ndarray  # bytes of each record, its line break left out
+    newlines: int = 0  # line breaks in the whole file
+
+    def inner(self, i: int) -> int:
+        """Line breaks inside record i (its quoted cells)."""
+        following = self.lines[i + 1] if i + 1 < len(self.lines) else self.newlines + 2
+        return int(following - self.lines[i] - 1)
 
 
 def scan(path: Path, progress: Report = quiet) -> Records:
@@ -74,14 +99,21 @@ def scan(path: Path, progress: Report = quiet) -> Records:
     size = path.stat().st_size
     ends, end_lines, before_end = [], [], []  # boundary newlines, the line each ends, the byte before each
     parity, newlines, last = 0, 0, NEWLINE
+    pending_cr = None  # a carriage return outside quotes ending a chunk: alone unless the next chunk starts with LF
     with path.open("rb") as f:
         offset = 0
         while chunk := f.read(CHUNK):
             progress("finding rows", offset / max(size, 1))
             data = np.frombuffer(chunk, dtype=np.uint8)
+            if pending_cr is not None and data[0] != NEWLINE:
+                raise refuse(path, f"{CR_ONLY} (the first at byte {pending_cr:,})")
             quotes = np.flatnonzero(data == QUOTE)
             breaks = np.flatnonzero(data == NEWLINE)
             outside = (np.searchsorted(quotes, breaks) + parity) % 2 == 0
+            _lone_cr(path, data, quotes, parity, offset)
+            pending_cr = None
+            if data[-1] == CR and (len(quotes) + parity) % 2 == 0:
+                pending_cr = offset + len(data) - 1
             local = breaks[outside]
             ends.append(local + offset)
             end_lines.append(np.flatnonzero(outside) + newlines + 1)
@@ -92,45 +124,165 @@ def scan(path: Path, progress: Report = quiet) -> Records:
             last = data[-1]
             offset += len(chunk)
     if parity:
-        raise SourceFileError(f"{path}: a quote is opened and never closed, so the end of the file is unreadable")
+        raise refuse(path, "a quote is opened and never closed, so the end of the file is unreadable")
     boundary = np.concatenate(ends) if ends else np.zeros(0, np.int64)
     starts = np.concatenate([[0], boundary + 1])
     lines = np.concatenate([[1], np.concatenate(end_lines) + 1]) if ends else np.ones(1, np.int64)
     length = np.concatenate([boundary, [size]]) - starts
     last_byte = np.concatenate([*before_end, [last]]) if ends else np.array([last])
     blank = (length == 0) | ((length == 1) & (last_byte == CR))  # an empty line, or a lone carriage return
-    return Records(starts, lines, blank, newlines - len(boundary))
+    return Records(starts, lines, blank, newlines - len(boundary), length, newlines)
+
+
+def _lone_cr(path: Path, data: np.ndarray, quotes: np.ndarray, parity: int, offset: int) -> None:
+    """Refuse a file where a carriage return outside quotes ends a line with no line feed after it (old Mac): the
+    scan and DuckDB would count its rows differently. The chunk's last byte is left to the next chunk."""
+    crs = np.flatnonzero(data[:-1] == CR)
+    if not len(crs):
+        return
+    alone = crs[(data[crs + 1] != NEWLINE) & ((np.searchsorted(quotes, crs) + parity) % 2 == 0)]
+    if len(alone):
+        raise refuse(path, f"{CR_ONLY} (the first at byte {offset + int(alone[0]):,})")
+
+
+@dataclass
+class Cells:
+    """What one record's cells measure, from its bytes: how many, and the largest (a field of the csv sense)."""
+
+    count: int = 0
+    largest: int = -1  # index of the largest cell
+    largest_chars: int = 0
+    largest_start: int = 0  # its byte offset in the file
+    end: int = 0  # byte offset of the record's line break (or of the end of the file)
+    cr_only: bool = False  # the record ends with a carriage return alone
+
+
+def measure(path: Path, start: int, stop: int | None = None) -> Cells:
+    """Count and measure the cells of the record starting at byte `start`, in chunks, without holding it whole:
+    a comma outside quotes ends a cell, a line break outside quotes the record (or byte `stop`)."""
+    found = Cells()
+    parity, chars, cell_start, position = 0, 0, start, start
+    stop = path.stat().st_size if stop is None else stop
+    with path.open("rb") as f:
+        f.seek(start)
+        while position < stop:
+            data = np.frombuffer(f.read(min(SMALL_CHUNK, stop - position)), dtype=np.uint8)
+            if not len(data):
+                break
+            quotes = data == QUOTE
+            outside = (np.cumsum(quotes, dtype=np.int64) - quotes + parity) % 2 == 0
+            ends = np.flatnonzero(outside & ((data == NEWLINE) | (data == CR)))
+            if len(ends):
+                data, outside = data[: ends[0]], outside[: ends[0]]
+            # Characters of UTF-8 text: every byte but continuation bytes (10xxxxxx).
+            counted = np.concatenate([[0], np.cumsum((data & 0xC0) != 0x80, dtype=np.int64)])
+            commas = np.flatnonzero(outside & (data == COMMA))
+            bounds = np.concatenate([[0], commas + 1])
+            closes = np.concatenate([commas, [len(data)]])
+            lengths = counted[closes] - counted[bounds]
+            lengths[0] += chars  # the cell carried over from the previous chunk
+            done = lengths[:-1] if not len(ends) else lengths  # the last cell may go on in the next chunk
+            if len(done) and int(done.max()) > found.largest_chars:
+                i = int(done.argmax())
+                found.largest, found.largest_chars = found.count + i, int(done[i])
+                found.largest_start = cell_start if i == 0 else position + int(bounds[i])
+            found.count += len(done)
+            if len(ends):
+                found.end = position + int(ends[0])
+                f.seek(found.end)
+                after = f.read(2)
+                found.cr_only = after[:1] == b"\r" and after[1:2] != b"\n"
+                return found
+            if len(commas):
+                cell_start = position + int(commas[-1]) + 1
+                chars = int(lengths[-1])
+            else:
+                chars = int(lengths[0])
+            parity = (parity + int(quotes.sum())) % 2
+            position += len(data)
+    if chars > found.largest_chars or found.largest < 0:  # the file ends inside the record's last cell
+        found.largest, found.largest_chars, found.largest_start = found.count, chars, cell_start
+    found.count += 1
+    found.end = position
+    return found
+
+
+def cell_text(path: Path, cells: Cells) -> tuple[str, int]:
+    """The first characters of a record's largest cell and its length, its quotes left out, to name it in a message."""
+    with path.open("rb") as f:
+        f.seek(cells.largest_start)
+        head = f.read(ECHO * 4 + 1).decode("utf-8", errors="ignore")
+    quoted = head.startswith('"')
+    return head[quoted:][:ECHO], cells.largest_chars - 2 * quoted
 
 
 def read_header(path: Path) -> list[str]:
-    """The first record's cells (a BOM dropped), read with the csv module: one row only."""
-    try:
-        with path.open("r", encoding="utf-8-sig", newline="") as f:
-            return next(csv.reader(f), [])
+    """The first record's cells (a BOM dropped), measured first so that no row too wide or cell too large is read."""
+    cells = measure(path, 0)
+    if cells.cr_only:
+        raise refuse(path, CR_ONLY)
+    if cells.count > MAX_COLUMNS:
+        raise refuse(path, f"its first row has {cells.count:,} columns; a file may have at most {MAX_COLUMNS:,}")
+    if cells.largest_chars > MAX_CELL + 2:  # measured with its quotes, if any; the exact check follows
+        raise _header_cell(path, cells.largest, cells.largest_chars)
+    with path.open("rb") as f:
+        first = f.read(cells.end)
+    try:  # every cell is now below the csv module's own limit (131,072 characters)
+        header = next(csv.reader(io.StringIO(first.decode("utf-8-sig"), newline="")), [])
     except (UnicodeDecodeError, csv.Error) as err:  # not UTF-8, or a first record no CSV reader takes
-        raise SourceFileError(f"{path}: its first row cannot be read ({err})") from None
+        raise refuse(path, f"its first row cannot be read ({err})") from None
+    for i, cell in enumerate(header):
+        if len(cell) > MAX_CELL:
+            raise _header_cell(path, i, len(cell))
+    return header
+
+
+def _header_cell(path: Path, index: int, chars: int) -> SourceFileError:
+    """The refusal of a first row holding a cell over MAX_CELL."""
+    return refuse(path, f"column {index + 1} of its first row is {chars:,} characters; a cell may hold at most "
+                  f"{MAX_CELL:,}")  # fmt: skip
 
 
 def column_names(header: list[str]) -> list[str]:
-    """Names DuckDB can hold: stripped, lower case (formats match names case-insensitively), unique, never empty."""
+    """Names the formats match: stripped, lower case (formats match names case-insensitively), unique (a repeat gets
+    _2, _3, ...), never empty. Linear: each name's next free number is remembered, never searched from 1 again."""
     names: list[str] = []
+    taken: set[str] = set()
+    tried: dict[str, int] = {}
     for i, name in enumerate(header):
-        clean = name.strip().lower() or f"_column{i}"
-        while clean in names:
-            clean += "_"
+        clean = base = name.strip().lower() or f"_column{i}"
+        while clean in taken:
+            tried[base] = tried.get(base, 1) + 1
+            clean = f"{base}_{tried[base]}"
+        taken.add(clean)
         names.append(clean)
     return names
+
+
+def positions(count: int) -> list[str]:
+    """The project's names for a file's columns in the database: c0, c1, ... (never the file's own names)."""
+    return [f"c{i}" for i in range(count)]
 
 
 @dataclass(frozen=True)
 class RawTable:
     """A file read into a DuckDB table of text cells, one row per record that parsed, with its line."""
 
-    table: str  # rows in file order: the n-th row (rowid n) is the n-th record that parsed
+    table: str  # rows in file order: the n-th row (rowid n) is the n-th record that parsed; columns c0, c1, ...
     lines: str  # a table (ord, _line): the line of the record at each rowid
-    columns: list[str]  # the file's columns, in file order, as named in the table
+    columns: list[str]  # the file's column names, in file order (Python only: never SQL text)
     rows: int  # records in the file (not blank lines, not the header)
-    rejected: list[tuple[int, int, str]]  # records that did not parse: line, fields, what DuckDB said
+    problems: str  # a table (line, column, value, expected): records that did not parse, or hold too large a cell
+    oversized: int = 0  # rows of `table` that hold too large a cell (listed in `problems`, no event)
+
+    @property
+    def fields(self) -> list[str]:
+        """The table's column names, position by position."""
+        return positions(len(self.columns))
+
+    def field(self, name: str) -> str | None:
+        """The table's column holding the file's column `name`, or None when the file has no such column."""
+        return f"c{self.columns.index(name)}" if name in self.columns else None
 
 
 def read(
@@ -141,52 +293,136 @@ def read(
     records = scan(path, progress)
     has_header = names is None
     progress("reading", 0.0, rows=int((~records.blank).sum()) - has_header)
-    columns = column_names(read_header(path)) if has_header else names
+    columns = column_names(read_header(path)) if has_header else list(names)
     if not columns:
-        raise SourceFileError(f"{path}: the file is empty")
+        raise refuse(path, "the file is empty")
+    if len(columns) > MAX_COLUMNS:
+        raise refuse(path, f"{len(columns):,} columns; a file may have at most {MAX_COLUMNS:,}")
     n = next(_tables)
-    table, rejects, scans = f"raw_{n}", f"rejects_{n}", f"scans_{n}"
+    table, rejects, scans, lines, problems = (f"{kind}_{n}" for kind in ("raw", "rejects", "scans", "lines", "bad"))
+    fields = positions(len(columns))
     try:
-        con.execute(
-            f"""CREATE TEMP TABLE {table} AS SELECT * FROM read_csv(?, header = ?, columns = ?, auto_detect = false,
-                delim = ',', quote = '"', escape = '"', store_rejects = true, rejects_table = '{rejects}',
-                rejects_scan = '{scans}', max_line_size = 20000000)""",
-            [str(path), has_header, dict.fromkeys(columns, "VARCHAR")],
+        execute(
+            con,
+            f"""CREATE TEMP TABLE {ident(table)} AS SELECT * FROM read_csv(?, header = ?, columns = ?,
+                auto_detect = false, delim = ',', quote = '"', escape = '"', store_rejects = true, rejects_table = ?,
+                rejects_scan = ?, max_line_size = {MAX_LINE})""",
+            [str(path), has_header, dict.fromkeys(fields, "VARCHAR"), rejects, scans],
         )
     except duckdb.Error as err:
-        raise SourceFileError(f"{path}: not a readable CSV file ({str(err).splitlines()[0]})") from None
+        said = str(err).splitlines()[0].replace(str(path), path.name)  # DuckDB names the file by its full path
+        raise refuse(path, f"not a readable CSV file ({said})") from None
     # DuckDB numbers a rejected record by its place among all records, blank lines and the header included.
-    bad = con.execute(
-        f"SELECT line, any_value(csv_line), any_value(error_type) FROM {rejects} GROUP BY line ORDER BY line"
+    bad = execute(
+        con,
+        f"""SELECT line, any_value(csv_line), any_value(error_type) FROM {ident(rejects)}
+            GROUP BY line ORDER BY line""",
     ).fetchall()
-    con.execute(f"DROP TABLE {rejects}")
-    con.execute(f"DROP TABLE {scans}")
+    execute(con, f"DROP TABLE {ident(rejects)}")
+    execute(con, f"DROP TABLE {ident(scans)}")
     bad_index = np.array([line - 1 for line, _, _ in bad], dtype=np.int64)
     data_index = np.flatnonzero(~records.blank)[1 if has_header else 0 :]
     good_index = np.setdiff1d(data_index, bad_index, assume_unique=True)
-    parsed = scalar(con, f"SELECT count(*) FROM {table}")
-    inner = _inner_newlines(con, table, columns)
-    inner += sum(text.strip("\r\n").count("\n") for _, text, _ in bad)  # DuckDB's text keeps blank lines before
+    parsed = scalar(con, f"SELECT count(*) FROM {ident(table)}")
+    inner, wide = _columns_measured(con, table, fields)
+    for i, (_, text, kind) in zip(bad_index, bad):  # DuckDB's text keeps blank lines before; a long one is cut
+        inner += records.inner(i) if kind == "LINE SIZE OVER MAXIMUM" else text.strip("\r\n").count("\n")
     if parsed != len(good_index) or not set(bad_index) <= set(data_index) or inner != records.inner_newlines:
-        con.execute(f"DROP TABLE {table}")
-        raise SourceFileError(
-            f"{path}: its records could not be told apart with certainty ({parsed:,} rows parsed, "
-            f"{len(good_index):,} found); check for quotes inside unquoted cells"
+        execute(con, f"DROP TABLE {ident(table)}")
+        raise refuse(
+            path,
+            f"its records could not be told apart with certainty ({parsed:,} rows parsed, {len(good_index):,} "
+            "found); check for quotes inside unquoted cells",
         )
-    lines = f"lines_{n}"
     con.register("line_numbers", pa.table({"ord": np.arange(len(good_index)), LINE: records.lines[good_index]}))
-    con.execute(f"CREATE TEMP TABLE {lines} AS SELECT * FROM line_numbers")
+    execute(con, f"CREATE TEMP TABLE {ident(lines)} AS SELECT * FROM line_numbers")
     con.unregister("line_numbers")
-    rejected = [(int(records.lines[i]), _field_count(text), kind) for i, (_, text, kind) in zip(bad_index, bad)]
-    return RawTable(table, lines, columns, len(data_index), rejected)
+    listed = [_rejected(path, records, i, text, kind, columns) for i, (_, text, kind) in zip(bad_index, bad)]
+    rejected = pa.table(
+        {name: [row[k] for row in listed] for k, name in enumerate(("line", "column", "value", "expected"))},
+        schema=pa.schema([("line", pa.int64()), ("column", pa.string()), ("value", pa.string()),
+                          ("expected", pa.string())]),
+    )  # fmt: skip
+    oversized = _oversized(con, table, lines, fields, columns, problems, rejected, wide)
+    return RawTable(table, lines, columns, len(data_index), problems, oversized)
 
 
-def _inner_newlines(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> int:
-    """Line breaks inside the cells of every parsed row: must equal those the scan found inside quotes."""
-    counts = " + ".join(f'coalesce(length("{c}") - length(replace("{c}", chr(10), \'\')), 0)' for c in columns)
-    return int(scalar(con, f"SELECT coalesce(sum({counts}), 0) FROM {table}"))
+def _rejected(
+    path: Path, records: Records, i: int, text: str, kind: str, columns: list[str]
+) -> tuple[int, str, str, str]:
+    """The problem of a record DuckDB set aside: a cell too large to read, or the wrong number of fields."""
+    line = int(records.lines[i])
+    if kind == "LINE SIZE OVER MAXIMUM":  # DuckDB kept only its start: measure the record in the file itself
+        cells = measure(path, int(records.starts[i]), int(records.starts[i] + records.sizes[i]))
+        if cells.largest_chars > MAX_CELL:
+            name = columns[cells.largest] if cells.largest < len(columns) else f"(field {cells.largest + 1})"
+            head, chars = cell_text(path, cells)
+            return line, name, f"{head}… ({chars:,} characters)", TOO_LARGE
+        return line, "(row)", f"{int(records.sizes[i]):,} bytes", f"a row of at most {MAX_LINE:,} bytes"
+    return line, "(row)", f"{_field_count(text)} fields", f"{len(columns)} fields, as in the header"
+
+
+def _oversized(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    lines: str,
+    fields: list[str],
+    columns: list[str],
+    problems: str,
+    rejected: pa.Table,
+    wide: list[int],
+) -> int:
+    """Write the file's problems table: the records DuckDB set aside, and each row holding a cell over MAX_CELL
+    (its first such column named, the value cut). Returns the number of such rows. Only the `wide` columns (some
+    cell over MAX_CELL bytes) are looked at, usually none; characters are counted only for cells that many bytes."""
+    con.register("rejected_rows", rejected)
+    execute(con, f"CREATE TEMP TABLE {ident(problems)} AS SELECT * FROM rejected_rows")
+    con.unregister("rejected_rows")
+    if not wide:
+        return 0
+    first_big = " ".join(
+        f"WHEN strlen({ident(fields[i])}) > {MAX_CELL} AND length({ident(fields[i])}) > {MAX_CELL} THEN {i + 1}"
+        for i in wide
+    )
+    cells = f"[{', '.join(ident(c) for c in fields)}]"  # built only for the rows holding a large cell
+    big = f"big_{table}"
+    execute(
+        con,
+        f"""CREATE TEMP TABLE {ident(big)} AS
+            SELECT l.{ident(LINE)}::BIGINT AS line, list_extract($names, b.i) AS "column", b.cell
+            FROM (SELECT ord, i, list_extract(cells, i) AS cell FROM (
+                    SELECT rowid AS ord, CASE {first_big} END AS i, {cells} AS cells FROM {ident(table)})
+                  WHERE i IS NOT NULL) b
+            JOIN {ident(lines)} l USING (ord)""",
+        {"names": columns},
+    )
+    execute(
+        con,
+        f"""INSERT INTO {ident(problems)} SELECT line, "column",
+            left(cell, {ECHO}) || '… (' || format('{{:,}}', length(cell)) || ' characters)', $expected
+            FROM {ident(big)}""",
+        {"expected": TOO_LARGE},
+    )
+    oversized = int(scalar(con, f"SELECT count(*) FROM {ident(big)}"))
+    execute(con, f"DROP TABLE {ident(big)}")
+    return oversized
+
+
+def _columns_measured(con: duckdb.DuckDBPyConnection, table: str, fields: list[str]) -> tuple[int, list[int]]:
+    """In one pass over the parsed rows: the line breaks inside their cells (which must equal those the scan found
+    inside quotes), and the columns holding a cell over MAX_CELL bytes. One aggregate per column (a flat list, not
+    one long expression), over byte lengths, which DuckDB knows without reading the text."""
+    newlines = [f"sum(strlen({ident(c)}) - strlen(replace({ident(c)}, chr(10), '')))" for c in fields]
+    longest = [f"max(strlen({ident(c)}))" for c in fields]
+    row = execute(con, f"SELECT {', '.join(newlines + longest)} FROM {ident(table)}").fetchall()[0]
+    inner = int(sum(v or 0 for v in row[: len(fields)]))
+    return inner, [i for i, most in enumerate(row[len(fields) :]) if (most or 0) > MAX_CELL]
 
 
 def _field_count(text: str) -> int:
-    """The number of fields of one raw record, for the message about a row of the wrong width."""
-    return len(next(csv.reader(io.StringIO(text.lstrip("\r\n"), newline="")), []))
+    """The number of fields of one raw record (commas outside quotes, plus one), for the message about a row of the
+    wrong width; counted over the bytes, so that no cell is too large for the csv module."""
+    data = np.frombuffer(text.strip("\r\n").encode("utf-8"), dtype=np.uint8)
+    quotes = data == QUOTE
+    outside = (np.cumsum(quotes, dtype=np.int64) - quotes) % 2 == 0
+    return int((outside & (data == COMMA)).sum()) + 1

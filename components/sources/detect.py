@@ -7,7 +7,7 @@ from pathlib import Path
 
 from components.sources.acled import ACLED
 from components.sources.base import Format
-from components.sources.csvfile import SourceFileError, read_header
+from components.sources.csvfile import SourceFileError, read_header, refuse
 from components.sources.ucdp import UCDP
 
 FORMATS = {f.name: f for f in (ACLED, UCDP)}
@@ -28,8 +28,11 @@ class Detected:
 def detect(path: Path, forced: str | None = None) -> Detected:
     """The format of a file, from its header row, or a headerless release recognised by its field count."""
     if forced and forced not in FORMATS:
-        raise UnknownFormat(f"{path}: format {forced!r} is none of {', '.join(sorted(FORMATS))}")
+        raise UnknownFormat(f"{path.name}: format {forced!r} is none of {', '.join(sorted(FORMATS))}")
     header = read_header(path)
+    if not any(cell.strip() for cell in header):  # said plainly, rather than as every column missing
+        empty = path.stat().st_size == 0
+        raise refuse(path, "the file is empty" if empty else "its first line is empty: the header must be on line 1")
     candidates = [FORMATS[forced]] if forced else list(FORMATS.values())
     for fmt in candidates:
         if fmt.recognises(header):
@@ -39,4 +42,4 @@ def detect(path: Path, forced: str | None = None) -> Detected:
         if fits and (header[0].strip().isdigit() or forced):
             return Detected(fmt, list(fmt.headerless))
     tried = "; ".join(f"{f.dataset} (missing {', '.join(f.missing(header)[:6])})" for f in candidates)
-    raise UnknownFormat(f"{path}: not a known format; tried {tried}")
+    raise UnknownFormat(f"{path.name}: not a known format; tried {tried}")

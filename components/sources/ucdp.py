@@ -6,6 +6,7 @@ Sources for every rule: docs/codebooks.md (the GED and Candidate codebooks as qu
 from __future__ import annotations
 
 from components.sources.base import (
+    MAX_WHOLE,
     Check,
     Format,
     coordinates,
@@ -17,6 +18,7 @@ from components.sources.base import (
     whole,
 )
 
+# fmt: off
 COLUMNS = (
     "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id", "conflict_new_id",
     "conflict_name", "dyad_dset_id", "dyad_new_id", "dyad_name", "side_a_dset_id", "side_a_new_id", "side_a",
@@ -26,6 +28,7 @@ COLUMNS = (
     "event_clarity", "date_prec", "date_start", "date_end", "deaths_a", "deaths_b", "deaths_civilians",
     "deaths_unknown", "best", "high", "low", "gwnoa", "gwnob",
 )  # fmt: skip, the GED release's order: a Candidate file without a header row has its fields in this order
+# fmt: on
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S.%g", "%Y-%m-%d %H:%M:%S"]
 VIOLENCE = {1: "State-based conflict", 2: "Non-state conflict", 3: "One-sided violence"}
 # date_prec: 1 the day; 2 a 2-6 day range and 3 the week (both within a week); 4 up to 30 days or the month;
@@ -35,7 +38,9 @@ PRECISION = "CASE _dp WHEN 1 THEN 'day' WHEN 2 THEN 'week' WHEN 3 THEN 'week' WH
 # representative point; 6 only the country and 7 international waters or airspace: no point to draw.
 GEO = "CASE _wp WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 3 WHEN 4 THEN 3 WHEN 5 THEN 3 END"
 POINT = "_wp BETWEEN 1 AND 5"
+MAX_DEATHS = 10_000_000  # in one event (UCDP's high estimates run larger than ACLED's counts)
 
+# fmt: off
 UCDP = Format(
     name="ucdp",
     dataset="UCDP GED",
@@ -61,7 +66,7 @@ UCDP = Format(
     checks=(
         *required("id", "type_of_violence", "side_a", "date_prec", "date_start", "date_end", "where_prec", "country",
                   "best"),
-        Check("id", "id <> '' AND _id IS NULL", lit("a whole number")),
+        Check("id", not_whole_in("id", 0, MAX_WHOLE), lit(f"a whole number from 0 to {MAX_WHOLE:,}")),
         Check("date_start", "date_start <> '' AND _start IS NULL", lit("a date YYYY-MM-DD")),
         Check("date_end", "date_end <> '' AND _end IS NULL", lit("a date YYYY-MM-DD")),
         in_history("date_start", "_start"),
@@ -70,7 +75,7 @@ UCDP = Format(
         Check("where_prec", not_whole_in("where_prec", 1, 7), lit("1 to 7")),
         Check("type_of_violence", not_whole_in("type_of_violence", 1, 3), lit("1, 2 or 3")),
         *coordinates(),
-        *(Check(c, not_whole_in(c, 0, 10_000_000), lit("a whole number of deaths, 0 or more"))
+        *(Check(c, not_whole_in(c, 0, MAX_DEATHS), lit(f"a whole number of deaths from 0 to {MAX_DEATHS:,}"))
           for c in ("best", "low", "high")),
     ),  # fmt: skip
     point=("_plat", "_plon"),  # a country centroid or a point at sea is not checked against the country's box
@@ -105,3 +110,4 @@ UCDP = Format(
         "source_article": "source_article",
     },
 )
+# fmt: on

@@ -1,0 +1,542 @@
+"""The store's write side: one new generation of the database, built by the one process that holds the write lock.
+
+A `Builder` starts from a copy of the current generation (or from nothing), brings it in step with the files
+(the curated files and articles, and the dataset files under data/sources/) or imports one more file, and is
+closed whole before components/store.py publishes it. Readers never see a half-built generation, and never wait
+for one: they keep reading the previous one until the next rerun.
+
+Every row of every file is either an event or a problem; an event keeps its file and line. ACLED revises events
+under the same id: all versions are kept, and the one with the latest timestamp (then the latest import) is
+`current`, which is what the views show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from components import loader
+from components.actors import Registry
+from components.files import copy_atomic, write_atomic
+from components.loader import Dataset, Problem
+from components.progress import Report, quiet
+from components.schema import (
+    SQL_TYPES,
+    Actors,
+    Events,
+    Model,
+    Places,
+    StoredFiles,
+    StoredProblems,
+    StoredUnreadable,
+    Table,
+)
+from components.sources import article, csvfile
+from components.sources.csvfile import SourceFileError
+from components.sources.detect import Detected, detect
+from components.sql import execute, ident, idents
+
+SOURCES = "sources"  # data/sources/<format>/<file>: the analyst's files, never edited
+SIDECAR = ".meta.json"
+# Bump when the model or a format's mapping changes: a store built by other code is rebuilt from the files.
+SCHEMA_VERSION = "6"
+# Derived from actors.csv: recomputed when it changes, never re-imported.
+DERIVED = (Model.backer, Model.lane, Model.forces, Model.actor_bits)
+# Columns that say what an event is (not where it was read): a changed one makes a re-import an update.
+CONTENT = [c for c in Model.names() if c not in (Model.source_file, Model.line, *DERIVED)]
+EXTRA = {"seq": "BIGINT", "current": "BOOLEAN", "row_hash": "UBIGINT"}  # bookkeeping beside the model
+CURATED = (Events.file, Actors.file, Places.file)
+MEMORY_LIMIT = "1GB"
+# Names of the store's own files: an imported file may not take them (it would hide or overwrite one).
+RESERVED_SUFFIXES = (SIDECAR, ".tmp", ".lock")
+RESERVED_NAMES = {"readme.md"}
+MAX_NAME_BYTES = 160  # a kept name, its digest and ".meta.json" stay under the file system's 255 bytes
+
+# distance_km(lat1, lon1, lat2, lon2): Lambert's formula for the WGS 84 ellipsoid, over whole columns (a test checks
+# it against geopy's geodesic to 0.1%; it is closer than that): the radius filter runs in SQL, not a Python loop.
+AXIS_KM, FLATTENING = 6378.137, 1 / 298.257223563
+DISTANCE_MACROS = (
+    f"CREATE OR REPLACE MACRO _beta(phi) AS atan((1 - {FLATTENING}) * tan(radians(phi)))",
+    "CREATE OR REPLACE MACRO _sigma(b1, b2, dlon) AS "
+    "2 * asin(least(1, sqrt(pow(sin((b2 - b1) / 2), 2) + cos(b1) * cos(b2) * pow(sin(dlon / 2), 2))))",
+    f"""CREATE OR REPLACE MACRO _lambert(b1, b2, s) AS {AXIS_KM} * (s - {FLATTENING} / 2 * (
+        (s - sin(s)) * pow(sin((b1 + b2) / 2), 2) * pow(cos((b2 - b1) / 2), 2) / pow(cos(s / 2), 2)
+        + (s + sin(s)) * pow(cos((b1 + b2) / 2), 2) * pow(sin((b2 - b1) / 2), 2) / pow(sin(s / 2), 2)))""",
+    """CREATE OR REPLACE MACRO distance_km(lat1, lon1, lat2, lon2) AS CASE WHEN lat1 = lat2 AND lon1 = lon2 THEN 0.0
+        ELSE _lambert(_beta(lat1), _beta(lat2), _sigma(_beta(lat1), _beta(lat2), radians(lon2 - lon1))) END""",
+)
+
+
+@dataclass
+class Imported:
+    """What one file gave: rows read = events + problem rows, and how the events changed the store."""
+
+    file: str
+    format: str
+    rows_read: int = 0
+    events: int = 0
+    problem_rows: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    copied: bool = True  # False when the same bytes were already imported
+    sha256: str = ""
+
+    def line(self) -> str:
+        """The command's one line per file."""
+        again = "" if self.copied else " (the same bytes were imported before: nothing copied)"
+        return (
+            f"{self.file}: {self.format}, {self.rows_read:,} rows read: {self.events:,} events "
+            f"({self.added:,} added, {self.updated:,} updated, {self.unchanged:,} unchanged), "
+            f"{self.problem_rows:,} rows with problems{again}"
+        )
+
+
+def sha256(path: Path) -> str:
+    """The file's checksum, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 24):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def curated_files(data: Path, seeds: Path) -> list[Path]:
+    """The curated files and the articles: what the article's events are checked against."""
+    articles = sorted(seeds.glob("*")) if seeds.is_dir() else []
+    return [data / name for name in CURATED] + [p for p in articles if p.is_file() and p.name[0] != "."]
+
+
+def curated_stamp(files: list[Path]) -> str:
+    """Names, sizes and times of the curated files: cheap to compare at every rerun."""
+    return json.dumps([(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists()])
+
+
+def curated_digest(files: list[Path]) -> str:
+    """Their checksum: a touched file with the same bytes is not a change."""
+    return hashlib.sha256(repr(sorted((p.name, sha256(p)) for p in files if p.exists())).encode()).hexdigest()
+
+
+def source_files(data: Path) -> list[Path]:
+    """The imported files under data/sources/, the store's own files (sidecars, notes, temporaries) left out."""
+    root = data / SOURCES
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.glob("*/*") if p.is_file() and not reserved(p.name))
+
+
+def reserved(name: str) -> bool:
+    """A name the store's own files use, or a hidden one: never an imported dataset."""
+    low = name.lower()
+    return low.startswith(".") or low in RESERVED_NAMES or low.endswith(RESERVED_SUFFIXES)
+
+
+def kept_name(name: str) -> str:
+    """A file's name as kept under data/sources/: not hidden, short enough for its sidecar's name to fit the file
+    system (255 bytes), `dataset.csv` when nothing is left (the store's own names are refused before: `check`)."""
+    name = name.lstrip(". ") or "dataset.csv"  # a hidden file would be passed over at the next refresh
+    stem, suffix = Path(name).stem, Path(name).suffix
+    suffix = suffix if len(suffix.encode()) <= 16 else ""
+    while len((stem + suffix).encode()) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return stem + suffix
+
+
+def folders_key(data: Path, seeds: Path) -> str:
+    """The folders a store is derived from: a store built from others is rebuilt, never mixed."""
+    return json.dumps([str(data.resolve()), str(seeds.resolve())])
+
+
+def _table_sql(table: type[Table], extra: dict[str, str] | None = None) -> str:
+    """CREATE TABLE for a declared table (and bookkeeping columns beside it)."""
+    columns = [(c.name, SQL_TYPES[c.kind]) for c in table.columns()] + list((extra or {}).items())
+    return f"CREATE TABLE IF NOT EXISTS {ident(table.file)} (" + ", ".join(f"{ident(c)} {t}" for c, t in columns) + ")"
+
+
+class Builder:
+    """A read-write connection on one new generation file; `close` leaves it whole (checkpointed) for readers."""
+
+    def __init__(self, data: Path, seeds: Path, path: Path, temp: Path) -> None:
+        self.data, self.seeds, self.path = data, seeds, path
+        self.con = duckdb.connect(str(path))
+        for setting, value in (("threads", 2), ("enable_progress_bar", False), ("preserve_insertion_order", True),
+                               ("memory_limit", MEMORY_LIMIT), ("temp_directory", str(temp))):  # fmt: skip
+            # raw rows stay in file order (lines depend on it); a million-row import spills past the memory limit
+            self.con.execute(f"SET {setting} = ?", [value])
+        self.curated: Dataset | None = None
+        self.registry: Registry | None = None
+        self.changed = False  # whether this generation says anything its base did not: only then is it published
+        self._schema()
+
+    # -- schema and bookkeeping -------------------------------------------------------------------------------
+
+    def _schema(self) -> None:
+        """Create the tables; a copy written by other code (another schema version, other folders) starts empty."""
+        self.con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        if self.meta("schema") not in (None, SCHEMA_VERSION) or self.meta("folders") not in (None, self._folders()):
+            for table in (Model, StoredProblems, StoredFiles, StoredUnreadable):
+                self.con.execute(f"DROP TABLE IF EXISTS {ident(table.file)}")
+            self.con.execute("DELETE FROM meta")
+        self.changed |= self.meta("schema") is None  # a new store: published even when there is nothing to read
+        self.set_meta("folders", self._folders())
+        self.con.execute(_table_sql(Model, EXTRA))
+        self.con.execute(_table_sql(StoredProblems, {"seq": "BIGINT"}))
+        self.con.execute(_table_sql(StoredFiles))
+        self.con.execute(_table_sql(StoredUnreadable))
+        for macro in DISTANCE_MACROS:
+            self.con.execute(macro)
+        self.set_meta("schema", SCHEMA_VERSION)
+
+    def _folders(self) -> str:
+        """This builder's folders, as the meta table records them."""
+        return folders_key(self.data, self.seeds)
+
+    def meta(self, key: str) -> str | None:
+        """A value of the meta table."""
+        rows = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+        return rows[0][0] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a value of the meta table."""
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+    def _all(self, sql: str, params: list | None = None) -> list[tuple]:
+        """A query's rows on the writer's connection (it sees its temporary tables and open transaction)."""
+        return execute(self.con, sql, params).fetchall()
+
+    def _one(self, sql: str, params: list | None = None) -> object:
+        """A single value, on the writer's connection."""
+        return self._all(sql, params)[0][0]
+
+    def clean(self) -> None:
+        """Remove what a killed writer left under data/sources/ (half-copied files): only the writer puts them there,
+        and this one holds the lock."""
+        for left in (self.data / SOURCES).glob("*/.*.tmp"):
+            left.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Write everything into the file itself (no WAL left for readers) and close it."""
+        self.con.execute("CHECKPOINT")
+        self.con.close()
+
+    # -- keeping in step with the files -----------------------------------------------------------------------
+
+    def sync(self, progress: Report = quiet) -> bool:
+        """Read what changed among the files since this generation was written; True when the events changed."""
+        changed = self._sync_curated()
+        changed |= self._sync_sources(progress)
+        self.changed |= changed
+        return changed
+
+    def load_curated(self) -> None:
+        """The curated files, read and checked (the derived columns need their actors)."""
+        if self.curated is None:
+            self.curated = loader.load(self.data, self.seeds)
+            self.registry = Registry(self.curated.actors)
+
+    def _sync_curated(self) -> bool:
+        """Reload the curated files when their bytes changed; redo what depends on them."""
+        files = curated_files(self.data, self.seeds)
+        stamp = curated_stamp(files)
+        if self.meta("curated_stamp") == stamp:
+            return False
+        self.load_curated()
+        digest = curated_digest(files)
+        actors_sha = sha256(self.data / Actors.file) if (self.data / Actors.file).exists() else ""
+        self.set_meta("curated_stamp", stamp)
+        if self.meta("curated") == digest:
+            return False  # a touch: same bytes, nothing to redo
+        self.con.execute("BEGIN")
+        try:
+            execute(self.con, f"DELETE FROM {ident(Model.file)} WHERE dataset = 'article'")
+            execute(self.con, f"DELETE FROM {ident(StoredProblems.file)} WHERE seq = 0")
+            self._insert(article.to_model(self.curated), seq=0)
+            problems = pd.DataFrame(
+                [(p.file, p.line, p.column, p.value, p.expected, 0) for p in self.curated.problems],
+                columns=[*StoredProblems.names(), "seq"],
+            )
+            self.con.register("curated_problems", problems)
+            execute(self.con, f"INSERT INTO {ident(StoredProblems.file)} SELECT * FROM curated_problems")
+            self.con.unregister("curated_problems")
+            everything = self.meta("actors") != actors_sha  # new aliases can change any event's backer
+            self._derive(None if everything else "article")
+            self._current(f"SELECT uid FROM {ident(Model.file)} WHERE dataset = 'article'")
+            self.set_meta("curated", digest)
+            self.set_meta("actors", actors_sha)
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        return True
+
+    def _sync_sources(self, progress: Report) -> bool:
+        """Load new or changed files under data/sources/, forget removed ones; in the order they were imported."""
+        known = {r[0]: r[1:] for r in self._all(f"SELECT source_file, size, mtime_ns, sha256 FROM {StoredFiles.file}")}
+        failed = {r[0]: r[1:] for r in self._all(f"SELECT source_file, size, mtime_ns FROM {StoredUnreadable.file}")}
+        on_disk = {self.relative(p): p for p in source_files(self.data)}
+        changed = False
+        for gone in set(known) - set(on_disk):
+            self._forget(gone)
+            changed = True
+        for gone in set(failed) - set(on_disk):
+            execute(self.con, f"DELETE FROM {StoredUnreadable.file} WHERE source_file = ?", [gone])
+            changed = True
+        todo = []
+        for rel, path in on_disk.items():
+            stat = path.stat()
+            if (stat.st_size, stat.st_mtime_ns) in (tuple(known.get(rel, ())[:2]), tuple(failed.get(rel, ()))):
+                continue  # the usual restart, or a file that failed and did not change: nothing read, nothing hashed
+            digest = sha256(path)
+            if rel in known and known[rel][2] == digest:
+                execute(self.con, f"UPDATE {StoredFiles.file} SET size = ?, mtime_ns = ? WHERE source_file = ?",
+                        [stat.st_size, stat.st_mtime_ns, rel])  # fmt: skip
+                continue
+            sidecar = read_sidecar(path)
+            todo.append((str(sidecar.get("imported_at", "")), rel, path, digest, sidecar))
+        for _, rel, path, digest, sidecar in sorted(todo, key=lambda t: t[:2]):  # a later import revises an earlier
+            self.load_curated()  # the derived columns need the curated actors
+            try:
+                csvfile.check_utf8(path)  # a file put there by hand was never checked by an import
+                detected = detect(path, sidecar.get("format"))
+                result = self._load(path, rel, detected, digest, progress, sidecar.get("imported_at"))
+            except SourceFileError as err:  # the file is named on the page; the others still load
+                stat = path.stat()
+                execute(self.con, f"DELETE FROM {StoredUnreadable.file} WHERE source_file = ?", [rel])
+                execute(self.con, f"INSERT INTO {StoredUnreadable.file} VALUES (?, ?, ?, ?)",
+                        [rel, stat.st_size, stat.st_mtime_ns, str(err)])  # fmt: skip
+                changed = True
+                continue
+            execute(self.con, f"DELETE FROM {StoredUnreadable.file} WHERE source_file = ?", [rel])
+            self.write_sidecar(path, result, digest, sidecar)
+            changed = True
+        return changed
+
+    def relative(self, path: Path) -> str:
+        """A source file's name as stored: its path under the data directory."""
+        return path.relative_to(self.data).as_posix()
+
+    def _forget(self, rel: str) -> None:
+        """Remove a file's events and problems; the versions it hid become current again."""
+        execute(self.con, f"CREATE OR REPLACE TEMP TABLE touched AS SELECT uid FROM {Model.file} WHERE source_file = ?",
+                [rel])  # fmt: skip
+        for table in (Model, StoredProblems, StoredFiles):
+            execute(self.con, f"DELETE FROM {ident(table.file)} WHERE source_file = ?", [rel])
+        self._current("SELECT uid FROM touched")
+
+    # -- importing --------------------------------------------------------------------------------------------
+
+    def twin(self, digest: str, format_name: str) -> Imported | None:
+        """What an earlier import of the same bytes gave, or None: the same file again adds and copies nothing."""
+        same = f"SELECT source_file, rows_read, events, problem_rows FROM {StoredFiles.file} WHERE sha256 = ?"
+        found = self._all(same, [digest])
+        if not found:
+            return None
+        rel, rows, events, problem_rows = found[0]
+        uids = self._one(f"SELECT count(DISTINCT uid) FROM {Model.file} WHERE source_file = ?", [rel])
+        return Imported(rel, format_name, rows, events, problem_rows, unchanged=uids, copied=False, sha256=digest)
+
+    def import_file(self, path: Path, detected: Detected, digest: str, progress: Report, origin: str) -> Imported:
+        """Copy a checked file in byte for byte and load it; the copy is removed again if loading fails."""
+        self.load_curated()
+        target = self.target(path, detected, digest)
+        copy_atomic(path, target)
+        try:
+            result = self._load(target, self.relative(target), detected, digest, progress)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+        self.write_sidecar(target, result, digest, {"original": origin})
+        self.changed = True
+        return result
+
+    def target(self, path: Path, detected: Detected, digest: str) -> Path:
+        """Where an imported file is kept: data/sources/<format>/<its name>, made a name the store reads as a
+        dataset, and renamed when another file has it."""
+        folder = self.data / SOURCES / detected.format.name
+        target = folder / kept_name(path.name)
+        if target.exists() or target.with_name(target.name + SIDECAR).exists():
+            target = folder / f"{target.stem}.{digest[:12]}{target.suffix}"
+        readme = self.data / SOURCES / "README.md"
+        if not readme.exists():
+            write_atomic(readme, README.encode("utf-8"))
+        return target
+
+    def _load(
+        self,
+        path: Path,
+        rel: str,
+        detected: Detected,
+        digest: str,
+        progress: Report = quiet,
+        imported_at: str | None = None,
+    ) -> Imported:
+        """Read, check and map one file, then replace its rows in the store in one transaction."""
+        raw = csvfile.read(self.con, path, detected.names, progress)
+        progress("checking rows", 0.0)
+        events, problems = detected.format.load(self.con, raw, rel)
+        progress("storing", 0.0)
+        stat = path.stat()
+        imported_at = imported_at or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        self.con.execute("BEGIN")
+        try:
+            existing = self._one(f"SELECT any_value(seq) FROM {StoredFiles.file} WHERE source_file = ?", [rel])
+            seq = int(existing or self._one(f"SELECT coalesce(max(seq), 0) + 1 FROM {StoredFiles.file}"))
+            self._forget(rel)
+            execute(
+                self.con,
+                f"""CREATE OR REPLACE TEMP TABLE previous AS SELECT uid, row_hash FROM {Model.file}
+                    WHERE current AND uid IN (SELECT uid FROM {ident(events)})""",
+            )
+            self._insert_table(events, seq)
+            execute(self.con, f"INSERT INTO {StoredProblems.file} SELECT *, ? FROM {ident(problems)}", [seq])
+            self._derive(rel)
+            self._current(f"SELECT uid FROM {ident(events)}")
+            added, updated = self._all(
+                f"""SELECT count(*) FILTER (WHERE p.uid IS NULL),
+                           count(*) FILTER (WHERE p.uid IS NOT NULL AND p.row_hash <> e.row_hash)
+                    FROM (SELECT DISTINCT uid, row_hash FROM {Model.file} WHERE current AND source_file = ?) e
+                    LEFT JOIN previous p USING (uid)""",
+                [rel],
+            )[0]
+            uids = int(self._one(f"SELECT count(DISTINCT uid) FROM {ident(events)}"))
+            result = Imported(
+                file=rel,
+                format=detected.format.name,
+                rows_read=raw.rows,
+                events=int(self._one(f"SELECT count(*) FROM {ident(events)}")),
+                problem_rows=int(self._one(f"SELECT count(DISTINCT line) FROM {ident(problems)}")),
+                added=int(added),
+                updated=int(updated),
+                unchanged=uids - int(added) - int(updated),
+                problems=[
+                    Problem(*row) for row in self._all(f'SELECT * FROM {ident(problems)} ORDER BY line, "column"')
+                ],
+                sha256=digest,
+            )
+            execute(
+                self.con,
+                f"INSERT INTO {StoredFiles.file} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [rel, detected.format.name, digest, stat.st_size, stat.st_mtime_ns, seq, result.rows_read,
+                 result.events, result.problem_rows, imported_at],
+            )  # fmt: skip
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        finally:
+            for table in (events, problems, "previous"):
+                self.con.execute(f"DROP TABLE IF EXISTS {ident(table)}")
+        progress("storing", 1.0)
+        return result
+
+    def write_sidecar(self, path: Path, result: Imported, digest: str, keep: dict) -> None:
+        """What the file gave, beside it: checksum, format found, rows read, when imported, dates and countries."""
+        span = self._all(
+            f"SELECT min(start_date), max(end_date), list(DISTINCT country ORDER BY country) FROM {Model.file} "
+            "WHERE source_file = ?",
+            [result.file],
+        )[0]
+        imported_at = self._one(f"SELECT imported_at FROM {StoredFiles.file} WHERE source_file = ?", [result.file])
+        meta = {
+            **keep,
+            "file": path.name,
+            "sha256": digest,
+            "format": result.format,
+            "rows_read": result.rows_read,
+            "events": result.events,
+            "problem_rows": result.problem_rows,
+            "imported_at": imported_at,
+            "first_day": str(span[0]) if span[0] else None,
+            "last_day": str(span[1]) if span[1] else None,
+            "countries": span[2] or [],
+        }
+        write_atomic(path.with_name(path.name + SIDECAR), json.dumps(meta, indent=1).encode("utf-8"))
+
+    # -- writing rows -----------------------------------------------------------------------------------------
+
+    def _insert(self, frame: pd.DataFrame, seq: int) -> None:
+        """Insert model rows given as a frame."""
+        self.con.register("incoming", frame)
+        self._insert_table("incoming", seq)
+        self.con.unregister("incoming")
+
+    def _insert_table(self, table: str, seq: int) -> None:
+        """Insert model rows from a table, with their import order and a hash of what they say."""
+        execute(
+            self.con,
+            f"INSERT INTO {Model.file} SELECT {idents(Model.names())}, ?, NULL, hash({idents(CONTENT)}) "
+            f"FROM {ident(table)}",
+            [seq],
+        )
+
+    def _derive(self, source: str | None) -> None:
+        """Set each event's backer and lane from the curated actors, per distinct list of names, not per row: for
+        one source file (`article` for the curated events), or every event (None)."""
+        where, params = ("true", []) if source is None else (
+            ("dataset = 'article'", []) if source == "article" else ("source_file = ?", [source]))  # fmt: skip
+        combos = execute(self.con, f"SELECT DISTINCT actors, actor1 FROM {Model.file} WHERE {where}", params).df()
+        registry = self.registry or Registry(pd.DataFrame(columns=Actors.names()))
+        combos[Model.backer] = [registry.backer(list(names)) or "" for names in combos[Model.actors]]
+        combos[Model.lane] = [registry.lane(name) for name in combos[Model.actor1]]
+        combos[Model.forces] = [registry.military(list(names)) for names in combos[Model.actors]]
+        combos[Model.actor_bits] = [registry.bits(list(names)) for names in combos[Model.actors]]
+        self.con.register("combos", combos)
+        execute(
+            self.con,
+            f"""UPDATE {Model.file} e SET backer = c.backer, lane = c.lane, forces = c.forces::VARCHAR[],
+                actor_bits = c.actor_bits FROM combos c
+                WHERE e.actors = c.actors AND e.actor1 = c.actor1 AND ({where})""",
+            params,
+        )
+        self.con.unregister("combos")
+
+    def _current(self, uids: str) -> None:
+        """Mark, for each of these events, the one version the views show: latest timestamp, then latest import."""
+        execute(
+            self.con,
+            f"""UPDATE {Model.file} e SET current = (r.rank = 1) FROM (
+                    SELECT rowid AS rid, row_number() OVER (
+                        PARTITION BY uid ORDER BY version DESC, seq DESC, line DESC) AS rank
+                    FROM {Model.file} WHERE uid IN ({uids})) r
+                WHERE e.rowid = r.rid""",
+        )
+
+
+def read_sidecar(path: Path) -> dict:
+    """A source file's sidecar, or nothing when it has none (a file put there by hand) or it is not JSON."""
+    meta = path.with_name(path.name + SIDECAR)
+    try:
+        found = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def check(path: Path, forced: str | None, progress: Report = quiet) -> tuple[Detected, str]:
+    """A file's format and checksum, once it is known to be UTF-8 of a known format, under a name the store does
+    not use for its own files (SourceFileError otherwise)."""
+    if reserved(path.name.lstrip(". ")):
+        raise SourceFileError(
+            f"{path.name[:80]}: a name the store uses for its own files (sidecars, notes, temporary files); "
+            "rename the file and import it again"
+        )
+    csvfile.check_utf8(path, progress)
+    return detect(path, forced), sha256(path)
+
+
+README = """# Imported dataset files
+
+The ACLED and UCDP files imported with `conflict-monitor import` (or the dashboard's data page), kept byte for byte,
+one folder per format. Beside each, `<file>.meta.json` says what it gave: its sha256, the format found, rows read,
+events and problem rows, when it was imported, its dates and countries.
+
+These files are the analyst's data, not the project's: git ignores this folder. The event store
+(`../.store/`) is derived from them: delete it and the dashboard rebuilds it from here.
+"""
