@@ -296,6 +296,7 @@ def accept(data: Path, seeds: Path, article: Article, candidate: Candidate, edit
     to the audit log (the page passes the editor; a script or test in-process is its OS user, as the command line)."""
     path = data / Events.file
     with locked(data / LOCK):
+        _clean(data)
         if (already := _decided(data, article.name, candidate)) is not None:
             raise ReviewError(f"this candidate was decided meanwhile ({already})")
         before = path.read_bytes()
@@ -324,10 +325,21 @@ def accept(data: Path, seeds: Path, article: Article, candidate: Candidate, edit
 def reject(data: Path, article: Article, candidate: Candidate, who: str | None = None) -> None:
     """Remember that the analyst rejected this candidate: it is not proposed again (and who did, in the audit log)."""
     with locked(data / LOCK):
+        _clean(data)
         if (already := _decided(data, article.name, candidate)) is not None:
             raise ReviewError(f"this candidate was decided meanwhile ({already})")
         _record(data, article.name, candidate, "rejected", "")
         _audit(data, who, audit.REJECT, article, candidate)
+
+
+def _clean(data: Path) -> None:
+    """Remove what a writer killed midway left (the hidden temporary files of an atomic write): under the review
+    lock, no other decision is writing them."""
+    for name in (Events.file, Reviews.file):
+        for left in data.glob(f".{name}.*.tmp"):
+            left.unlink(missing_ok=True)
+    for left in (data / HISTORY).glob(".*.tmp"):
+        left.unlink(missing_ok=True)
 
 
 def _audit(data: Path, who: str | None, action: str, article: Article, candidate: Candidate, sha256: str = "",
