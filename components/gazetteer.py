@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import io
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 from geopy.exc import GeopyError
 
+from components.files import write_atomic
 from components.loader import data_dir
 from components.schema import Places
 
@@ -82,10 +84,11 @@ def geocode_file(path: Path, geocode: Geocode, service: str = "Nominatim (OpenSt
     except GeopyError as err:
         reason = " ".join(str(err).split("(Caused by")[0].split())[:120]  # geopy's text repeats urllib3's whole chain
         raise SystemExit(f"{path}: unchanged; cannot reach the geocoder ({type(err).__name__}: {reason})") from None
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    write_atomic(path, out.getvalue().encode("utf-8"))  # a kill midway leaves the old file, never half of it
     return f"{path}: {found} of {todo} place(s) geocoded; the rest are marked not found"
 
 

@@ -177,3 +177,19 @@ def test_file_with_bom(places):
     fake = FakeGeocoder({"Sirte, Libya": SIRTE})
     gazetteer.geocode_file(places, fake)
     assert fake.calls == ["Sirte, Libya"]
+
+
+def test_the_rewrite_is_atomic(places, monkeypatch):
+    """A failure while places.csv is replaced leaves the old file whole and no temporary file beside it."""
+    import os
+
+    before, beside = places.read_bytes(), sorted(p.name for p in places.parent.iterdir())
+
+    def refuse(src, dst):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(OSError, match="No space"):
+        gazetteer.geocode_file(places, FakeGeocoder({"Sirte, Libya": SIRTE}))
+    assert places.read_bytes() == before
+    assert sorted(p.name for p in places.parent.iterdir()) == beside
