@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from components import dates
+from components import dates, geo
 from components.actors import Registry
 from components.schema import Model
 
@@ -46,14 +46,6 @@ def candidates(store: object, article: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    """Great-circle distance on the mean Earth radius: enough to tell 12 km from 120 km."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(lon2 - lon1)
-    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-
-
 def who(names: list[str], registry: Registry) -> set[str]:
     """The curated actors a list of written names stands for, with the states behind them."""
     curated = {c for c in (registry.canonical(n) for n in names) if c}
@@ -67,7 +59,7 @@ def agrees(article: pd.Series, pairs: pd.DataFrame, registry: Registry) -> pd.Da
     has_point = pd.notna(article[Model.latitude]) and pd.notna(article[Model.longitude])
     if has_point:
         km = pd.Series(
-            _km(np.float64(article[Model.latitude]), np.float64(article[Model.longitude]),
+            geo.km(np.float64(article[Model.latitude]), np.float64(article[Model.longitude]),
                 pairs[Model.latitude].to_numpy(float), pairs[Model.longitude].to_numpy(float)),
             index=pairs.index,
         )  # fmt: skip

@@ -9,10 +9,12 @@ outside that file are not checked, and are not claimed to be.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pycountry
 
 TOPOJSON = Path(__file__).resolve().parent.parent / "static" / "topojson" / "africa_50m.json"
@@ -91,3 +93,19 @@ def describe(found: Box) -> str:
     """A box in words, for a problem message."""
     south, west, north, east = found
     return f"latitude {south:.1f} to {north:.1f}, longitude {west:.1f} to {east:.1f}"
+
+
+# The country-box check, stated once for both paths (loader.check_in_country over the curated files, and the
+# datasets' SQL in sources/base.py): a named country's box and the words of its problem come from `box_table`.
+EXPECTED = "a point in {country} ({box}, from Natural Earth); are latitude and longitude swapped?"
+BOX_COLUMNS = ("country", "south", "west", "north", "east", "expected")
+
+
+def box_table(names: Iterable[str]) -> pd.DataFrame:
+    """One row per named country the map's file holds: its box and the expected text of a point outside it."""
+    rows = []
+    for name in dict.fromkeys(names):  # the distinct countries a file names: a few, not one per row
+        found = box(name)
+        if found:
+            rows.append((name, *found, EXPECTED.format(country=name, box=describe(found))))
+    return pd.DataFrame(rows, columns=list(BOX_COLUMNS))

@@ -8,24 +8,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from components import precision
 from components.schema import Events, Model
 
 DAY = pd.Timedelta(days=1)
 
 
 def starts(events: pd.DataFrame) -> pd.Series:
-    """First day each event of events.csv may have happened on (a month is stored as its first day)."""
-    dates = events[Events.event_date]
-    month = events[Events.time_precision] == 3
-    return dates.where(~month, dates.dt.to_period("M").dt.start_time)
+    """First day each event of events.csv may have happened on, by the one rule of components/precision.py."""
+    return precision.starts(events[Events.event_date], events[Events.time_precision])
 
 
 def ends(events: pd.DataFrame) -> pd.Series:
-    """Last day each event of events.csv may have happened on (a month-precision event spans its whole month)."""
-    dates = events[Events.event_date]
-    precision = events[Events.time_precision]
-    month_end = dates.dt.to_period("M").dt.end_time.dt.normalize()
-    return dates.where(precision == 1, dates + 6 * DAY).where(precision != 3, month_end)
+    """Last day each event of events.csv may have happened on, by the one rule of components/precision.py."""
+    return precision.ends(events[Events.event_date], events[Events.time_precision])
 
 
 def day(date: dt.date | pd.Timestamp) -> str:

@@ -13,7 +13,6 @@ under the same id: all versions are kept, and the one with the latest timestamp 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,15 +22,28 @@ import pandas as pd
 
 from components import loader
 from components.actors import Registry
+from components.datafiles import (
+    README,
+    SIDECAR,
+    SOURCES,
+    curated_digest,
+    curated_files,
+    curated_stamp,
+    folders_key,
+    kept_name,
+    read_sidecar,
+    reserved,
+    sha256,
+    source_files,
+)
 from components.files import copy_atomic, write_atomic
+from components.geo import DISTANCE_MACROS  # distance_km, for the radius filter
 from components.loader import Dataset, Problem
 from components.progress import Report, quiet
 from components.schema import (
     SQL_TYPES,
     Actors,
-    Events,
     Model,
-    Places,
     StoredFiles,
     StoredProblems,
     StoredUnreadable,
@@ -42,35 +54,14 @@ from components.sources.csvfile import SourceFileError
 from components.sources.detect import Detected, detect
 from components.sql import execute, ident, idents
 
-SOURCES = "sources"  # data/sources/<format>/<file>: the analyst's files, never edited
-SIDECAR = ".meta.json"
 # Bump when the model or a format's mapping changes: a store built by other code is rebuilt from the files.
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 # Derived from actors.csv: recomputed when it changes, never re-imported.
 DERIVED = (Model.backer, Model.lane, Model.forces, Model.actor_bits)
 # Columns that say what an event is (not where it was read): a changed one makes a re-import an update.
 CONTENT = [c for c in Model.names() if c not in (Model.source_file, Model.line, *DERIVED)]
 EXTRA = {"seq": "BIGINT", "current": "BOOLEAN", "row_hash": "UBIGINT"}  # bookkeeping beside the model
-CURATED = (Events.file, Actors.file, Places.file)
 MEMORY_LIMIT = "1GB"
-# Names of the store's own files: an imported file may not take them (it would hide or overwrite one).
-RESERVED_SUFFIXES = (SIDECAR, ".tmp", ".lock")
-RESERVED_NAMES = {"readme.md"}
-MAX_NAME_BYTES = 160  # a kept name, its digest and ".meta.json" stay under the file system's 255 bytes
-
-# distance_km(lat1, lon1, lat2, lon2): Lambert's formula for the WGS 84 ellipsoid, over whole columns (a test checks
-# it against geopy's geodesic to 0.1%; it is closer than that): the radius filter runs in SQL, not a Python loop.
-AXIS_KM, FLATTENING = 6378.137, 1 / 298.257223563
-DISTANCE_MACROS = (
-    f"CREATE OR REPLACE MACRO _beta(phi) AS atan((1 - {FLATTENING}) * tan(radians(phi)))",
-    "CREATE OR REPLACE MACRO _sigma(b1, b2, dlon) AS "
-    "2 * asin(least(1, sqrt(pow(sin((b2 - b1) / 2), 2) + cos(b1) * cos(b2) * pow(sin(dlon / 2), 2))))",
-    f"""CREATE OR REPLACE MACRO _lambert(b1, b2, s) AS {AXIS_KM} * (s - {FLATTENING} / 2 * (
-        (s - sin(s)) * pow(sin((b1 + b2) / 2), 2) * pow(cos((b2 - b1) / 2), 2) / pow(cos(s / 2), 2)
-        + (s + sin(s)) * pow(cos((b1 + b2) / 2), 2) * pow(sin((b2 - b1) / 2), 2) / pow(sin(s / 2), 2)))""",
-    """CREATE OR REPLACE MACRO distance_km(lat1, lon1, lat2, lon2) AS CASE WHEN lat1 = lat2 AND lon1 = lon2 THEN 0.0
-        ELSE _lambert(_beta(lat1), _beta(lat2), _sigma(_beta(lat1), _beta(lat2), radians(lon2 - lon1))) END""",
-)
 
 
 @dataclass
@@ -97,61 +88,6 @@ class Imported:
             f"({self.added:,} added, {self.updated:,} updated, {self.unchanged:,} unchanged), "
             f"{self.problem_rows:,} rows with problems{again}"
         )
-
-
-def sha256(path: Path) -> str:
-    """The file's checksum, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 24):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def curated_files(data: Path, seeds: Path) -> list[Path]:
-    """The curated files and the articles: what the article's events are checked against."""
-    articles = sorted(seeds.glob("*")) if seeds.is_dir() else []
-    return [data / name for name in CURATED] + [p for p in articles if p.is_file() and p.name[0] != "."]
-
-
-def curated_stamp(files: list[Path]) -> str:
-    """Names, sizes and times of the curated files: cheap to compare at every rerun."""
-    return json.dumps([(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists()])
-
-
-def curated_digest(files: list[Path]) -> str:
-    """Their checksum: a touched file with the same bytes is not a change."""
-    return hashlib.sha256(repr(sorted((p.name, sha256(p)) for p in files if p.exists())).encode()).hexdigest()
-
-
-def source_files(data: Path) -> list[Path]:
-    """The imported files under data/sources/, the store's own files (sidecars, notes, temporaries) left out."""
-    root = data / SOURCES
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.glob("*/*") if p.is_file() and not reserved(p.name))
-
-
-def reserved(name: str) -> bool:
-    """A name the store's own files use, or a hidden one: never an imported dataset."""
-    low = name.lower()
-    return low.startswith(".") or low in RESERVED_NAMES or low.endswith(RESERVED_SUFFIXES)
-
-
-def kept_name(name: str) -> str:
-    """A file's name as kept under data/sources/: not hidden, short enough for its sidecar's name to fit the file
-    system (255 bytes), `dataset.csv` when nothing is left (the store's own names are refused before: `check`)."""
-    name = name.lstrip(". ") or "dataset.csv"  # a hidden file would be passed over at the next refresh
-    stem, suffix = Path(name).stem, Path(name).suffix
-    suffix = suffix if len(suffix.encode()) <= 16 else ""
-    while len((stem + suffix).encode()) > MAX_NAME_BYTES:
-        stem = stem[:-1]
-    return stem + suffix
-
-
-def folders_key(data: Path, seeds: Path) -> str:
-    """The folders a store is derived from: a store built from others is rebuilt, never mixed."""
-    return json.dumps([str(data.resolve()), str(seeds.resolve())])
 
 
 def _table_sql(table: type[Table], extra: dict[str, str] | None = None) -> str:
@@ -509,16 +445,6 @@ class Builder:
         )
 
 
-def read_sidecar(path: Path) -> dict:
-    """A source file's sidecar, or nothing when it has none (a file put there by hand) or it is not JSON."""
-    meta = path.with_name(path.name + SIDECAR)
-    try:
-        found = json.loads(meta.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return found if isinstance(found, dict) else {}
-
-
 def check(path: Path, forced: str | None, progress: Report = quiet) -> tuple[Detected, str]:
     """A file's format and checksum, once it is known to be UTF-8 of a known format, under a name the store does
     not use for its own files (SourceFileError otherwise)."""
@@ -529,14 +455,3 @@ def check(path: Path, forced: str | None, progress: Report = quiet) -> tuple[Det
         )
     csvfile.check_utf8(path, progress)
     return detect(path, forced), sha256(path)
-
-
-README = """# Imported dataset files
-
-The ACLED and UCDP files imported with `conflict-monitor import` (or the dashboard's data page), kept byte for byte,
-one folder per format. Beside each, `<file>.meta.json` says what it gave: its sha256, the format found, rows read,
-events and problem rows, when it was imported, its dates and countries.
-
-These files are the analyst's data, not the project's: git ignores this folder. The event store
-(`../.store/`) is derived from them: delete it and the dashboard rebuilds it from here.
-"""

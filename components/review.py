@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from components import access, audit, countries, extracted, loader
+from components import access, audit, countries, extracted, loader, precision
 from components.extract import Candidate
 from components.files import copy_atomic, locked, write_atomic
 from components.loader import DataFileError, Dataset
@@ -184,14 +184,15 @@ def event_row(article: Article, candidate: Candidate, edit: Edit, event_id: str,
     regions = events.loc[events[Events.country] == country, Events.region]
     iso = countries.number(country)
     how = "as proposed" if edit == proposed(candidate) else "corrected by the analyst"
+    written = precision.coded(edit.start, PRECISION_CODE[edit.precision])
     notes = (
         f"Accepted in review ({how}) from the candidate at character {candidate.offset} of {article.name}. "
         f"Date: {candidate.date_words}. Rule: {candidate.rule}."
     )
     row = {
         Events.event_id_cnty: event_id,
-        Events.event_date: edit.start.isoformat(),
-        Events.year: str(edit.start.year),
+        Events.event_date: written.isoformat(),  # a week on its middle day, as ACLED codes it (components/precision.py)
+        Events.year: str(written.year),
         Events.time_precision: str(PRECISION_CODE[edit.precision]),
         Events.disorder_type: DISORDER,
         Events.event_type: EVENT_TYPE,

@@ -96,7 +96,7 @@ class Events(Table):
 
     file = "events.csv"
     event_id_cnty = Col(unique=True, doc="identifier, unique across all sources")
-    event_date = Col(DATE, doc="the date; at month precision the first day of the month")
+    event_date = Col(DATE, doc="the date; a week on its middle day, a month on its first day")
     year = Col(INT, low=1900, high=2100)
     time_precision = Col(INT, choices=tuple(TIME_PRECISION), doc="1 day, 2 week, 3 month")
     disorder_type = Col()

@@ -28,15 +28,9 @@ import pandas as pd
 
 from components import loader
 from components.actors import Registry
-from components.files import try_locked, write_atomic
-from components.importer import (
-    MEMORY_LIMIT,
-    SCHEMA_VERSION,
+from components.datafiles import (
     SIDECAR,
     SOURCES,
-    Builder,
-    Imported,
-    check,
     curated_digest,
     curated_files,
     curated_stamp,
@@ -44,6 +38,8 @@ from components.importer import (
     sha256,
     source_files,
 )
+from components.files import try_locked, write_atomic
+from components.importer import MEMORY_LIMIT, SCHEMA_VERSION, Builder, Imported, check
 from components.loader import Dataset
 from components.progress import Report, quiet
 from components.schema import Model, StoredFiles, StoredUnreadable

@@ -13,7 +13,7 @@ import pytest
 from builders import FROZEN_DATA, FROZEN_SEEDS, copy_seeds, shipped
 from builders import run_command as run
 
-from components import loader, review
+from components import dates, loader, review
 from components.articles import ingest
 from components.extract import recall
 from components.review import ACCEPTED, CODED, PENDING, REJECTED, ReviewError
@@ -109,6 +109,27 @@ def test_corrections_are_written_as_the_analyst_set_them(page_article):
     row = loader.load(data, seeds).events.set_index(Events.event_id_cnty).loc[event_id]
     assert (row[Events.location], row[Events.geo_precision], row[Events.event_kind]) == ("Tripoli", 2, "statement")
     assert row[Events.actor2] == "Russia" and "corrected by the analyst" in row[Events.notes]
+
+
+@pytest.mark.parametrize(
+    ("start", "level", "first", "last"),
+    [
+        (date(2020, 12, 28), "week", date(2020, 12, 28), date(2021, 1, 3)),  # a week across the new year
+        (date(2021, 1, 18), "week", date(2021, 1, 18), date(2021, 1, 24)),
+        (date(2021, 2, 1), "month", date(2021, 2, 1), date(2021, 2, 28)),
+    ],
+)
+def test_an_accepted_week_or_month_reads_back_as_the_span_the_analyst_set(page_article, start, level, first, last):
+    """A week is written on its middle day (ACLED's rule, components/precision.py): read back, it is the week the
+    analyst chose, never three days early; its year is the middle day's."""
+    data, seeds, article, listed = page_article
+    candidate = pending(listed)
+    event_id = review.accept(data, seeds, article, candidate, replace(review.proposed(candidate), start=start,
+                                                                       precision=level))  # fmt: skip
+    events = loader.load(data, seeds).events
+    row = events[events[Events.event_id_cnty] == event_id]
+    assert (dates.starts(row).iloc[0].date(), dates.ends(row).iloc[0].date()) == (first, last)
+    assert int(row[Events.year].iloc[0]) == pd.Timestamp(row[Events.event_date].iloc[0]).year
 
 
 def test_an_event_the_loader_rejects_is_not_written(page_article):

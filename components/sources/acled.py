@@ -5,10 +5,13 @@ Sources for every rule: docs/codebooks.md (the ACLED codebook and real files rea
 
 from __future__ import annotations
 
+from components import precision
+from components.schema import Events
 from components.sources.base import (
     MAX_WHOLE,
     Check,
     Format,
+    bounds,
     coordinates,
     in_history,
     lit,
@@ -54,9 +57,10 @@ def _words(column: str, codes: dict) -> str:
     return f"CASE {column} {cases} WHEN '0' THEN '' ELSE {column} END"
 
 
-MAX_DEATHS = 1_000_000  # in one event: more is a typo (or a hostile file), never a count
-START = "CASE _tp WHEN 1 THEN _day WHEN 2 THEN _day - 3 ELSE date_trunc('month', _day)::DATE END"
-END = "CASE _tp WHEN 1 THEN _day WHEN 2 THEN _day + 3 ELSE last_day(_day) END"
+MAX_DEATHS = int(bounds(Events.fatalities)[1])  # in one event (as events.csv declares): more is a typo, not a count
+ISO_LOW, ISO_HIGH = (int(b) for b in bounds(Events.iso))  # ISO 3166 numeric codes, as events.csv declares them
+START = precision.sql_start("_day", "_tp")  # the one rule of components/precision.py, as the curated file's
+END = precision.sql_end("_day", "_tp")
 
 # fmt: off
 ACLED = Format(
@@ -91,8 +95,8 @@ ACLED = Format(
               lit(f"a whole number of deaths from 0 to {MAX_DEATHS:,}")),
         Check("timestamp", not_whole_in("timestamp", 0, MAX_WHOLE),
               lit(f"a Unix timestamp in seconds: a whole number from 0 to {MAX_WHOLE:,}")),
-        Check("iso", not_whole_in("iso", 0, 999),
-              lit("an ISO 3166 numeric country code: a whole number from 0 to 999")),
+        Check("iso", not_whole_in("iso", ISO_LOW, ISO_HIGH),
+              lit(f"an ISO 3166 numeric country code: a whole number from {ISO_LOW} to {ISO_HIGH}")),
     ),  # fmt: skip
     mapping={
         "uid": "'ACLED:' || country || ':' || event_id_cnty",  # old ids repeat across countries (LIB: Libya, Liberia)

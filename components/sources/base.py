@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 
 from components import countries
-from components.schema import SQL_TYPES, TEXT, Model, StoredProblems
+from components.schema import SQL_TYPES, TEXT, Events, Model, StoredProblems
 from components.sources.csvfile import LINE, RawTable
 from components.sql import execute, ident
 
@@ -59,13 +59,24 @@ def in_history(column: str, parsed: str) -> Check:
                  f"'a date from 1900 to ' || {latest_day()}")  # fmt: skip
 
 
+def bounds(column: str) -> tuple[float, float]:
+    """The range declared for a column of the curated events (schema.Events): the one statement of that range."""
+    col = Events.spec(column)
+    return col.low, col.high
+
+
+def _within(sql: str, column: str) -> str:
+    """SQL: true when a parsed value lies in the range schema.Events declares for the column."""
+    low, high = bounds(column)
+    return f"{sql} BETWEEN {low:g} AND {high:g}"
+
+
 def coordinates() -> tuple[Check, ...]:
-    """latitude and longitude (both formats name them so), each within its range when given."""
-    return (
-        Check("latitude", "latitude <> '' AND NOT coalesce(_lat BETWEEN -90 AND 90, false)",
-              lit("a latitude from -90 to 90")),
-        Check("longitude", "longitude <> '' AND NOT coalesce(_lon BETWEEN -180 AND 180, false)",
-              lit("a longitude from -180 to 180")),
+    """latitude and longitude (both formats name them so), each within its declared range when given."""
+    return tuple(
+        Check(name, f"{name} <> '' AND NOT coalesce({_within(parsed, name)}, false)",
+              lit(f"a {name} from {bounds(name)[0]:g} to {bounds(name)[1]:g}"))
+        for name, parsed in ((Events.latitude, "_lat"), (Events.longitude, "_lon"))
     )  # fmt: skip
 
 
@@ -197,28 +208,23 @@ def _empty(column: str) -> str:
 
 
 def _boxes(con: duckdb.DuckDBPyConnection, raw: RawTable, fmt: Format) -> pd.DataFrame:
-    """The bounding box of each country the file names (a few), from the map's Natural Earth file."""
+    """The box and problem text of each country the file names (a few): countries.box_table, as the loader uses."""
     column = fmt.found(raw, fmt.country)
-    if column is None:
-        return pd.DataFrame(columns=["_country", "_south", "_west", "_north", "_east", "_box"])
-    distinct = f"SELECT DISTINCT trim(coalesce({ident(column)}, '')) FROM {ident(raw.table)}"
-    names = [row[0] for row in execute(con, distinct).fetchall()]
-    rows = []
-    for name in names:
-        found = countries.box(name)
-        if found:
-            rows.append((name, *found, countries.describe(found)))
-    return pd.DataFrame(rows, columns=["_country", "_south", "_west", "_north", "_east", "_box"])
+    names = []
+    if column is not None:
+        distinct = f"SELECT DISTINCT trim(coalesce({ident(column)}, '')) FROM {ident(raw.table)}"
+        names = [row[0] for row in execute(con, distinct).fetchall()]
+    return countries.box_table(names).rename(columns=lambda c: f"_{c}")
 
 
 def _point_check(lat: str, lon: str) -> Check:
     """A point must lie in the box of the country its row names: this catches swapped latitude and longitude."""
-    in_range = f"{lat} BETWEEN -90 AND 90 AND {lon} BETWEEN -180 AND 180"  # out of range is its own problem
+    in_range = f"{_within(lat, Events.latitude)} AND {_within(lon, Events.longitude)}"  # out of range: its own problem
     outside = f"NOT ({lat} BETWEEN _south AND _north AND {lon} BETWEEN _west AND _east)"
     return Check(
         "latitude, longitude",
         f"_south IS NOT NULL AND {in_range} AND {outside}",
-        "'a point in ' || _country || ' (' || _box || ', from Natural Earth); are latitude and longitude swapped?'",
+        "_expected",  # countries.EXPECTED, written per country in the box table: the loader's words
         f"{lat}::VARCHAR || ', ' || {lon}::VARCHAR",
     )
 
