@@ -21,7 +21,8 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-EDITORS_ENV, READ_ONLY_ENV = "CONFLICT_MONITOR_EDITORS", "CONFLICT_MONITOR_READ_ONLY"
+from components.config import EDITORS_ENV, READ_ONLY_ENV
+
 SECTION = "conflict_monitor"  # [conflict_monitor] in secrets.toml: editors = ["a@example.org", ...]
 LOOPBACK_NAMES = {"localhost"}
 PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")  # what a reverse proxy adds to the request it passes

@@ -6,7 +6,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from components import countries
+from components.config import DATA_ENV, ROOT, SEEDS_ENV, data_dir, seeds_dir  # noqa: F401 (re-exported)
 from components.schema import (
     BOOL,
     DATE,
@@ -32,20 +32,7 @@ from components.schema import (
     split_list,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA_ENV = "CONFLICT_MONITOR_DATA"
-SEEDS_ENV = "CONFLICT_MONITOR_SEEDS"
 META_SUFFIX = ".meta.json"
-
-
-def data_dir() -> Path:
-    """The data directory: $CONFLICT_MONITOR_DATA, else data/ beside this project."""
-    return Path(os.environ.get(DATA_ENV) or ROOT / "data")
-
-
-def seeds_dir() -> Path:
-    """The source articles: $CONFLICT_MONITOR_SEEDS, else seeds/ beside this project."""
-    return Path(os.environ.get(SEEDS_ENV) or ROOT / "seeds")
 
 
 class DataFileError(Exception):

@@ -28,6 +28,7 @@ import pandas as pd
 
 from components import loader
 from components.actors import Registry
+from components.config import DATABASE, STORE_ENV, store_path
 from components.datafiles import (
     SIDECAR,
     SOURCES,
@@ -45,21 +46,25 @@ from components.progress import Report, quiet
 from components.schema import Model, StoredFiles, StoredUnreadable
 from components.sql import execute
 
-__all__ = ["SIDECAR", "SOURCES", "Imported", "Reader", "Store", "StoreError", "sha256", "store_path"]
+__all__ = [
+    "DATABASE",
+    "SIDECAR",
+    "SOURCES",
+    "STORE_ENV",
+    "Imported",
+    "Reader",
+    "Store",
+    "StoreError",
+    "sha256",
+    "store_path",
+]
 
-STORE_ENV = "CONFLICT_MONITOR_STORE"
-DATABASE = "events.duckdb"  # the name a store folder is known by (its generations are events-NNNNNN.duckdb)
 CURRENT, WRITE_LOCK = "CURRENT", "write.lock"
 GENERATION = re.compile(r"events-(\d{6,})\.duckdb")
 
 
 class StoreError(Exception):
     """The store cannot be opened or written: one line saying why and what to do."""
-
-
-def store_path(data: Path) -> Path:
-    """The store's name: $CONFLICT_MONITOR_STORE (a folder), else <data>/.store/, and DATABASE in it."""
-    return Path(os.environ.get(STORE_ENV) or data / ".store") / DATABASE
 
 
 class Reader:
