@@ -13,7 +13,7 @@ import streamlit as st
 
 from components import dates, exports, text
 from components.briefing import build_briefing
-from components.filters import Filters, to_query
+from components.filters import Filters, flags
 from components.selection import Selection
 
 COMMAND_STYLE = "display:block;white-space:pre-wrap;word-break:break-all;font-family:monospace;font-size:0.8rem"
@@ -57,14 +57,7 @@ def render_briefing(view: Selection, actors: pd.DataFrame, back: str) -> None:
 
 def command(filters: Filters, out: str) -> str:
     """The command line that writes the same export: for an export too large for the browser."""
-    flags = {"radius_km": "--radius-km"}
-    words = ["conflict-monitor", "briefing"]
-    for key, values in to_query(filters).items():
-        if key == "view":
-            continue
-        for value in values if isinstance(values, list) else [values]:
-            words += [flags.get(key, f"--{key}"), value]
-    return shlex.join([*words, "--out", out])
+    return shlex.join(["conflict-monitor", "briefing", *flags(filters), "--out", out])
 
 
 def render_exports(view: Selection, store: object, actors: pd.DataFrame) -> None:

@@ -54,15 +54,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     commands.add_parser("sources", help="each loaded file: format, rows, date range, countries")
 
     brief = commands.add_parser("briefing", help="the briefing frame or the filtered events, to a file")
-    brief.add_argument("--actor", action="append", default=[], help="repeat for several; a state includes its forces")
-    brief.add_argument("--place", action="append", default=[], help="repeat for several")
-    brief.add_argument("--type", action="append", default=[], help="event type; repeat for several")
-    brief.add_argument("--country", action="append", default=[], help=f"repeat; {filters.EVERY_COUNTRY!r}: every one")
-    brief.add_argument("--dataset", action="append", default=[], help="article, ACLED or UCDP GED; repeat")
-    brief.add_argument("--from", dest="start", help="first day, YYYY-MM-DD")
-    brief.add_argument("--to", dest="end", help="last day, YYYY-MM-DD")
-    brief.add_argument("--radius-km", help="with --place: events within this distance")
-    brief.add_argument("--timeline", choices=filters.EXTENTS, default=filters.EXTENTS[0])
+    filters.add_arguments(brief)  # one option per filter of the table (components/filters.py FILTERS)
     brief.add_argument("--out", type=Path, required=True, help="output file: .png, .pdf, .csv or .geojson")
 
     take = commands.add_parser("ingest", help="store an article (text or saved web page) and print its candidates")
@@ -171,20 +163,9 @@ def _write_briefing(args: argparse.Namespace, store: Store, suffix: str) -> str:
     prepared = selection.prepare(store)
     if prepared.file_problems:  # a briefing from half the data would mislead: refuse, as the page warns
         raise SystemExit(f"error: {prepared.file_problems[0]}")
-    query = {
-        filters.ACTOR: args.actor,
-        filters.PLACE: args.place,
-        filters.TYPE: args.type,
-        filters.COUNTRY: args.country,
-        filters.DATASET: args.dataset,
-        filters.TIMELINE: [args.timeline],
-    }
-    for key, value in ((filters.FROM, args.start), (filters.TO, args.end), (filters.RADIUS, args.radius_km)):
-        if value is not None:
-            query[key] = [value]
-    chosen, notices = filters.from_query(query, prepared.options)
-    if notices:  # on the command line a value that matches nothing is an error, not a notice
-        raise SystemExit("error: " + notices[0].replace(" from the link", "").replace("Ignored ", "unknown "))
+    chosen, refused = filters.from_arguments(args, prepared.options)
+    if refused:  # on the command line a value that matches nothing is an error, not a notice
+        raise SystemExit(f"error: {refused[0].cli}")
     view = selection.select(prepared, chosen)
     tmp = args.out.with_name(f".{args.out.name}.{os.getpid()}.tmp")  # whole or not at all
     try:

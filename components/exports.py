@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as pa_csv
 
-from components.filters import Filters, Where
+from components.filters import Filters, Where, name_parts
 from components.schema import Model
 from components.sql import single
 
@@ -144,14 +144,7 @@ def to_bytes(writer: Callable[[object, Where, BinaryIO], int], store: object, wh
 def file_name(what: str, as_of: pd.Timestamp | None, chosen: Filters, extension: str) -> str:
     """'libya-map-2021-01-29-actor-russia.png': what, as of when, with which filters."""
     parts = ["libya", what, as_of.date().isoformat() if as_of is not None else "no-data"]
-    for key, values in (("actor", chosen.actors), ("place", chosen.places), ("type", chosen.types)):
-        parts += [f"{key}-{v}" for v in values]
-    if chosen.places and chosen.radius_km:
-        parts.append(f"{chosen.radius_km:g}km")
-    if chosen.start:
-        parts.append(f"from-{chosen.start.isoformat()}")
-    if chosen.end:
-        parts.append(f"to-{chosen.end.isoformat()}")
+    parts += name_parts(chosen)
     slug = re.sub(r"[^a-z0-9.]+", "-", "-".join(parts).lower()).strip("-")
     return f"{slug[:150]}.{extension}" if extension else slug[:150]
 

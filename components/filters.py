@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -108,8 +109,13 @@ def options(store: object, registry: Registry, places: pd.DataFrame, resolved: N
         countries=[c for c in count[Model.country] if c],
         datasets=[d for d in count[Model.dataset]],
         default_countries=tuple(sorted(defaults)),
-        counts={ACTOR: actor_counts, PLACE: count[Model.location], TYPE: count[Model.event_type],
-                COUNTRY: count[Model.country], DATASET: count[Model.dataset]},  # fmt: skip
+        counts={
+            ACTOR: actor_counts,
+            PLACE: count[Model.location],
+            TYPE: count[Model.event_type],
+            COUNTRY: count[Model.country],
+            DATASET: count[Model.dataset],
+        },  # fmt: skip
         sponsored=registry.sponsored,
         centres=_centres(store, places),
         days=(first or today, last or today),
@@ -126,8 +132,10 @@ def _centres(store: object, places: pd.DataFrame) -> dict[str, tuple[float, floa
     centres = {p: (y, x) for p, y, x in zip(used["location"], used["latitude"], used["longitude"])}
     located = places[places[Places.latitude].notna() & places[Places.longitude].notna()]
     centres.update(
-        {p: (float(y), float(x)) for p, y, x in zip(located[Places.name], located[Places.latitude],
-                                                     located[Places.longitude])}  # fmt: skip
+        {
+            p: (float(y), float(x))
+            for p, y, x in zip(located[Places.name], located[Places.latitude], located[Places.longitude])
+        }  # fmt: skip
     )
     return centres
 
@@ -139,52 +147,373 @@ def focus(filters: Filters, registry: Registry) -> set[str] | None:
 
 @dataclass(frozen=True)
 class Where:
-    """A SQL condition on the events table (current versions only) and its parameters."""
+    """A SQL condition on the events table (current versions only) and its parameters, spelt with `?` and `$name`."""
+
+    # Both spellings: views that add `?` parameters of their own take `sql`, those that add named ones `named_sql`.
 
     sql: str
     params: list
     costly: bool = False  # a distance or a list of names: worth computing once per selection (Store.narrowed)
+    named_sql: str | None = None  # the same condition with $name parameters
+    named: dict = field(default_factory=dict)
 
     def __str__(self) -> str:
         return self.sql
 
+    def with_names(self) -> tuple[str, dict]:
+        """The condition with named parameters, to compose with other named ones (DuckDB mixes no `?` with `$`)."""
+        if self.named_sql is None:
+            if self.params:
+                raise ValueError("this condition has only positional parameters")
+            return self.sql, {}
+        return self.named_sql, self.named
+
+
+class Params:
+    """The parameters of a condition as it is written: each value becomes `$name` (named) or `?` (positional)."""
+
+    def __init__(self, named: bool) -> None:
+        self.is_named = named
+        self.values: dict | list = {} if named else []
+        self.costly = False  # set by a clause that is worth computing once per selection
+
+    def __call__(self, name: str, value: object) -> str:
+        """The placeholder of a value: its name made unique, or `?` in the order of the text."""
+        if not self.is_named:
+            self.values.append(value)
+            return "?"
+        unique, n = name, 0
+        while unique in self.values:
+            n += 1
+            unique = f"{name}_{n}"
+        self.values[unique] = value
+        return f"${unique}"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a clause needs besides the filters: the data's options, the curated actors and the names written."""
+
+    opts: Options
+    registry: Registry
+    resolved: Names
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A value of a link or of the command line that is not used: said on the page, or as the command's error."""
+
+    link: str
+    cli: str
+
+
+def _read_known(f: Filter, values: list[str], opts: Options, chosen: Filters) -> tuple[Filters, list[Refusal]]:
+    """Keep the values the data offers (Options has a list named as the Filters field); refuse the others."""
+    allowed = set(getattr(opts, f.field))
+    values = list(dict.fromkeys(values))
+    refused = [f.refuse(v, f"no such {f.what} in the data") for v in values if v not in allowed]
+    return replace(chosen, **{f.field: tuple(v for v in values if v in allowed)}), refused
+
+
+def _read_choice(f: Filter, values: list[str], opts: Options, chosen: Filters) -> tuple[Filters, list[Refusal]]:
+    """One of the entry's choices (the first value only)."""
+    for value in values[:1]:
+        if value not in f.choices:
+            return chosen, [f.refuse(value, f"expected one of {', '.join(f.choices)}")]
+        chosen = replace(chosen, **{f.field: value})
+    return chosen, []
+
+
+def _write(f: Filter, filters: Filters) -> list[str] | str | None:
+    """The value for a link: a list of names, or one word; None when it is the default (links stay short)."""
+    value = getattr(filters, f.field)
+    if isinstance(value, tuple):
+        return list(value) or None
+    return None if value == _default(f) else str(value)
+
+
+def _default(f: Filter) -> object:
+    """The value of an entry's field in Filters() (nothing chosen)."""
+    return getattr(Filters(), f.field)
+
+
+def _in_column(f: Filter, filters: Filters, scope: Scope, bind: Params) -> str | None:
+    """The column's value is one of those chosen."""
+    values = getattr(filters, f.field)
+    return f"list_contains({bind(f.field, list(values))}::VARCHAR[], {f.column})" if values else None
+
+
+def _listed(f: Filter, filters: Filters, opts: Options) -> str | None:
+    """'Type: presence, withdrawal'."""
+    values = getattr(filters, f.field)
+    return f"{f.label}: " + ", ".join(values) if values else None
+
+
+def _loosen_listed(f: Filter, filters: Filters) -> str | None:
+    """'event type (presence)'."""
+    values = getattr(filters, f.field)
+    return f"{f.what} ({', '.join(values)})" if values else None
+
+
+def _slugs(f: Filter, filters: Filters) -> list[str]:
+    """'actor-russia' for each value: a file name says what it holds."""
+    return [f"{f.key}-{v}" for v in getattr(filters, f.field)]
+
+
+def _nothing(*_: object) -> None:
+    """No part of this kind: the entry takes no part in this."""
+    return None
+
+
+def _no_slug(*_: object) -> list[str]:
+    """No part of the file name."""
+    return []
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One filter, declared once: its Filters field, link key, command-line flag, SQL clause, words and file name."""
+
+    field: str  # of Filters (and, for a list of names, of Options: what the data offers)
+    key: str  # in links
+    label: str  # in the header's words
+    what: str = ""  # a value's kind, in notices: 'no such event type in the data'
+    flag: str | None = None  # on the command line (None: not there)
+    help: str = ""  # of the flag
+    many: bool = False  # repeated: a list in the link, the flag given once per value
+    choices: tuple[str, ...] = ()
+    column: str = ""  # of the events, for a list of names
+    widget: str = ""  # the sidebar's label, when it says more than the header's
+    read: Callable[[Filter, list[str], Options, Filters], tuple[Filters, list[Refusal]]] = _read_known
+    write: Callable[[Filter, Filters], list[str] | str | None] = _write
+    clause: Callable[[Filter, Filters, Scope, Params], str | None] = _nothing
+    words: Callable[[Filter, Filters, Options], str | None] = _listed
+    loosen: Callable[[Filter, Filters], str | None] = _loosen_listed
+    slug: Callable[[Filter, Filters], list[str]] = _no_slug
+
+    def refuse(self, value: str, why: str) -> Refusal:
+        """A value not used, echoed short (links can be long and hostile), worded for the page and the command."""
+        shown = text.short(value)
+        return Refusal(f"Ignored {self.key}={shown} from the link: {why}.", f"unknown {self.key}={shown}: {why}.")
+
+    @property
+    def label_shown(self) -> str:
+        """The sidebar's label."""
+        return self.widget or self.label
+
+
+def _actors_clause(f: Filter, filters: Filters, scope: Scope, bind: Params) -> str | None:
+    """Curated actors by their bit (cheap), any other by the names written in the store."""
+    if not filters.actors:
+        return None
+    registry = scope.registry
+    wanted = registry.expand(filters.actors)
+    mask = sum(registry.bit.get(a, 0) for a in wanted)
+    by_name = scope.resolved.written({a for a in wanted if a not in registry.bit})
+    either = [f"({Model.actor_bits} & {bind('actor_bits', mask)}) <> 0"] if mask else []
+    if by_name:
+        either.append(f"list_has_any({Model.actors}, {bind('actor_names', by_name)}::VARCHAR[])")
+        bind.costly = True
+    return f"({' OR '.join(either)})" if either else "false"
+
+
+def _actors_words(f: Filter, filters: Filters, opts: Options) -> str | None:
+    """'Actor: Russia (incl. Wagner Group)': a state's forces are named, unless chosen too."""
+    named = []
+    for name in filters.actors:
+        extra = [force for force in opts.sponsored.get(name, []) if force not in filters.actors]
+        named.append(f"{name} (incl. {', '.join(extra)})" if extra else name)
+    return f"{f.label}: " + ", ".join(named) if named else None
+
+
+def _places_clause(f: Filter, filters: Filters, scope: Scope, bind: Params) -> str | None:
+    """At one of the places, or within the radius of one."""
+    if not filters.places:
+        return None
+    at = f"list_contains({bind('places', list(filters.places))}::VARCHAR[], {Model.location})"
+    radius, centres = filters.radius_km, scope.opts.centres
+    near = [_within(centres[p], radius, bind) for p in filters.places if radius and p in centres]
+    bind.costly = bind.costly or bool(radius)
+    return f"({' OR '.join([at, *near])})"
+
+
+def _places_words(f: Filter, filters: Filters, opts: Options) -> str | None:
+    """'Place: within 50 km of Sirte or Tripoli'."""
+    if not filters.places:
+        return None
+    where_ = " or ".join(filters.places)
+    return f"{f.label}: within {filters.radius_km:g} km of {where_}" if filters.radius_km else f"{f.label}: {where_}"
+
+
+def _places_loosen(f: Filter, filters: Filters) -> str | None:
+    """'place (Sirte), or a larger radius'."""
+    return f"{f.what} ({', '.join(filters.places)}), or a larger radius" if filters.places else None
+
+
+def _read_radius(f: Filter, values: list[str], opts: Options, chosen: Filters) -> tuple[Filters, list[Refusal]]:
+    """Kilometres from 0 to MAX_RADIUS_KM, with a place to measure from (read after the places)."""
+    for value in values[:1]:
+        try:
+            radius = float(value)
+        except ValueError:
+            radius = -1.0
+        if not 0 <= radius <= MAX_RADIUS_KM:
+            return chosen, [f.refuse(value, f"expected kilometres from 0 to {MAX_RADIUS_KM:g}")]
+        if not chosen.places:
+            return chosen, [f.refuse(value, "a distance needs a place to measure from")]
+        chosen = replace(chosen, radius_km=radius)
+    return chosen, []
+
+
+def _write_radius(f: Filter, filters: Filters) -> str | None:
+    """'25', not '25.0'."""
+    return f"{filters.radius_km:g}" if filters.radius_km else None
+
+
+def _radius_slug(f: Filter, filters: Filters) -> list[str]:
+    """'50km', with a place."""
+    return [f"{filters.radius_km:g}km"] if filters.places and filters.radius_km else []
+
+
+def _read_from(f: Filter, values: list[str], opts: Options, chosen: Filters) -> tuple[Filters, list[Refusal]]:
+    """The first day: a date, not after the data's last day (nothing would match)."""
+    for value in values[:1]:
+        parsed, last = _date(value), opts.days[1]
+        if parsed is None:
+            return chosen, [f.refuse(value, "expected a date as YYYY-MM-DD")]
+        if parsed > last:
+            return chosen, [f.refuse(value, f"it is after the last day of the data ({last}), so nothing would match")]
+        chosen = replace(chosen, start=parsed)
+    return chosen, []
+
+
+def _read_to(f: Filter, values: list[str], opts: Options, chosen: Filters) -> tuple[Filters, list[Refusal]]:
+    """The last day: a date, not before the data's first day, nor before the first day chosen (read after it)."""
+    for value in values[:1]:
+        parsed, first = _date(value), opts.days[0]
+        if parsed is None:
+            return chosen, [f.refuse(value, "expected a date as YYYY-MM-DD")]
+        if parsed < first:
+            return chosen, [
+                f.refuse(value, f"it is before the first day of the data ({first}), so nothing would match")
+            ]
+        if chosen.start and chosen.start > parsed:  # reversed dates: neither is kept
+            return replace(chosen, start=None), [
+                Refusal(
+                    f"Ignored the dates from the link: {FROM} ({chosen.start}) is after {TO} ({parsed}).",
+                    f"--from {chosen.start} is after --to {parsed}.",
+                )
+            ]
+        chosen = replace(chosen, end=parsed)
+    return chosen, []
+
+
+def _write_day(f: Filter, filters: Filters) -> str | None:
+    """YYYY-MM-DD."""
+    day = getattr(filters, f.field)
+    return day.isoformat() if day else None
+
+
+def _day_slug(f: Filter, filters: Filters) -> list[str]:
+    """'from-2021-01-01'."""
+    day = getattr(filters, f.field)
+    return [f"{f.key}-{day.isoformat()}"] if day else []
+
+
+def _from_clause(f: Filter, filters: Filters, scope: Scope, bind: Params) -> str | None:
+    """An event counts if any day it may have happened on is in range: a month is never wrongly left out."""
+    return f"{Model.end_date} >= {bind('start', filters.start)}" if filters.start else None
+
+
+def _to_clause(f: Filter, filters: Filters, scope: Scope, bind: Params) -> str | None:
+    """As _from_clause, from the other end."""
+    return f"{Model.start_date} <= {bind('end', filters.end)}" if filters.end else None
+
+
+def _dates_words(f: Filter, filters: Filters, opts: Options) -> str | None:
+    """'Dates: 1 Feb 2021 to the latest event': both ends in one part (the `to` entry says nothing of its own)."""
+    if not (filters.start or filters.end):
+        return None
+    start = dates.day(pd.Timestamp(filters.start)) if filters.start else "the first event"
+    end = dates.day(pd.Timestamp(filters.end)) if filters.end else "the latest event"
+    return f"{f.label}: {start} to {end}"
+
+
+def _dates_loosen(f: Filter, filters: Filters) -> str | None:
+    """'the dates', once for both ends."""
+    return "the dates" if filters.start or filters.end else None
+
+
+def _read_countries(f: Filter, values: list[str], opts: Options, chosen: Filters) -> tuple[Filters, list[Refusal]]:
+    """The countries chosen; 'all' for every one; none given: the article's (None)."""
+    if EVERY_COUNTRY in values:
+        return replace(chosen, countries=()), []
+    chosen, refused = _read_known(f, values, opts, chosen)
+    return replace(chosen, countries=chosen.countries or None), refused
+
+
+def _write_countries(f: Filter, filters: Filters) -> list[str] | str | None:
+    """The countries, 'all' for every one; nothing for the default."""
+    return None if filters.countries is None else list(filters.countries) or EVERY_COUNTRY
+
+
+def _countries_clause(f: Filter, filters: Filters, scope: Scope, bind: Params) -> str | None:
+    """The countries chosen, else the article's: a default that is a filter too."""
+    countries = scope.opts.countries_of(filters)
+    return f"list_contains({bind('countries', list(countries))}::VARCHAR[], {f.column})" if countries else None
+
+
+def _countries_words(f: Filter, filters: Filters, opts: Options) -> str | None:
+    """'Country: Libya', 'Country: every country'; nothing for the default."""
+    if filters.countries is None:
+        return None
+    return f"{f.label}: " + (", ".join(filters.countries) if filters.countries else "every country")
+
+
+# Links, the command line, the sidebar's labels, the header, the empty notice, file names, the command the page shows
+# and the SQL are all derived from this table: a new filter is a Filters field and an entry here.
+FILTERS: list[Filter] = [  # in the order of the header's words and file names; a place before its radius
+    Filter("actors", ACTOR, "Actor", "actor", "--actor", "repeat for several; a state includes its forces", True,
+           clause=_actors_clause, words=_actors_words, slug=_slugs),
+    Filter("places", PLACE, "Place", "place", "--place", "repeat for several", True, clause=_places_clause,
+           words=_places_words, loosen=_places_loosen, slug=_slugs),
+    Filter("types", TYPE, "Type", "event type", "--type", "event type; repeat for several", True,
+           column=Model.event_type, widget="Event type", clause=_in_column, slug=_slugs),
+    Filter("radius_km", RADIUS, "Radius", flag="--radius-km", help="with --place: events within this distance",
+           widget="Within km of the place", read=_read_radius, write=_write_radius, words=_nothing, loosen=_nothing,
+           slug=_radius_slug),
+    Filter("start", FROM, "Dates", flag="--from", help="first day, YYYY-MM-DD", widget="Dates", read=_read_from,
+           write=_write_day, clause=_from_clause, words=_dates_words, loosen=_dates_loosen, slug=_day_slug),
+    Filter("end", TO, "Dates", flag="--to", help="last day, YYYY-MM-DD", widget="Dates", read=_read_to,
+           write=_write_day, clause=_to_clause, words=_nothing, loosen=_nothing, slug=_day_slug),
+    Filter("countries", COUNTRY, "Country", "country", "--country", f"repeat; {EVERY_COUNTRY!r}: every one", True,
+           column=Model.country, read=_read_countries, write=_write_countries, clause=_countries_clause,
+           words=_countries_words),
+    Filter("datasets", DATASET, "Dataset", "dataset", "--dataset", "article, ACLED or UCDP GED; repeat", True,
+           column=Model.dataset, clause=_in_column),
+    Filter("view", VIEW, "View", choices=VIEWS, read=_read_choice, words=_nothing, loosen=_nothing),
+    Filter("extent", TIMELINE, "Timeline", flag="--timeline", help="deadline: from the ceasefire; all: every event",
+           choices=EXTENTS, widget="Timeline: every event", read=_read_choice, words=_nothing, loosen=_nothing),
+]  # fmt: skip
+
+
+def entry(key: str) -> Filter:
+    """The entry of a link key: for the sidebar's labels and keys."""
+    return next(f for f in FILTERS if f.key == key)
+
 
 def where(filters: Filters, opts: Options, registry: Registry, resolved: Names) -> Where:
-    """The filters as one SQL condition: every clause runs over whole columns in the store."""
-    clauses, params = ["current"], []
-    if filters.actors:  # curated actors by their bit (cheap), any other by the names written in the store
-        wanted = registry.expand(filters.actors)
-        mask = sum(registry.bit.get(a, 0) for a in wanted)
-        by_name = resolved.written({a for a in wanted if a not in registry.bit})
-        either = [f"({Model.actor_bits} & ?) <> 0"] if mask else []
-        either += [f"list_has_any({Model.actors}, ?::VARCHAR[])"] if by_name else []
-        clauses.append(f"({' OR '.join(either)})" if either else "false")
-        params += ([mask] if mask else []) + ([by_name] if by_name else [])
-    if filters.places:
-        at = f"list_contains(?::VARCHAR[], {Model.location})"
-        params.append(list(filters.places))
-        radius = filters.radius_km
-        near = [_within(opts.centres[p], radius, params) for p in filters.places if radius and p in opts.centres]
-        clauses.append(f"({' OR '.join([at, *near])})")
-    if filters.types:
-        clauses.append(f"list_contains(?::VARCHAR[], {Model.event_type})")
-        params.append(list(filters.types))
-    # An event counts if any day it may have happened on is in range: a month is never wrongly left out.
-    if filters.start:
-        clauses.append(f"{Model.end_date} >= ?")
-        params.append(filters.start)
-    if filters.end:
-        clauses.append(f"{Model.start_date} <= ?")
-        params.append(filters.end)
-    countries = opts.countries_of(filters)
-    if countries:
-        clauses.append(f"list_contains(?::VARCHAR[], {Model.country})")
-        params.append(list(countries))
-    if filters.datasets:
-        clauses.append(f"list_contains(?::VARCHAR[], {Model.dataset})")
-        params.append(list(filters.datasets))
-    costly = bool(filters.places and filters.radius_km) or f"list_has_any({Model.actors}" in " ".join(clauses)
-    return Where(" AND ".join(clauses), params, costly)
+    """The filters as one SQL condition, every clause over whole columns: with `?` and with `$name` parameters."""
+    scope = Scope(opts, registry, resolved)
+    positional, named = Params(named=False), Params(named=True)
+    sql, named_sql = _condition(filters, scope, positional), _condition(filters, scope, named)
+    return Where(sql, positional.values, positional.costly, named_sql, named.values)
+
+
+def _condition(filters: Filters, scope: Scope, bind: Params) -> str:
+    """Every entry's clause, and current versions only."""
+    clauses = [c for f in FILTERS if (c := f.clause(f, filters, scope, bind))]
+    return " AND ".join(["current", *clauses])
 
 
 KM_PER_DEGREE_LAT = (110.5, 111.7)  # fewest and most km in a degree of latitude (equator, poles)
@@ -203,42 +532,31 @@ def _box(lat: float, lon: float, km: float, outer: bool) -> list[float]:
     return [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
 
 
-def _within(centre: tuple[float, float], radius_km: float, params: list) -> str:
+def _within(centre: tuple[float, float], radius_km: float, bind: Params) -> str:
     """Within radius_km of a point: a box that holds the circle first (cheap); inside the square the circle holds,
     a point is surely within; the ellipsoidal distance is computed only for the points between the two."""
     lat, lon = centre
-    box = f"{Model.latitude} BETWEEN ? AND ? AND {Model.longitude} BETWEEN ? AND ?"
-    distance = f"distance_km({Model.latitude}, {Model.longitude}, ?, ?) <= ?"
-    params += _box(lat, lon, radius_km, outer=True)
+
+    def box(edges: list[float]) -> str:
+        """Between the edges (south, north, west, east)."""
+        south, north, west, east = (bind("near", edge) for edge in edges)
+        return f"{Model.latitude} BETWEEN {south} AND {north} AND {Model.longitude} BETWEEN {west} AND {east}"
+
+    def distance() -> str:
+        """Ellipsoidal distance to the point, within the radius."""
+        to = f"{bind('near', lat)}, {bind('near', lon)}"
+        return f"distance_km({Model.latitude}, {Model.longitude}, {to}) <= {bind('near', radius_km)}"
+
+    outer = box(_box(lat, lon, radius_km, outer=True))  # placeholders in the order of the text, for `?`
     if radius_km > INNER_BOX_UP_TO_KM:
-        params += [lat, lon, radius_km]
-        return f"({box} AND {distance})"
-    params += [*_box(lat, lon, radius_km / math.sqrt(2) * 0.99, outer=False), lat, lon, radius_km]
-    return f"({box} AND (({box}) OR {distance}))"
+        return f"({outer} AND {distance()})"
+    inner = box(_box(lat, lon, radius_km / math.sqrt(2) * 0.99, outer=False))
+    return f"({outer} AND (({inner}) OR {distance()}))"
 
 
 def describe(filters: Filters, opts: Options) -> str:
     """The active filters in words, for titles and briefings: 'Actor: Russia (incl. Wagner Group) · ...'."""
-    parts = []
-    if filters.actors:
-        named = []
-        for name in filters.actors:
-            extra = [f for f in opts.sponsored.get(name, []) if f not in filters.actors]
-            named.append(f"{name} (incl. {', '.join(extra)})" if extra else name)
-        parts.append("Actor: " + ", ".join(named))
-    if filters.places:
-        where_ = " or ".join(filters.places)
-        parts.append(f"Place: within {filters.radius_km:g} km of {where_}" if filters.radius_km else f"Place: {where_}")
-    if filters.types:
-        parts.append("Type: " + ", ".join(filters.types))
-    if filters.start or filters.end:
-        start = dates.day(pd.Timestamp(filters.start)) if filters.start else "the first event"
-        end = dates.day(pd.Timestamp(filters.end)) if filters.end else "the latest event"
-        parts.append(f"Dates: {start} to {end}")
-    if filters.countries is not None:
-        parts.append("Country: " + (", ".join(filters.countries) if filters.countries else "every country"))
-    if filters.datasets:
-        parts.append("Dataset: " + ", ".join(filters.datasets))
+    parts = [w for f in FILTERS if (w := f.words(f, filters, opts))]
     return " · ".join(parts) if parts else "No filters: all events"
 
 
@@ -254,17 +572,7 @@ def countries_in_words(filters: Filters, opts: Options) -> str:
 
 def widen(filters: Filters) -> str:
     """What to loosen when nothing matches: each active filter, named."""
-    loosen = [f"actor ({', '.join(filters.actors)})"] if filters.actors else []
-    if filters.places:
-        loosen.append(f"place ({', '.join(filters.places)}), or a larger radius")
-    if filters.types:
-        loosen.append(f"event type ({', '.join(filters.types)})")
-    if filters.start or filters.end:
-        loosen.append("the dates")
-    if filters.countries:
-        loosen.append(f"country ({', '.join(filters.countries)})")
-    if filters.datasets:
-        loosen.append(f"dataset ({', '.join(filters.datasets)})")
+    loosen = [w for f in FILTERS if (w := f.loosen(f, filters))]
     return "No events match the filters. Widen " + "; ".join(loosen) + "." if loosen else "No events in the data."
 
 
@@ -281,83 +589,61 @@ def _date(value: str) -> dt.date | None:
         return None
 
 
+def read(given: Mapping[str, Sequence[str]], opts: Options) -> tuple[Filters, list[Refusal]]:
+    """Filters from values by link key (each a list), entry by entry in the table's order; what was refused."""
+    chosen, refused = Filters(), []
+    for f in FILTERS:
+        chosen, more = f.read(f, list(given.get(f.key, [])), opts, chosen)
+        refused += more
+    return chosen, refused
+
+
 def from_query(query: Mapping[str, Sequence[str]], opts: Options) -> tuple[Filters, list[str]]:
     """Read filters from query parameters (each a list of values); say what was dropped and why."""
-    notices: list[str] = []
-
-    def ignore(key: str, value: str, why: str) -> None:
-        """Note a value of the link that is not used, echoed short: links can be long and hostile."""
-        notices.append(f"Ignored {key}={text.short(value)} from the link: {why}.")
-
-    def known(key: str, allowed: list[str], what: str) -> tuple[str, ...]:
-        """Keep the values the data has; note the others."""
-        values = list(dict.fromkeys(query.get(key, [])))
-        allowed_set = set(allowed)
-        for value in values:
-            if value not in allowed_set:
-                ignore(key, value, f"no such {what} in the data")
-        return tuple(v for v in values if v in allowed_set)
-
-    countries = query.get(COUNTRY, [])
-    filters = Filters(
-        actors=known(ACTOR, opts.actors, "actor"),
-        places=known(PLACE, opts.places, "place"),
-        types=known(TYPE, opts.types, "event type"),
-        countries=() if EVERY_COUNTRY in countries else known(COUNTRY, opts.countries, "country") or None,
-        datasets=known(DATASET, opts.datasets, "dataset"),
-    )
-    first, last = opts.days
-    for key in (FROM, TO):
-        for value in query.get(key, [])[:1]:
-            parsed = _date(value)
-            if parsed is None:
-                ignore(key, value, "expected a date as YYYY-MM-DD")
-            elif key == FROM and parsed > last:
-                ignore(key, value, f"it is after the last day of the data ({last}), so nothing would match")
-            elif key == TO and parsed < first:
-                ignore(key, value, f"it is before the first day of the data ({first}), so nothing would match")
-            else:
-                filters = replace(filters, **{"start" if key == FROM else "end": parsed})
-    if filters.start and filters.end and filters.start > filters.end:
-        notices.append(f"Ignored the dates from the link: {FROM} ({filters.start}) is after {TO} ({filters.end}).")
-        filters = replace(filters, start=None, end=None)
-    for value in query.get(RADIUS, [])[:1]:
-        try:
-            radius = float(value)
-        except ValueError:
-            radius = -1.0
-        if not 0 <= radius <= MAX_RADIUS_KM:
-            ignore(RADIUS, value, f"expected kilometres from 0 to {MAX_RADIUS_KM:g}")
-        elif not filters.places:
-            ignore(RADIUS, value, "a distance needs a place to measure from")
-        else:
-            filters = replace(filters, radius_km=radius)
-    for key, field_name, allowed in ((VIEW, "view", VIEWS), (TIMELINE, "extent", EXTENTS)):
-        for value in query.get(key, [])[:1]:
-            if value in allowed:
-                filters = replace(filters, **{field_name: value})
-            else:
-                ignore(key, value, f"expected one of {', '.join(allowed)}")
-    return filters, notices
+    chosen, refused = read(query, opts)
+    return chosen, [r.link for r in refused]
 
 
 def to_query(filters: Filters) -> dict[str, list[str] | str]:
     """Query parameters for a link that reopens this view; defaults are left out to keep links short."""
-    query: dict[str, list[str] | str] = {}
-    for key, values in ((ACTOR, filters.actors), (PLACE, filters.places), (TYPE, filters.types),
-                        (DATASET, filters.datasets)):  # fmt: skip
-        if values:
-            query[key] = list(values)
-    if filters.countries is not None:
-        query[COUNTRY] = list(filters.countries) or EVERY_COUNTRY
-    if filters.start:
-        query[FROM] = filters.start.isoformat()
-    if filters.end:
-        query[TO] = filters.end.isoformat()
-    if filters.radius_km:
-        query[RADIUS] = f"{filters.radius_km:g}"
-    if filters.view != DASHBOARD:
-        query[VIEW] = filters.view
-    if filters.extent != WINDOW:
-        query[TIMELINE] = filters.extent
-    return query
+    return {f.key: value for f in FILTERS if (value := f.write(f, filters))}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """A command-line option for each entry with a flag: repeated for a list, with its choices for a choice."""
+    for f in FILTERS:
+        if f.flag is None:
+            continue
+        options: dict = {"dest": f.field, "help": f.help}
+        if not f.choices:  # named after the flag, not the Filters field it fills
+            options["metavar"] = f.flag.lstrip("-").replace("-", "_").upper()
+        if f.many:
+            options.update(action="append", default=[])
+        if f.choices:
+            options["choices"] = f.choices
+        parser.add_argument(f.flag, **options)
+
+
+def from_arguments(args: argparse.Namespace, opts: Options) -> tuple[Filters, list[Refusal]]:
+    """Filters from the options add_arguments declared: read as a link's values are, refused in the CLI's words."""
+    given: dict[str, list[str]] = {}
+    for f in FILTERS:
+        if f.flag is not None:
+            value = getattr(args, f.field, None)
+            given[f.key] = list(value) if f.many else [] if value is None else [value]
+    return read(given, opts)
+
+
+def flags(filters: Filters) -> list[str]:
+    """The command-line options that choose these filters: '--actor Russia --from 2021-01-01'."""
+    words = []
+    for f in FILTERS:
+        value = f.write(f, filters) if f.flag is not None else None
+        for one in value if isinstance(value, list) else [value] if value else []:
+            words += [f.flag, one]
+    return words
+
+
+def name_parts(filters: Filters) -> list[str]:
+    """Each entry's part of a file name: 'actor-russia', '50km', 'from-2021-01-01'."""
+    return [part for f in FILTERS for part in f.slug(f, filters)]

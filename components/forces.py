@@ -78,7 +78,7 @@ def forces_data(store: object, where: Where, registry: Registry, only: set[str] 
     }
     picks = ", ".join(f"max_by(rid, k) FILTER (WHERE {c}) AS {b}, max(k) FILTER (WHERE {c}) AS k_{b}"
                       for b, c in bases.items())  # fmt: skip
-    named = {f"p{i}": v for i, v in enumerate(where.params)}
+    condition, named = where.with_names()  # the filters' $name parameters, next to this query's own
     # An event's forces are curated actors it names: when each has a bit, the bits rule out most rows for a fraction
     # of what reading the lists costs.
     bits = [registry.bit.get(name) for name in wanted]
@@ -91,9 +91,9 @@ def forces_data(store: object, where: Where, registry: Registry, only: set[str] 
                 FROM (SELECT rowid AS rid, unnest(forces) AS force, dataset, event_type, end_date, reported, location,
                              geo_precision, (reported - DATE '1970-01-01') * 100000
                              + (end_date - DATE '1970-01-01') AS k  -- newest report, then latest day
-                      FROM {Model.file} WHERE {_numbered(where)} AND {prefilter} list_has_any(forces, $wanted))
+                      FROM {Model.file} WHERE {condition} AND {prefilter} list_has_any(forces, $wanted))
                 WHERE list_contains($wanted, force) GROUP BY ALL""",
-            {**named, "wanted": wanted, "deadline": deadline.date() if deadline is not None else None},
+            _joined(named, {"wanted": wanted, "deadline": deadline.date() if deadline is not None else None}),
         )
         chosen = ", ".join(f"arg_max({b}, k_{b}) AS {b}" for b in bases)
         summary = cursor.execute(
@@ -116,10 +116,11 @@ def forces_data(store: object, where: Where, registry: Registry, only: set[str] 
     return ForcesData(summary, places)
 
 
-def _numbered(where: Where) -> str:
-    """The filters' SQL with its ? placeholders numbered $p0, $p1...: to mix them with named parameters."""
-    parts = where.sql.split("?")
-    return "".join(f"{part}$p{i}" for i, part in enumerate(parts[:-1])) + parts[-1]
+def _joined(filters: dict, own: dict) -> dict:
+    """The filters' named parameters and this query's: a filter named like one of ours would change its meaning."""
+    if clash := filters.keys() & own.keys():
+        raise ValueError(f"a filter's parameter has the name of one of the query's: {sorted(clash)}")
+    return {**filters, **own}
 
 
 def _where(places: pd.DataFrame, country_wide: set[str]) -> str:

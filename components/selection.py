@@ -112,7 +112,7 @@ def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection
     )
     if where.costly:  # a radius or a list of names: match the rows once, then every view joins on them
         with store.narrowed(where.sql, where.params) as reader:
-            near = Where(Reader.CHOSEN, [])
+            near = Where(Reader.CHOSEN, [], named_sql=Reader.CHOSEN)
             drawn, lanes, found, first = (query(reader, near, *args) for query, *args in views)
     else:  # four queries on cursors of their own, side by side: DuckDB releases the GIL while it works
         with ThreadPoolExecutor(max_workers=len(views)) as pool:

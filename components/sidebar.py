@@ -15,19 +15,27 @@ from components.filters import (
     COUNTRY,
     DASHBOARD,
     DATASET,
+    FROM,
     MAX_RADIUS_KM,
     PLACE,
+    RADIUS,
     REVIEW,
+    TIMELINE,
     TYPE,
     WINDOW,
     Filters,
     Options,
+    entry,
     from_query,
     to_query,
 )
 
-# Widget keys: the filters' own are their link names (actor, place, type, country, dataset), as are their counts.
-DATES, RADIUS, EXTENT = "dates", "radius_km", "extent"
+# The widgets' labels are the filter table's; a filter's widget key is its link key (as are its counts in Options).
+ACTORS, PLACES, TYPES, WITHIN, DAYS, COUNTRIES, DATASETS, EXTENTS = (
+    entry(k) for k in (ACTOR, PLACE, TYPE, RADIUS, FROM, COUNTRY, DATASET, TIMELINE)
+)
+LISTS = (ACTORS, PLACES, TYPES, DATASETS)  # a multiselect holding the Filters field as it is
+DATES, EXTENT = "dates", "extent"  # one widget for both ends of the dates; a toggle for the timeline
 BRIEFING_KEY = "briefing"
 REVIEW_KEY = "_review"  # no widget: the review page is opened by its link, and left by the link back
 SEEDED, NOTICES, BOUNDS = "_seeded_from_url", "_url_notices", "_date_bounds"
@@ -37,11 +45,9 @@ def _seed(opts: Options) -> None:
     """Copy the link's filters into the widgets' state once per session; keep what could not be used as notices."""
     query = {key: st.query_params.get_all(key) for key in st.query_params}
     filters, notices = from_query(query, opts)
-    st.session_state[ACTOR] = list(filters.actors)
-    st.session_state[PLACE] = list(filters.places)
-    st.session_state[TYPE] = list(filters.types)
+    for f in LISTS:
+        st.session_state[f.key] = list(getattr(filters, f.field))
     st.session_state[COUNTRY] = list(opts.countries_of(filters))
-    st.session_state[DATASET] = list(filters.datasets)
     st.session_state[DATES] = (filters.start or opts.days[0], filters.end or opts.days[1])
     st.session_state[RADIUS] = float(filters.radius_km)
     st.session_state[EXTENT] = filters.extent == ALL
@@ -66,14 +72,11 @@ def current(opts: Options) -> Filters:
     start, end = (tuple(chosen) + (None, None))[:2] if isinstance(chosen, tuple) else (chosen, chosen)
     countries = tuple(state[COUNTRY])
     filters = Filters(
-        actors=tuple(state[ACTOR]),
-        places=tuple(state[PLACE]),
-        types=tuple(state[TYPE]),
+        **{f.field: tuple(state[f.key]) for f in LISTS},
         start=start if start and start > bounds[0] else None,  # the full span is no filter at all
         end=end if end and end < bounds[1] else None,
         radius_km=float(state[RADIUS]) if state[PLACE] else 0.0,
         countries=None if countries == opts.default_countries else countries,  # the default stays out of links
-        datasets=tuple(state[DATASET]),
         extent=ALL if state[EXTENT] else WINDOW,
         view=REVIEW if state[REVIEW_KEY] else BRIEFING if state[BRIEFING_KEY] else DASHBOARD,
     )
@@ -95,35 +98,46 @@ def render_sidebar(opts: Options) -> None:
     side = st.sidebar
     side.header("Filters")
     actors = side.multiselect(
-        "Actor", opts.actors, key=ACTOR, placeholder="All actors",
+        ACTORS.label_shown, opts.actors, key=ACTORS.key, placeholder="All actors",
         help="The curated actors first, then the datasets' actors by number of events. Type to search.",
     )  # fmt: skip
     included = [f"{a} includes {', '.join(opts.sponsored[a])}." for a in actors if opts.sponsored.get(a)]
     if included:
         side.caption(text.md("A state includes the forces it sponsors: " + " ".join(included)))
     side.multiselect(
-        "Place", opts.places, key=PLACE, placeholder="All places", help="Most events first. Type to search."
+        PLACES.label_shown,
+        opts.places,
+        key=PLACES.key,
+        placeholder="All places",
+        help="Most events first. Type to search.",
     )
     side.number_input(
-        "Within km of the place",
+        WITHIN.label_shown,
         min_value=0.0,
         max_value=MAX_RADIUS_KM,
         step=10.0,
         format="%.0f",
-        key=RADIUS,
+        key=WITHIN.key,
         help="0 keeps only events at the place itself; distances are on the WGS 84 ellipsoid.",
     )
-    side.multiselect("Event type", opts.types, key=TYPE, placeholder="All types", format_func=_counted(opts, TYPE))
-    low, high = min(bounds[0], st.session_state[DATES][0]), max(bounds[1], st.session_state[DATES][-1])
-    side.date_input("Dates", min_value=low, max_value=high, key=DATES, format="YYYY-MM-DD")
     side.multiselect(
-        "Country", opts.countries, key=COUNTRY, placeholder="Every country", format_func=_counted(opts, COUNTRY),
+        TYPES.label_shown, opts.types, key=TYPES.key, placeholder="All types", format_func=_counted(opts, TYPES.key)
+    )
+    low, high = min(bounds[0], st.session_state[DATES][0]), max(bounds[1], st.session_state[DATES][-1])
+    side.date_input(DAYS.label_shown, min_value=low, max_value=high, key=DATES, format="YYYY-MM-DD")
+    side.multiselect(
+        COUNTRIES.label_shown, opts.countries, key=COUNTRIES.key, placeholder="Every country",
+        format_func=_counted(opts, COUNTRIES.key),
         help=text.md(f"By default the article's countries ({', '.join(opts.default_countries) or 'none'})."),
     )  # fmt: skip
     side.multiselect(
-        "Dataset", opts.datasets, key=DATASET, placeholder="Every dataset", format_func=_counted(opts, DATASET)
+        DATASETS.label_shown,
+        opts.datasets,
+        key=DATASETS.key,
+        placeholder="Every dataset",
+        format_func=_counted(opts, DATASETS.key),
     )
-    side.toggle("Timeline: every event", key=EXTENT, help="Off: from the ceasefire to the latest report.")
+    side.toggle(EXTENTS.label_shown, key=EXTENT, help="Off: from the ceasefire to the latest report.")
     side.toggle("Briefing view", key=BRIEFING_KEY, help="One 16:9 frame for slides: no sidebar, no toolbars.")
 
 
