@@ -25,9 +25,11 @@ run: $(VENV)/.run-installed
 	$(BIN)/conflict-monitor serve --server.address $(ADDRESS) --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
+# Two workers, a test file each at a time (its servers and stores are made once): about 2.5 minutes on 2 cores.
 test: $(VENV)/.test-installed
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -n auto --dist loadfile
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python tests/benchmark.py

@@ -20,10 +20,28 @@ COLUMNS = [DATE, PLACE, ACTORS, TYPE, EVIDENCE, SOURCE, ID]
 PAGE_ROWS = 200  # the rows of one page of the data grid (what a screen shows in a few scrolls)
 FULL_TEXT_ROWS = PAGE_ROWS  # a list that fits on one page is an HTML table instead, every quote in full
 PAGE_KEY = "events_page"
-SHOWN = [Model.uid, Model.dataset, Model.event_id, Model.start_date, Model.end_date, Model.date_basis,
-         Model.location, Model.geo_precision, Model.latitude, Model.longitude, Model.admin1, Model.country,
-         Model.actors, Model.event_type, Model.evidence, Model.evidence_kind, Model.source, Model.source_file,
-         Model.line, Model.reported]  # fmt: skip, what the table and the corroboration of its article rows need
+SHOWN = [
+    Model.uid,
+    Model.dataset,
+    Model.event_id,
+    Model.start_date,
+    Model.end_date,
+    Model.date_basis,
+    Model.location,
+    Model.geo_precision,
+    Model.latitude,
+    Model.longitude,
+    Model.admin1,
+    Model.country,
+    Model.actors,
+    Model.event_type,
+    Model.evidence,
+    Model.evidence_kind,
+    Model.source,
+    Model.source_file,
+    Model.line,
+    Model.reported,
+]  # fmt: skip, what the table and the corroboration of its article rows need
 
 
 def page(store: object, where: Where, number: int, size: int) -> pd.DataFrame:

@@ -57,17 +57,24 @@ def cite(events: pd.DataFrame) -> pd.Series:
     reported = pd.to_datetime(events[Model.reported])
     article = events[Model.source] + ", " + reported.dt.day.astype(str) + reported.dt.strftime(" %b %Y")
     source = ("(" + events[Model.source] + ") ").where(events[Model.source] != "", "")
-    dataset = events[Model.dataset] + " " + source + "· " + events[Model.source_file] + " line " + events[
-        Model.line
-    ].astype(str)
+    dataset = (
+        events[Model.dataset]
+        + " "
+        + source
+        + "· "
+        + events[Model.source_file]
+        + " line "
+        + events[Model.line].astype(str)
+    )
     return article.where(events[Model.dataset] == "article", dataset)
 
 
 def places(events: pd.DataFrame) -> pd.Series:
     """Every event's place with its precision in words: 'Alpha (near or part of the place)', or just 'Beta'."""
     location, precision = events[Model.location], events[Model.geo_precision]
-    words = [GEO_PRECISION.get(int(p), "precision unknown") if pd.notna(p) else "precision not given"
-             for p in precision]  # fmt: skip, a page of rows
+    words = [
+        GEO_PRECISION.get(int(p), "precision unknown") if pd.notna(p) else "precision not given" for p in precision
+    ]  # fmt: skip, a page of rows
     said = location + " (" + pd.Series(words, index=events.index, dtype=object) + ")"
     said = said.where(precision != 1, location)
     return said.where(location != "", "no place named")

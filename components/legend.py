@@ -28,7 +28,6 @@ def colours(actors: pd.DataFrame) -> dict[str, str]:
     return {state: PALETTE[i % len(PALETTE)] for i, state in enumerate(states(actors))} | {"": GREY}
 
 
-
 def legend_label(state: str, actors: pd.DataFrame) -> str:
     """'Russia and its forces' where the state sponsors forces, else the state's name; NONE for no state."""
     sponsors = set(actors.loc[actors[Actors.military_role] == "force", Actors.sponsor])

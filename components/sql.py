@@ -41,8 +41,6 @@ def single(sql: str) -> str:
     return sql
 
 
-def execute(
-    con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None
-) -> duckdb.DuckDBPyConnection:
+def execute(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None) -> duckdb.DuckDBPyConnection:
     """Run one statement with its parameters (refused whole when the text holds more than one)."""
     return con.execute(single(sql), params or [])

@@ -197,7 +197,7 @@ def _shortened(lane: str, limit: int = LANE_LABEL) -> str:
         if len(" ".join([*head, word, "…", *tail])) > limit // 2 + len(" ".join(tail)):
             break
         head.append(word)
-    for word in reversed(words[len(head):-1]):
+    for word in reversed(words[len(head) : -1]):
         if len(" ".join([*head, "…", word, *tail])) > limit:
             break
         tail.insert(0, word)
@@ -266,9 +266,21 @@ def draw_timeline(
             xs, ys = _path(own_spans)
             hovers = own_spans["hover"].tolist()
             fig.add_trace(
-                dict(type="scatter", x=xs, y=ys, xaxis=x, yaxis=y, mode="lines", line={"width": 12,
-                     "color": colour}, opacity=0.75, hovertext=_path_hovers(hovers),
-                     hoverinfo="text", name=name, legendgroup=backer, showlegend=False)  # fmt: skip
+                dict(
+                    type="scatter",
+                    x=xs,
+                    y=ys,
+                    xaxis=x,
+                    yaxis=y,
+                    mode="lines",
+                    line={"width": 12, "color": colour},
+                    opacity=0.75,
+                    hovertext=_path_hovers(hovers),
+                    hoverinfo="text",
+                    name=name,
+                    legendgroup=backer,
+                    showlegend=False,
+                )  # fmt: skip
             )
             for row in own_spans.itertuples() if labelled else ():
                 fig.add_annotation(
@@ -288,10 +300,21 @@ def draw_timeline(
                 xs, ys = _path(part)
                 hovers = part["hover"].tolist()
                 fig.add_trace(
-                    dict(type="scatter", x=xs, y=ys, xaxis=x, yaxis=y, mode="lines",
-                         line={"width": COUNT_WIDTHS[int(level)], "color": colour}, opacity=0.55,
-                         hovertext=_path_hovers(hovers), hoverinfo="text", name=name,
-                         legendgroup=backer, showlegend=False)  # fmt: skip
+                    dict(
+                        type="scatter",
+                        x=xs,
+                        y=ys,
+                        xaxis=x,
+                        yaxis=y,
+                        mode="lines",
+                        line={"width": COUNT_WIDTHS[int(level)], "color": colour},
+                        opacity=0.55,
+                        hovertext=_path_hovers(hovers),
+                        hoverinfo="text",
+                        name=name,
+                        legendgroup=backer,
+                        showlegend=False,
+                    )  # fmt: skip
                 )
         fig.add_trace(key_trace(name, "circle", colour, group=backer))  # a plain dot, whatever the shapes
     shown_kinds = set(marks.loc[~marks["counted"] & (marks["stop"] == marks["start"]), "kind"])

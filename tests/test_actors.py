@@ -86,8 +86,11 @@ def test_choosing_turkey_finds_its_military_in_every_dataset(with_acled):
 def test_choosing_russia_finds_the_wagner_group(with_acled):
     """The Wagner Group is Russia's: its ACLED events come with Russia."""
     found = ids(with_acled, Filters(actors=("Russia",)))
-    wagner = set(with_acled.store.df(
-        "SELECT event_id FROM events WHERE dataset = 'ACLED' AND list_contains(actors, 'Wagner Group')")["event_id"])
+    wagner = set(
+        with_acled.store.df(
+            "SELECT event_id FROM events WHERE dataset = 'ACLED' AND list_contains(actors, 'Wagner Group')"
+        )["event_id"]
+    )
     assert wagner and wagner <= found["ACLED"]
 
 

@@ -35,8 +35,11 @@ def one(events: pd.DataFrame, event_id: str) -> pd.Series:
 
 @pytest.mark.parametrize(
     ("name", "fmt"),
-    [(f.name, "ucdp" if "ucdp" in f.name else "acled") for f in sorted(FIXTURES.glob("*.csv"))
-     if f.name not in ("not_utf8.csv", "unknown_format.csv")],  # fmt: skip
+    [
+        (f.name, "ucdp" if "ucdp" in f.name else "acled")
+        for f in sorted(FIXTURES.glob("*.csv"))
+        if f.name not in ("not_utf8.csv", "unknown_format.csv")
+    ],  # fmt: skip
 )
 def test_every_shape_is_recognised_and_every_row_accounted_for(name, fmt):
     """Each fixture is detected as its format, and rows read = events + rows with problems."""
