@@ -4,22 +4,8 @@ import streamlit as st
 
 st.set_page_config(page_title="Conflict Monitor — Libya", layout="wide", initial_sidebar_state="expanded")
 
-from components import (  # noqa: E402  (set_page_config must come first)
-    access,
-    briefing_view,
-    cache,
-    errors,
-    events,
-    exports,
-    filters,
-    forces,
-    headline,
-    imports,
-    places_map,
-    problems,
-    sidebar,
-    timeline,
-)
+from components import errors, exports, filters, headline, problems  # noqa: E402  (set_page_config comes first)
+from components.pages import briefing_view, cache, imports, sidebar, signin, views  # noqa: E402
 
 
 def main() -> None:
@@ -29,10 +15,10 @@ def main() -> None:
     actors = prepared.registry.actors
     chosen = sidebar.current(prepared.options)
 
-    user = access.current()  # editor or viewer: every change is checked against it again before it runs
+    user = signin.current()  # editor or viewer: every change is checked against it again before it runs
 
     if chosen.view == filters.REVIEW:  # new data: no views, no filters, no sidebar
-        from components import review_view  # noqa: E402  (its text tools load only when the data page opens: -0.2 s)
+        from components.pages import review_view  # noqa: E402  (its text tools load only when the data page opens: -0.2 s)
 
         back = sidebar.dashboard_link(chosen)
         review_view.render_review(store.curated, store.data, store.seeds, back=back, user=user)
@@ -45,27 +31,27 @@ def main() -> None:
         briefing_view.render_briefing(view, actors, back=sidebar.dashboard_link(view.filters))
     else:
         as_of = view.anchors.latest_report
-        headline.render_header(view.ctx)
-        problems.render_file_problems(list(prepared.file_problems))
-        headline.render_headline(headline.build_headline(view.total, view.forces, view.anchors))
+        views.render_header(view.ctx)
+        views.render_file_problems(list(prepared.file_problems))
+        views.render_headline(headline.build_headline(view.total, view.forces, view.anchors))
         where_chart, when_chart = view.figures
         map_column, timeline_column = st.columns([1, 1.3])
         with map_column:
-            places_map.render_map(where_chart, exports.file_name("map", as_of, view.filters, ""))
+            views.render_map(where_chart, exports.file_name("map", as_of, view.filters, ""))
         with timeline_column:
-            timeline.render_timeline(when_chart, exports.file_name("timeline", as_of, view.filters, ""))
-        forces.render_forces(view.forces)
-        number = events.page_number(view.total)
+            views.render_timeline(when_chart, exports.file_name("timeline", as_of, view.filters, ""))
+        views.render_forces(view.forces)
+        number = views.page_number(view.total)
         table = cache.events_page(view, prepared, store.key, view.filters, number)
-        events.render_events_table(table, view.total, number, view.ctx.empty)
+        views.render_events_table(table, view.total, number, view.ctx.empty)
         found, listed = cache.data_problems(prepared, store.key)
-        problems.render_problems(found, listed, lambda: problems.all_problems_csv(store))
+        views.render_problems(found, listed, lambda: problems.all_problems_csv(store))
 
     # The sidebar comes last: the charts reach the browser first, and their plotly bundle is the page's long pole.
     sidebar.render_sidebar(prepared.options)
     briefing_view.render_exports(view, store, actors)
     imports.render_link()
-    access.render_status(user, st.sidebar)
+    signin.render_status(user, st.sidebar)
 
 
 try:

@@ -231,8 +231,8 @@ DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard.py"
 # What dashboard.py imports, and the libraries under them: loaded before the server takes its first page. Not
 # briefing_view: its st.cache_data must be made once Streamlit's runtime exists (it brings in briefing and exports).
 PRELOADED = ("pandas", "pyarrow", "duckdb", "plotly.graph_objects", *(f"components.{name}" for name in (
-    "briefing", "cache", "events", "exports", "filters", "forces", "headline", "imports",
-    "places_map", "problems", "sidebar", "timeline")))  # fmt: skip
+    "briefing", "exports", "filters", "headline", "problems", "selection", "pages.cache", "pages.imports",
+    "pages.sidebar", "pages.signin", "pages.views")))  # fmt: skip
 
 
 def served_address(options: list[str]) -> str | None:

@@ -7,12 +7,10 @@ page of PAGE_ROWS rows in Streamlit's data grid (Arrow), with the total and the 
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
-from components import dates, evidence, text
+from components import dates, evidence
 from components.filters import Where
 from components.schema import Model
-from components.tables import render_table
 
 DATE, PLACE, ACTORS, TYPE, EVIDENCE, SOURCE, ID = "Date", "Place", "Actors", "Type", "Evidence", "Source", "ID"
 ALSO = "Also in the datasets"
@@ -75,32 +73,6 @@ def build_events_table(events: pd.DataFrame, corroborated: dict[str, str] | None
     return table.reset_index(drop=True)
 
 
-def render_events_table(table: pd.DataFrame, total: int, number: int, empty_hint: str) -> None:
-    """Draw the page of events, or say what to widen when there is none."""
-    st.subheader(f"Events ({total:,})")
-    if table.empty:
-        st.info(text.md(empty_hint))
-        return
-    if total <= FULL_TEXT_ROWS:  # every quote in full, wrapped, as a screenshot needs it
-        render_table(table, "events")
-        return
-    first = number * PAGE_ROWS
-    st.number_input(f"Page (of {pages(total):,})", min_value=1, max_value=pages(total), step=1, key=PAGE_KEY)
-    st.caption(f"Rows {first + 1:,} to {first + len(table):,} of {total:,}, oldest first. The export has them all.")
-    st.dataframe(
-        table, hide_index=True, width="stretch", column_config={EVIDENCE: st.column_config.TextColumn(width="large")}
-    )
-
-
 def pages(total: int) -> int:
     """How many pages the events take (one at least)."""
     return max(-(-total // PAGE_ROWS), 1)
-
-
-def page_number(total: int) -> int:
-    """The page the analyst chose (0-based), kept within the pages there are now (the filters may have changed)."""
-    if total <= FULL_TEXT_ROWS:
-        return 0
-    current = min(max(int(st.session_state.get(PAGE_KEY, 1)), 1), pages(total))
-    st.session_state[PAGE_KEY] = current  # the pager widget, drawn with the table, reads it
-    return current - 1

@@ -9,16 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-import streamlit as st
 
-from components import dates, evidence, legend, text
+from components import dates, evidence, legend
 from components.actors import FORCE as FORCE_ROLE
 from components.actors import STATE as STATE_ROLE
 from components.actors import Registry
 from components.dates import Anchors
 from components.filters import Where
-from components.schema import GEO_PRECISION, Actors, Model, Places
-from components.tables import render_table
+from components.schema import Actors, Model, Places
 
 FORCE, KIND, SPONSOR, SIDE = "Force", "Kind", "Sponsor state", "Supports (Libyan side)"
 WHERE, STATUS, AS_OF, EVIDENCE = "Where", "Status at the withdrawal deadline", "Last reported", "Evidence"
@@ -204,19 +202,3 @@ def build_forces(data: ForcesData, registry: Registry, places: pd.DataFrame, anc
 def present_count(forces: pd.DataFrame) -> int:
     """How many rows the sources place in Libya and do not report withdrawn."""
     return int(forces[STATUS].isin(PRESENT).sum())
-
-
-def render_forces(forces: pd.DataFrame) -> None:
-    """Draw the table with Streamlit."""
-    st.subheader("Foreign forces")
-    if forces.empty:
-        st.info("No foreign force is named in the events that match the filters.")
-        return
-    render_table(forces, "forces")
-    st.caption(
-        text.md(
-            f"Status compares the latest report with the withdrawal deadline. Where: {GEO_PRECISION[2]} reads "
-            "'near'; '(area)' is a larger region mapped at one point. A dataset event (ACLED, UCDP) that names a "
-            "force counts as a report of it on the ground."
-        )
-    )

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import pandas as pd
-import streamlit as st
 
 from components import dates, text
 from components.dates import Anchors
@@ -116,21 +114,3 @@ def build_headline(shown: int, forces: pd.DataFrame, anchors: Anchors) -> pd.Dat
         ],
         columns=[FIGURE, VALUE, NOTE],
     )
-
-
-def render_header(ctx: Context) -> None:
-    """Title with the as-of date, the active filters in words, and the source line."""
-    st.markdown(STYLE, unsafe_allow_html=True)
-    st.title(text.md(ctx.heading))
-    st.markdown(f"**{text.md(ctx.filters)}**  \n{text.md(ctx.source)}")
-
-
-def render_headline(headline: pd.DataFrame) -> None:
-    """The headline figures in one row (plain HTML: st.metric pulls in a charting bundle the page does not need)."""
-    for column, (_, row) in zip(st.columns(len(headline)), headline.iterrows()):
-        column.markdown(
-            f'<div class="figure"><div class="figure-label">{html.escape(row[FIGURE])}</div>'
-            f'<div class="figure-value">{html.escape(row[VALUE])}</div></div>',
-            unsafe_allow_html=True,
-        )
-        column.caption(text.md(row[NOTE]))

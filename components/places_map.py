@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 
-from components import countries, dates, evidence, exports, legend, text
+from components import countries, dates, evidence, legend, text
 from components.canvas import Canvas
 from components.filters import Where
 from components.headline import Context, title_height, title_layout
@@ -336,9 +335,3 @@ def build_map(data: MapData, actors: pd.DataFrame, ctx: Context) -> go.Figure:
         font={"size": 11, "color": "#555"},
     )
     return fig.figure()
-
-
-def render_map(fig: go.Figure, file_name: str) -> None:
-    """Draw the map; its country outlines come from this app's own static files."""
-    config = {**exports.toolbar(file_name), "topojsonURL": TOPOJSON_URL}
-    st.plotly_chart(fig, config=config, width="stretch", theme=None)

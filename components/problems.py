@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-import streamlit as st
 
-from components import exports, text
+from components import exports
 from components.loader import Problem
 from components.schema import StoredProblems
-from components.tables import render_table
 
 FILE, ROW_LINE, REASONS = "File", "Line", "Problems"
 ROWS, COUNT = "Rows with problems", "Problems"
@@ -56,32 +54,3 @@ def all_problems_csv(store: object) -> bytes:
         "ORDER BY seq, source_file, line"
     )
     return exports.csv_bytes(frame)
-
-
-def render_file_problems(messages: list[str]) -> None:
-    """One error per file or folder that could not be used; the rows it rejected are listed under Data issues."""
-    for message in messages:
-        st.error(text.md(f"{message}. The rows this affects are listed under Data issues."))
-
-
-def render_problems(data: ProblemsData, table: pd.DataFrame, download: object) -> None:
-    """An expander that says how many rows have problems, per file, and lists the first ones."""
-    rows = int(data.per_file[ROWS].sum()) if len(data.per_file) else 0
-    label = f"Data issues: {rows:,} row(s) rejected" if rows else "Data issues: none"
-    with st.expander(label, expanded=bool(rows)):
-        if not rows:
-            st.caption(
-                f"All {data.checked:,} rows passed validation (columns, dates, codes, coordinates, references, quotes)."
-            )
-            return
-        st.warning(
-            f"{rows:,} of {data.checked:,} rows read are not shown in the views until fixed: each is listed with "
-            "its file, line, column, value and what was expected."
-        )
-        render_table(data.per_file, "problem-files")
-        if rows > LISTED:
-            st.caption(f"The first {LISTED} rows with problems; the CSV below has every one.")
-        render_table(table, "problems")
-        st.download_button(
-            "All problems (CSV)", data=download, file_name="data-issues.csv", mime="text/csv", key="export_problems"
-        )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 
 import pandas as pd
-import streamlit as st
 
 STYLE = """<style>
 table.cm-table {width: 100%; border-collapse: collapse; font-size: 0.9rem; line-height: 1.35}
@@ -31,8 +30,3 @@ def to_html(frame: pd.DataFrame, name: str) -> str:
         "<tr>" + "".join(f"<td>{_cell(value)}</td>" for value in row) + "</tr>" for row in frame.itertuples(index=False)
     )
     return f'<table class="cm-table cm-{name}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
-def render_table(frame: pd.DataFrame, name: str) -> None:
-    """Draw the table as HTML, never through markdown (st.table would pull in Arrow and a grid bundle)."""
-    st.html(STYLE + to_html(frame, name))

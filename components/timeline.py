@@ -10,9 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 
-from components import dates, evidence, exports, legend, text
+from components import dates, evidence, legend, text
 from components.canvas import Canvas
 from components.dates import DAY, Anchors
 from components.filters import WINDOW, Where
@@ -479,8 +478,3 @@ def _band(x0: pd.Timestamp, x1: pd.Timestamp, colour: str, x: str, y: str) -> di
         "line": {"width": 0},
         "layer": "below",
     }
-
-
-def render_timeline(fig: go.Figure, file_name: str) -> None:
-    """Draw the timeline; its image button saves a 2x PNG named for what it shows."""
-    st.plotly_chart(fig, config=exports.toolbar(file_name), width="stretch", theme=None)

@@ -177,7 +177,7 @@ def reruns(data: Path, store: Path, repeats: int) -> dict[str, float]:
     open as in a running server, so what is timed is the queries and the views, never a cache hit."""
     from streamlit.testing.v1 import AppTest
 
-    from components import cache
+    from components.pages import cache
 
     os.environ.update(CONFLICT_MONITOR_DATA=str(data), CONFLICT_MONITOR_SEEDS=str(FROZEN_SEEDS),
                       CONFLICT_MONITOR_STORE=str(store))  # fmt: skip

@@ -1,10 +1,10 @@
 """The data page alone (`view=review` without the dashboard around it), for tests/test_access.py: the calls the
 dashboard makes, with the user decided by components/access.py from this run's settings."""
 
-from components import access, cache, imports, review_view
+from components.pages import cache, imports, review_view, signin
 
 store = cache.store()
-user = access.current()
+user = signin.current()
 review_view.render_review(store.curated, store.data, store.seeds, back="", user=user)
 imports.render_import(store, user)
 imports.render_audit(store.data)

@@ -12,9 +12,10 @@ from builders import copy_seeds, shipped, use_data
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from components import access, audit, imports, text
+from components import access, audit, text
 from components.access import FORCED, SHARED_WITHOUT_SIGN_IN, SIGN_IN, Access, decide
 from components.articles import ingest
+from components.pages import imports
 
 HERE = Path(__file__).resolve().parent
 PAGE_SCRIPT = str(HERE / "data_page.py")

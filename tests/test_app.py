@@ -9,7 +9,8 @@ from apptest import charts, forces_table, metrics, ok, params, shown, start, tab
 from builders import copy_data, copy_seeds, use_data, write_dataset
 from streamlit.testing.v1 import AppTest
 
-from components import briefing_view, exports
+from components import exports
+from components.pages import briefing_view
 
 
 @pytest.fixture(scope="module")

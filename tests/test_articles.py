@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+import trafilatura
 from builders import FROZEN_SEEDS
 
 from components import articles, loader
@@ -109,7 +110,7 @@ def test_html_page_gives_text_and_metadata(seeds):
     stored_text = (seeds / got.article).read_bytes()
     assert stored_text.decode("utf-8") == got.text and meta["sha256"] == sha(stored_text)
     assert (meta["original"], meta["original_sha256"]) == (f"{stem}.html", sha(raw))
-    assert meta["extracted_with"] == f"trafilatura {articles.trafilatura.__version__}"
+    assert meta["extracted_with"] == f"trafilatura {trafilatura.__version__}"
     assert (meta["headline"], meta["publisher"]) == ("Turkish forces stay in Libya after deadline", "Example News")
     assert meta["published"] == "2021-02-03T09:15"  # the wall time printed, its zone not converted
     assert meta["language"] == "en"

@@ -14,9 +14,10 @@ from builders import FROZEN_SEEDS, copy_seeds, shipped, use_data
 from builders import run_command as run
 from streamlit.testing.v1 import AppTest
 
-from components import articles, extract, extracted, loader, review, review_view
+from components import articles, extract, extracted, loader, review
 from components.articles import MAX_TEXT_BYTES, MB, ArticleError, ingest
 from components.files import upload_name
+from components.pages import review_view
 from components.review import PENDING, REJECTED, ReviewError
 from components.schema import Reviews
 from components.store import STORE_ENV
@@ -436,7 +437,8 @@ def upload_page(data: str, seeds: str) -> None:
 
     import streamlit as st
 
-    from components import access, review_view, text
+    from components import access, text
+    from components.pages import review_view
 
     user = access.Access(True, "analyst", "Editing as analyst.")
     review_view.render_upload(Path(seeds), Path(data), user)

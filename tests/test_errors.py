@@ -8,7 +8,8 @@ import logging
 from apptest import APP, start
 from streamlit.testing.v1 import AppTest
 
-from components import errors, headline
+from components import errors
+from components.pages import views
 
 SECRET_PATH = "/srv/conflict-monitor/private/store/events.duckdb"
 
@@ -19,7 +20,7 @@ def test_an_unexpected_error_shows_an_id_and_logs_the_details(monkeypatch, caplo
     def broken(*args, **kwargs):
         raise RuntimeError(f"cannot read {SECRET_PATH}")
 
-    monkeypatch.setattr(headline, "render_header", broken)
+    monkeypatch.setattr(views, "render_header", broken)
     at = AppTest.from_file(APP, default_timeout=60)
     with caplog.at_level(logging.ERROR, logger=errors.LOG.name):
         at.run()

@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from components import briefing, briefing_view, exports, filters, selection
+from components import briefing, exports, filters, selection
 from components.filters import Filters
+from components.pages import briefing_view
 
 REPO = Path(__file__).resolve().parent.parent
 HOSTILE = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rReturn", "plain = fine"]

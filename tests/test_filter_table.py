@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from builders import tiny_store
 
-from components import briefing_view, cli, exports, filters, forces, selection
+from components import cli, exports, filters, forces, selection
 from components.filters import Filter, Filters, Refusal
+from components.pages import briefing_view
 from components.schema import Model
 
 AS_OF = pd.Timestamp("2021-03-02")

@@ -256,7 +256,7 @@ def test_the_seed_article_ingested_from_a_copy_gives_the_recall(folders, tmp_pat
 
 
 def test_the_quote_is_marked_where_it_stands_in_its_paragraph(page_article):
-    from components.review_view import around
+    from components.pages.review_view import around
 
     _, _, article, listed = page_article
     for proposal in listed:
@@ -267,8 +267,8 @@ def test_the_quote_is_marked_where_it_stands_in_its_paragraph(page_article):
 
 
 def test_a_repeated_sentence_is_marked_at_its_own_offset():
+    from components.pages.review_view import around
     from components.review import Article
-    from components.review_view import around
 
     sentence = "Turkish forces are based south of Tripoli."
     text = f"{sentence} {sentence}\n"

@@ -20,6 +20,7 @@ from components.errors import log_unexpected
 from components.extract import Candidate
 from components.files import upload_name
 from components.loader import Dataset
+from components.pages import signin
 from components.review import (
     ACCEPTED,
     CODED,
@@ -249,10 +250,10 @@ def _read_only_card(card: Card) -> None:
 def render_review(curated: Dataset, data: Path, seeds: Path, back: str, user: Access | None = None) -> None:
     """The review page: who the user is, the upload, the article chosen, its pending candidates, then those decided
     (a viewer sees them all, with no button that changes data)."""
-    user = user or access.current()
+    user = user or signin.current()
     st.title("New data")
     st.html(f'<a href="?{html.escape(back)}" target="_self">Back to the dashboard</a>')
-    access.render_status(user)
+    signin.render_status(user)
     st.header("Articles: candidate events to review")
     said = st.session_state.pop(SAID_KEY, None)
     if said:

@@ -20,6 +20,7 @@ from components import access, audit, errors, progress, text
 from components.access import Access
 from components.files import upload_name
 from components.filters import REVIEW, VIEW
+from components.pages import signin
 from components.sources.csvfile import SourceFileError
 
 UPLOAD_KEY, ROUND_KEY, SAID_KEY = "import_upload", "_import_round", "_import_said"
@@ -39,7 +40,7 @@ def render_link() -> None:
 def render_import(store: object, user: Access | None = None) -> None:
     """The imported files, and for an editor a file uploader; an upload is imported once, then the page reruns with
     its events and an empty uploader (the upload's memory is released)."""
-    user = user or access.current()
+    user = user or signin.current()
     st.header("Dataset files")
     said = st.session_state.pop(SAID_KEY, None)
     if said:
