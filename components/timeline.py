@@ -176,6 +176,15 @@ def _days(days: pd.Series) -> list[str]:
     return pd.to_datetime(days).to_numpy().astype("datetime64[D]").astype(str).tolist()
 
 
+def _bars(rows: pd.DataFrame, axes: tuple[str, str], width: int, colour: str, opacity: float, name: str,
+          backer: str) -> dict:  # fmt: skip
+    """One trace of horizontal bars over the rows' spans (or counting bins), each with its hover."""
+    xs, ys = _path(rows)
+    return dict(type="scatter", x=xs, y=ys, xaxis=axes[0], yaxis=axes[1], mode="lines",
+                line={"width": width, "color": colour}, opacity=opacity, hovertext=_path_hovers(rows["hover"].tolist()),
+                hoverinfo="text", name=name, legendgroup=backer, showlegend=False)  # fmt: skip
+
+
 def _path(rows: pd.DataFrame) -> tuple[list, list]:
     """x and y of line segments from start to the end of stop, broken by gaps: one trace draws them all."""
     xs, ys = [], []
@@ -262,25 +271,7 @@ def draw_timeline(
             )
         own_spans = spans[spans[Model.backer] == backer]
         if len(own_spans):  # an event known to a week, month or year: a bar over it, never a false day
-            xs, ys = _path(own_spans)
-            hovers = own_spans["hover"].tolist()
-            fig.add_trace(
-                dict(
-                    type="scatter",
-                    x=xs,
-                    y=ys,
-                    xaxis=x,
-                    yaxis=y,
-                    mode="lines",
-                    line={"width": 12, "color": colour},
-                    opacity=0.75,
-                    hovertext=_path_hovers(hovers),
-                    hoverinfo="text",
-                    name=name,
-                    legendgroup=backer,
-                    showlegend=False,
-                )  # fmt: skip
-            )
+            fig.add_trace(_bars(own_spans, (x, y), 12, colour, 0.75, name, backer))
             for row in own_spans.itertuples() if labelled else ():
                 fig.add_annotation(
                     x=pd.Timestamp(row.start) + (pd.Timestamp(row.stop) + DAY - pd.Timestamp(row.start)) / 2,
@@ -296,25 +287,7 @@ def draw_timeline(
         if len(bins):  # many events: counts per bin, thicker for more
             quartile = pd.qcut(bins["n"].rank(method="first"), min(len(COUNT_WIDTHS), len(bins)), labels=False)
             for level, part in bins.groupby(quartile):
-                xs, ys = _path(part)
-                hovers = part["hover"].tolist()
-                fig.add_trace(
-                    dict(
-                        type="scatter",
-                        x=xs,
-                        y=ys,
-                        xaxis=x,
-                        yaxis=y,
-                        mode="lines",
-                        line={"width": COUNT_WIDTHS[int(level)], "color": colour},
-                        opacity=0.55,
-                        hovertext=_path_hovers(hovers),
-                        hoverinfo="text",
-                        name=name,
-                        legendgroup=backer,
-                        showlegend=False,
-                    )  # fmt: skip
-                )
+                fig.add_trace(_bars(part, (x, y), COUNT_WIDTHS[int(level)], colour, 0.55, name, backer))
         fig.add_trace(key_trace(name, "circle", colour, group=backer))  # a plain dot, whatever the shapes
     shown_kinds = set(marks.loc[~marks["counted"] & (marks["stop"] == marks["start"]), "kind"])
     for kind in [k for k in SYMBOLS if k in shown_kinds]:
