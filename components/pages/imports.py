@@ -63,8 +63,8 @@ def render_import(store: object, user: Access | None = None) -> None:
         st.session_state[SAID_KEY] = import_upload(store, uploaded, user)
     finally:
         st.session_state[ROUND_KEY] = round_ + 1  # imported or not, this upload is done with
-        # Its widget state goes now: Streamlit drops a vanished widget's state only after a run that ends normally,
-        # and the data page ends with st.stop(), so every upload would otherwise stay in the session.
+        # Its widget state goes now, not at the end of a later run that ends normally (st.rerun below ends this one
+        # early): a failed upload never stays in the session.
         st.session_state.pop(f"{UPLOAD_KEY}-{round_}", None)
         _release(uploaded)
     st.rerun()
