@@ -2,7 +2,6 @@
 spreadsheet-safe and bounded, never interleaved by concurrent writers; written by the review, the page and the CLI."""
 
 import csv
-import multiprocessing
 import os
 import subprocess
 import sys
@@ -97,20 +96,28 @@ def test_two_threads_append_whole_lines(tmp_path):
     assert (tmp_path / audit.FILE).read_bytes().count(b"\n") == 201
 
 
-def _append_many(data: str, who: str) -> None:
-    """A writer in another process (a command-line import beside the dashboard)."""
-    for n in range(50):
-        audit.record(Path(data), who, audit.IMPORT, f"{who} {n}", detail="y" * 2_000)
+APPEND_MANY = """
+import sys
+sys.path.insert(0, {repo!r})
+from pathlib import Path
+from components import audit
+for n in range(50):
+    audit.record(Path({data!r}), {who!r}, audit.IMPORT, f"{who} {{n}}", detail="y" * 2_000)
+"""  # a writer in another process (a command-line import beside the dashboard)
 
 
 def test_two_processes_append_whole_lines(tmp_path):
-    spawn = multiprocessing.get_context("spawn")
-    workers = [spawn.Process(target=_append_many, args=(str(tmp_path), who)) for who in ("p1", "p2")]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(60)
-    assert [w.exitcode for w in workers] == [0, 0]
+    repo = str(Path(__file__).resolve().parent.parent)
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", APPEND_MANY.format(repo=repo, data=str(tmp_path), who=who)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        for who in ("p1", "p2")
+    ]
+    errors = [worker.communicate(timeout=120)[1] for worker in workers]
+    assert [w.returncode for w in workers] == [0, 0], errors
     records = rows(tmp_path)[1:]
     assert len(records) == 100 and {r[3] for r in records} == {f"{w} {n}" for w in ("p1", "p2") for n in range(50)}
 
