@@ -4,8 +4,10 @@ import streamlit as st
 
 st.set_page_config(page_title="Conflict Monitor — Libya", layout="wide", initial_sidebar_state="expanded")
 
-from components import errors, exports, filters, headline, problems  # noqa: E402  (set_page_config comes first)
-from components.pages import briefing_view, cache, imports, sidebar, signin, views  # noqa: E402
+from components import errors, exports, filters  # noqa: E402  (set_page_config comes first)
+from components.charts import headline  # noqa: E402
+from components.pages import briefing_view, cache, dashboard_view, sidebar, signin, uploads  # noqa: E402
+from components.queries import problems  # noqa: E402
 
 
 def main() -> None:
@@ -22,8 +24,8 @@ def main() -> None:
 
         back = sidebar.dashboard_link(chosen)
         review_view.render_review(store.curated, store.data, store.seeds, back=back, user=user)
-        imports.render_import(store, user)
-        imports.render_audit(store.data)
+        uploads.render_import(store, user)
+        uploads.render_audit(store.data)
         return  # not st.stop(): a run that ends normally lets Streamlit release the widgets (and uploads) it left
 
     view = cache.selection(prepared, store.key, chosen)
@@ -31,26 +33,26 @@ def main() -> None:
         briefing_view.render_briefing(view, actors, back=sidebar.dashboard_link(view.filters))
     else:
         as_of = view.anchors.latest_report
-        views.render_header(view.ctx)
-        views.render_file_problems(list(prepared.file_problems))
-        views.render_headline(headline.build_headline(view.total, view.forces, view.anchors))
+        dashboard_view.render_header(view.ctx)
+        dashboard_view.render_file_problems(list(prepared.file_problems))
+        dashboard_view.render_headline(headline.build_headline(view.total, view.forces, view.anchors))
         where_chart, when_chart = view.figures
         map_column, timeline_column = st.columns([1, 1.3])
         with map_column:
-            views.render_map(where_chart, exports.file_name("map", as_of, view.filters, ""))
+            dashboard_view.render_map(where_chart, exports.file_name("map", as_of, view.filters, ""))
         with timeline_column:
-            views.render_timeline(when_chart, exports.file_name("timeline", as_of, view.filters, ""))
-        views.render_forces(view.forces)
-        number = views.page_number(view.total)
+            dashboard_view.render_timeline(when_chart, exports.file_name("timeline", as_of, view.filters, ""))
+        dashboard_view.render_forces(view.forces)
+        number = dashboard_view.page_number(view.total)
         table = cache.events_page(view, prepared, store.key, view.filters, number)
-        views.render_events_table(table, view.total, number, view.ctx.empty)
+        dashboard_view.render_events_table(table, view.total, number, view.ctx.empty)
         found, listed = cache.data_problems(prepared, store.key)
-        views.render_problems(found, listed, lambda: problems.all_problems_csv(store))
+        dashboard_view.render_problems(found, listed, lambda: exports.csv_bytes(problems.all_problems(store)))
 
     # The sidebar comes last: the charts reach the browser first, and their plotly bundle is the page's long pole.
     sidebar.render_sidebar(prepared.options)
     briefing_view.render_exports(view, store, actors)
-    imports.render_link()
+    uploads.render_link()
     signin.render_status(user, st.sidebar)
 
 

@@ -12,9 +12,10 @@ import sys
 import pandas as pd
 import plotly.graph_objects as go
 
-from components import dates, forces, places_map, text, timeline
-from components.canvas import Canvas
-from components.selection import Selection
+from components import dates, text
+from components.charts import forces, places_map, timeline
+from components.charts.canvas import Canvas
+from components.snapshot import Selection
 
 WIDTH, HEIGHT = 1920, 1080
 MAX_ROWS = 6  # forces rows that fit the frame; more are counted, not hidden silently

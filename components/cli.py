@@ -20,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-from components import access, articles, audit, dates, exports, filters, loader, review, selection
+from components import access, articles, audit, dates, exports, filters, loader, review, snapshot
 from components.briefing import build_briefing
 from components.loader import data_dir, seeds_dir
 from components.progress import Bar
@@ -160,13 +160,13 @@ def briefing(args: argparse.Namespace) -> str:
 
 def _write_briefing(args: argparse.Namespace, store: Store, suffix: str) -> str:
     """The briefing command's work, on an open store."""
-    prepared = selection.prepare(store)
+    prepared = snapshot.prepare(store)
     if prepared.file_problems:  # a briefing from half the data would mislead: refuse, as the page warns
         raise SystemExit(f"error: {prepared.file_problems[0]}")
     chosen, refused = filters.from_arguments(args, prepared.options)
     if refused:  # on the command line a value that matches nothing is an error, not a notice
         raise SystemExit(f"error: {refused[0].cli}")
-    view = selection.select(prepared, chosen)
+    view = snapshot.select(prepared, chosen)
     tmp = args.out.with_name(f".{args.out.name}.{os.getpid()}.tmp")  # whole or not at all
     try:
         with tmp.open("wb") as out:
@@ -231,8 +231,8 @@ DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard.py"
 # What dashboard.py imports, and the libraries under them: loaded before the server takes its first page. Not
 # briefing_view: its st.cache_data must be made once Streamlit's runtime exists (it brings in briefing and exports).
 PRELOADED = ("pandas", "pyarrow", "duckdb", "plotly.graph_objects", *(f"components.{name}" for name in (
-    "briefing", "exports", "filters", "headline", "problems", "selection", "pages.cache", "pages.imports",
-    "pages.sidebar", "pages.signin", "pages.views")))  # fmt: skip
+    "briefing", "exports", "filters", "charts.headline", "queries.problems", "snapshot", "pages.cache",
+    "pages.uploads", "pages.sidebar", "pages.signin", "pages.dashboard_view")))  # fmt: skip
 
 
 def served_address(options: list[str]) -> str | None:

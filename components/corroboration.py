@@ -14,6 +14,7 @@ import pandas as pd
 
 from components import dates, geo
 from components.actors import Registry
+from components.queries.reader import Reader
 from components.schema import Model
 
 NEAR_KM = 50.0  # two exact places this close are the same place for this purpose
@@ -30,7 +31,7 @@ def window(events: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return start.where(~report, end - pd.Timedelta(days=REPORT_DAYS)), end
 
 
-def candidates(store: object, article: pd.DataFrame) -> pd.DataFrame:
+def candidates(store: Reader, article: pd.DataFrame) -> pd.DataFrame:
     """Dataset events whose dates overlap an article event (the store does the range join), one row per pair."""
     if article.empty:
         return pd.DataFrame()
@@ -74,7 +75,7 @@ def agrees(article: pd.Series, pairs: pd.DataFrame, registry: Registry) -> pd.Da
     return pairs[keep].assign(km=km[keep])
 
 
-def corroborate(store: object, article: pd.DataFrame, registry: Registry) -> dict[str, str]:
+def corroborate(store: Reader, article: pd.DataFrame, registry: Registry) -> dict[str, str]:
     """For each article event, the dataset events that agree: 'also in ACLED: LBY9968, 9 May 2020, 12 km'."""
     pairs = candidates(store, article)
     found: dict[str, str] = {}

@@ -10,22 +10,7 @@ import pandas as pd
 from components import dates, legend, text
 from components.schema import GEO_PRECISION, Model
 
-# What a hover needs of an event, gathered by SQL for the few events a mark lists (max_by keeps the latest few).
-SAMPLE = (
-    "struct_pack(start := start_date, stop := end_date, basis := date_basis, type := event_type, "
-    "actor1 := actor1, actor2 := actor2, location := location, geo := geo_precision, evidence := evidence, "
-    "kind := evidence_kind, dataset := dataset, id := event_id)"
-)
 QUOTE = "article quote"
-
-
-def samples(cursor: object, rowids: list[int]) -> dict[int, dict]:
-    """The events with these row ids, as SAMPLE structs: the few a page lists in full, read by row id."""
-    found = cursor.execute(
-        f"SELECT rowid AS rid, {SAMPLE} AS sample FROM {Model.file} WHERE rowid IN (SELECT unnest(?::BIGINT[]))",
-        [sorted({int(r) for r in rowids})],
-    ).df()
-    return dict(zip(found["rid"], found["sample"]))
 
 
 def words(evidence: str, kind: str) -> str:

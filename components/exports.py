@@ -20,8 +20,8 @@ import pyarrow.compute as pc
 from pyarrow import csv as pa_csv
 
 from components.filters import Filters, Where, name_parts
+from components.queries.reader import Reader
 from components.schema import Model
-from components.sql import single
 
 TOPOJSON_DIR = Path(__file__).resolve().parent.parent / "static" / "topojson"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what Excel and LibreOffice may run as a formula
@@ -68,14 +68,12 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return _safe(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
-def _batches(store: object, where: Where, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+def _batches(reader: Reader, where: Where, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
     """The filtered events in the order of their files (the article's, then each import's), as Arrow batches:
     unsorted, so that the store streams them; a sort would hold every row first."""
     columns = ", ".join(CSV_COLUMNS)
-    with store.session() as cursor:
-        query = single(f"SELECT {columns} FROM {Model.file} WHERE {where}")
-        # a relation streams its batches; an executed result would be copied whole first
-        yield from cursor.sql(query, params=where.params).to_arrow_reader(rows)
+    with reader.session() as db:
+        yield from db.batches(f"SELECT {columns} FROM {Model.file} WHERE {where}", where.params, rows)
 
 
 FORMULA_START = r"^[=+\-@\t\r]"  # FORMULA_STARTS and AFTER_SEPARATOR again, for Arrow's regular expressions
@@ -96,11 +94,11 @@ def _safe_batch(batch: pa.RecordBatch) -> pa.Table:
     return pa.Table.from_arrays(columns, names=batch.schema.names)
 
 
-def write_csv(store: object, where: Where, out: BinaryIO) -> int:
+def write_csv(reader: Reader, where: Where, out: BinaryIO) -> int:
     """Write the filtered events with their provenance as spreadsheet-safe CSV, batch by batch; return the rows."""
     out.write("\ufeff".encode())  # the BOM once, so that Excel reads UTF-8
     rows = 0
-    for batch in _batches(store, where):
+    for batch in _batches(reader, where):
         options = pa_csv.WriteOptions(include_header=rows == 0, eol="\r\n")  # CRLF, as RFC 4180 and Excel expect
         pa_csv.write_csv(_safe_batch(batch), out, write_options=options)
         rows += batch.num_rows
@@ -122,11 +120,11 @@ def features(rows: list[dict]) -> list[dict]:
     return found
 
 
-def write_geojson(store: object, where: Where, out: BinaryIO) -> int:
+def write_geojson(reader: Reader, where: Where, out: BinaryIO) -> int:
     """Write the filtered events as a GeoJSON FeatureCollection, batch by batch; return the rows."""
     out.write(b'{"type": "FeatureCollection", "features": [\n')
     rows = 0
-    for batch in _batches(store, where, GEOJSON_ROWS):  # a dict per row here: smaller batches
+    for batch in _batches(reader, where, GEOJSON_ROWS):  # a dict per row here: smaller batches
         for feature in features(batch.to_pylist()):
             out.write((",\n" if rows else "").encode() + json.dumps(feature, ensure_ascii=False).encode("utf-8"))
             rows += 1
@@ -134,10 +132,10 @@ def write_geojson(store: object, where: Where, out: BinaryIO) -> int:
     return rows
 
 
-def to_bytes(writer: Callable[[object, Where, BinaryIO], int], store: object, where: Where) -> bytes:
+def to_bytes(writer: Callable[[Reader, Where, BinaryIO], int], reader: Reader, where: Where) -> bytes:
     """An export held in memory, for a download button (the command line writes to a file instead)."""
     buffer = io.BytesIO()
-    writer(store, where, buffer)
+    writer(reader, where, buffer)
     return buffer.getvalue()
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from components import dates, text
 from components.actors import Registry
-from components.schema import Model, Places
+from components.schema import Model
 
 # Query-string names, as shared in links.
 ACTOR, PLACE, TYPE, FROM, TO, RADIUS, VIEW = "actor", "place", "type", "from", "to", "radius_km", "view"
@@ -71,75 +71,6 @@ class Names:
         return sorted(name for name, curated in self.canonical.items() if name in actors or curated in actors)
 
 
-def names(store: object, registry: Registry) -> Names:
-    """Resolve every distinct actor name of the store once (thousands of names, not millions of rows)."""
-    written = store.df(f"SELECT DISTINCT unnest({Model.actors}) AS name FROM {Model.file} WHERE current")["name"]
-    return Names({name: registry.canonical(name) for name in written})
-
-
-def options(store: object, registry: Registry, places: pd.DataFrame, resolved: Names) -> Options:
-    """What each filter offers, counted in the store (computed once per version of the data)."""
-    by = "SELECT {0}, count(*) FROM events WHERE current GROUP BY 1 ORDER BY 2 DESC, 1"
-    columns = (Model.event_type, Model.country, Model.dataset, Model.location)
-    count = {c: dict(store.rows(by.format(c))) for c in columns}
-    per_name = store.df(
-        f"SELECT name, count(*) AS n FROM (SELECT unnest({Model.actors}) AS name FROM {Model.file} WHERE current) "
-        "GROUP BY name ORDER BY n DESC, name"
-    )
-    curated_counts: dict[str, int] = {}
-    for name, n in zip(per_name["name"], per_name["n"]):
-        curated = resolved.canonical.get(name)
-        if curated:
-            curated_counts[curated] = curated_counts.get(curated, 0) + int(n)
-    # A state whose forces appear is offered too, since choosing it selects them.
-    named = set(curated_counts) | {s for s, forces in registry.sponsored.items() if set(forces) & set(curated_counts)}
-    curated = [a for a in registry.actors["name"] if a in named]
-    others = [n for n in per_name["name"] if not resolved.canonical.get(n)]
-    # A curated actor's count is every name that stands for it: it wins over the count of its name as written.
-    actor_counts = {**dict(zip(per_name["name"], per_name["n"].astype(int))), **curated_counts}
-    first, last = store.rows(f"SELECT min(start_date), max(end_date) FROM {Model.file} WHERE current")[0]
-    today = dt.date.today()
-    defaults = tuple(
-        c for (c,) in store.rows(f"SELECT DISTINCT country FROM {Model.file} WHERE current AND dataset = 'article'")
-    )
-    return Options(
-        actors=curated + others,
-        places=[p for p in count[Model.location] if p],
-        types=[t for t in count[Model.event_type] if t],
-        countries=[c for c in count[Model.country] if c],
-        datasets=[d for d in count[Model.dataset]],
-        default_countries=tuple(sorted(defaults)),
-        counts={
-            ACTOR: actor_counts,
-            PLACE: count[Model.location],
-            TYPE: count[Model.event_type],
-            COUNTRY: count[Model.country],
-            DATASET: count[Model.dataset],
-        },  # fmt: skip
-        sponsored=registry.sponsored,
-        centres=_centres(store, places),
-        days=(first or today, last or today),
-    )
-
-
-def _centres(store: object, places: pd.DataFrame) -> dict[str, tuple[float, float]]:
-    """The point each place's radius is measured from: the gazetteer's, else the point its events use most."""
-    used = store.df(
-        f"""SELECT location, latitude, longitude FROM (SELECT location, latitude, longitude, count(*) AS n
-            FROM {Model.file} WHERE current AND latitude IS NOT NULL AND location <> '' GROUP BY ALL)
-            QUALIFY row_number() OVER (PARTITION BY location ORDER BY n DESC, latitude, longitude) = 1"""
-    )
-    centres = {p: (y, x) for p, y, x in zip(used["location"], used["latitude"], used["longitude"])}
-    located = places[places[Places.latitude].notna() & places[Places.longitude].notna()]
-    centres.update(
-        {
-            p: (float(y), float(x))
-            for p, y, x in zip(located[Places.name], located[Places.latitude], located[Places.longitude])
-        }  # fmt: skip
-    )
-    return centres
-
-
 def focus(filters: Filters, registry: Registry) -> set[str] | None:
     """The curated actors a view is limited to: the chosen ones and their forces, or None for all."""
     return registry.expand(filters.actors) if filters.actors else None
@@ -147,45 +78,35 @@ def focus(filters: Filters, registry: Registry) -> set[str] | None:
 
 @dataclass(frozen=True)
 class Where:
-    """A SQL condition on the events table (current versions only) and its parameters, spelt with `?` and `$name`."""
-
-    # Both spellings: views that add `?` parameters of their own take `sql`, those that add named ones `named_sql`.
+    """A SQL condition on the events table (current versions only) and its values, each a `$name` parameter."""
 
     sql: str
-    params: list
+    params: dict = field(default_factory=dict)
     costly: bool = False  # a distance or a list of names: worth computing once per selection (Store.narrowed)
-    named_sql: str | None = None  # the same condition with $name parameters
-    named: dict = field(default_factory=dict)
 
     def __str__(self) -> str:
         return self.sql
 
-    def with_names(self) -> tuple[str, dict]:
-        """The condition with named parameters, to compose with other named ones (DuckDB mixes no `?` with `$`)."""
-        if self.named_sql is None:
-            if self.params:
-                raise ValueError("this condition has only positional parameters")
-            return self.sql, {}
-        return self.named_sql, self.named
+    def bind(self, **own: object) -> dict:
+        """The condition's parameters and a query's own: a filter named like one of the query's would change it."""
+        if clash := self.params.keys() & own.keys():
+            raise ValueError(f"a filter's parameter has the name of one of the query's: {sorted(clash)}")
+        return {**self.params, **own}
 
 
 class Params:
-    """The parameters of a condition as it is written: each value becomes `$name` (named) or `?` (positional)."""
+    """The parameters of a condition as it is written: each value becomes `$name`, its name made unique."""
 
-    def __init__(self, named: bool) -> None:
-        self.is_named = named
-        self.values: dict | list = {} if named else []
+    def __init__(self) -> None:
+        self.values: dict = {}
         self.costly = False  # set by a clause that is worth computing once per selection
 
     def __call__(self, name: str, value: object) -> str:
-        """The placeholder of a value: its name made unique, or `?` in the order of the text."""
-        if not self.is_named:
-            self.values.append(value)
-            return "?"
-        unique, n = name, 0
+        """The placeholder of a value."""
+        unique, n = f"f_{name}", 0  # f_: a filter's, never one of a query's own names
         while unique in self.values:
             n += 1
-            unique = f"{name}_{n}"
+            unique = f"f_{name}_{n}"
         self.values[unique] = value
         return f"${unique}"
 
@@ -503,11 +424,10 @@ def entry(key: str) -> Filter:
 
 
 def where(filters: Filters, opts: Options, registry: Registry, resolved: Names) -> Where:
-    """The filters as one SQL condition, every clause over whole columns: with `?` and with `$name` parameters."""
-    scope = Scope(opts, registry, resolved)
-    positional, named = Params(named=False), Params(named=True)
-    sql, named_sql = _condition(filters, scope, positional), _condition(filters, scope, named)
-    return Where(sql, positional.values, positional.costly, named_sql, named.values)
+    """The filters as one SQL condition, every clause over whole columns, every value a `$name` parameter."""
+    bind = Params()
+    sql = _condition(filters, Scope(opts, registry, resolved), bind)
+    return Where(sql, bind.values, bind.costly)
 
 
 def _condition(filters: Filters, scope: Scope, bind: Params) -> str:
@@ -547,7 +467,7 @@ def _within(centre: tuple[float, float], radius_km: float, bind: Params) -> str:
         to = f"{bind('near', lat)}, {bind('near', lon)}"
         return f"distance_km({Model.latitude}, {Model.longitude}, {to}) <= {bind('near', radius_km)}"
 
-    outer = box(_box(lat, lon, radius_km, outer=True))  # placeholders in the order of the text, for `?`
+    outer = box(_box(lat, lon, radius_km, outer=True))
     if radius_km > INNER_BOX_UP_TO_KM:
         return f"({outer} AND {distance()})"
     inner = box(_box(lat, lon, radius_km / math.sqrt(2) * 0.99, outer=False))

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from components import loader
 from components.actors import Registry
@@ -44,7 +45,7 @@ from components.importer import MEMORY_LIMIT, SCHEMA_VERSION, Builder, Imported,
 from components.loader import Dataset
 from components.progress import Report, quiet
 from components.schema import Model, StoredFiles, StoredUnreadable
-from components.sql import execute
+from components.sql import execute, ident, single
 
 __all__ = [
     "DATABASE",
@@ -52,7 +53,7 @@ __all__ = [
     "SOURCES",
     "STORE_ENV",
     "Imported",
-    "Reader",
+    "Session",
     "Store",
     "StoreError",
     "sha256",
@@ -67,29 +68,37 @@ class StoreError(Exception):
     """The store cannot be opened or written: one line saying why and what to do."""
 
 
-class Reader:
-    """Queries on one cursor, in turn: they share its temporary tables (see Store.narrowed)."""
+class Session:
+    """Queries on one cursor, in turn: they share its temporary tables (queries.reader.Reader, on one cursor)."""
 
-    CHOSEN = f"{Model.file}.rowid IN (SELECT rid FROM chosen)"
+    CHOSEN = f"{Model.file}.rowid IN (SELECT rid FROM chosen)"  # the rows of a condition kept by Store.narrowed
 
     def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
-        self.cursor = cursor
+        self._cursor = cursor
 
-    def df(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
+    def df(self, sql: str, params: dict | None = None) -> pd.DataFrame:
         """A query's result as a frame."""
-        return execute(self.cursor, sql, params).df()
+        return execute(self._cursor, sql, params).df()
 
-    def rows(self, sql: str, params: list | dict | None = None) -> list[tuple]:
+    def rows(self, sql: str, params: dict | None = None) -> list[tuple]:
         """A query's result as tuples."""
-        return execute(self.cursor, sql, params).fetchall()
+        return execute(self._cursor, sql, params).fetchall()
 
-    def value(self, sql: str, params: list | dict | None = None) -> object:
+    def value(self, sql: str, params: dict | None = None) -> object:
         """A query's single value."""
         return self.rows(sql, params)[0][0]
 
-    def session(self) -> contextlib.AbstractContextManager:
-        """The same cursor (left open: it is the reader's)."""
-        return contextlib.nullcontext(self.cursor)
+    def keep(self, table: str, sql: str, params: dict | None = None) -> None:
+        """Keep a query's result as a temporary table of this cursor (`table` is the project's own name)."""
+        execute(self._cursor, f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {sql}", params)
+
+    def batches(self, sql: str, params: dict | None, rows: int) -> pa.RecordBatchReader:
+        """A query's result as Arrow batches: a relation streams them, an executed result would be copied whole."""
+        return self._cursor.sql(single(sql), params=params).to_arrow_reader(rows)
+
+    def session(self) -> contextlib.AbstractContextManager[Session]:
+        """This same session (left open: it is its owner's)."""
+        return contextlib.nullcontext(self)
 
 
 class Store:
@@ -239,34 +248,37 @@ class Store:
 
     # -- reading ----------------------------------------------------------------------------------------------
 
-    def session(self) -> duckdb.DuckDBPyConnection:
-        """A cursor of its own, for a reader's several statements (its temporary tables are its own): use `with`."""
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session on a cursor of its own, for a reader's several statements (its temporary tables are its own)."""
         if self._root is None:
             raise StoreError("the event store is not built yet: refresh it first")
         with self._spawn:
-            return self._root.cursor()
+            cursor = self._root.cursor()
+        with cursor:
+            yield Session(cursor)
 
-    def df(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
+    def df(self, sql: str, params: dict | None = None) -> pd.DataFrame:
         """A query's result as a frame, on a cursor of its own (sessions query from several threads)."""
-        with self.session() as cursor:
-            return execute(cursor, sql, params).df()
+        with self.session() as db:
+            return db.df(sql, params)
 
-    def rows(self, sql: str, params: list | dict | None = None) -> list[tuple]:
+    def rows(self, sql: str, params: dict | None = None) -> list[tuple]:
         """A query's result as tuples."""
-        with self.session() as cursor:
-            return execute(cursor, sql, params).fetchall()
+        with self.session() as db:
+            return db.rows(sql, params)
 
-    def value(self, sql: str, params: list | dict | None = None) -> object:
+    def value(self, sql: str, params: dict | None = None) -> object:
         """A query's single value."""
         return self.rows(sql, params)[0][0]
 
     @contextlib.contextmanager
-    def narrowed(self, sql: str, params: list) -> Iterator[Reader]:
-        """A reader whose `chosen` table holds the row ids matching a costly condition, computed once: the views'
-        queries then join on it instead of computing the condition again in every pass."""
-        with self.session() as cursor:
-            execute(cursor, f"CREATE TEMP TABLE chosen AS SELECT rowid AS rid FROM {Model.file} WHERE {sql}", params)
-            yield Reader(cursor)
+    def narrowed(self, sql: str, params: dict) -> Iterator[Session]:
+        """A session whose `chosen` table holds the row ids matching a costly condition, computed once: the views'
+        queries then join on it (Session.CHOSEN) instead of computing the condition again in every pass."""
+        with self.session() as db:
+            db.keep("chosen", f"SELECT rowid AS rid FROM {Model.file} WHERE {sql}", params)
+            yield db
 
     @property
     def curated(self) -> Dataset:

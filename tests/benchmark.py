@@ -212,14 +212,14 @@ def reruns(data: Path, store: Path, repeats: int) -> dict[str, float]:
 def briefing(data: Path, store: Path, runs: int) -> tuple[float, float]:
     """Seconds for the first briefing PNG of a process (starts kaleido's Chromium), then the median of the next."""
     from components import briefing as frame
-    from components import exports, selection
+    from components import exports, snapshot
     from components.filters import Filters
     from components.store import Store
 
     opened = Store(data, FROZEN_SEEDS, store / "events.duckdb")
     opened.refresh()
-    prepared = selection.prepare(opened)
-    views = [selection.select(prepared, Filters(actors=(a,))) for a in ("Russia", "Turkey", "Wagner Group")]
+    prepared = snapshot.prepare(opened)
+    views = [snapshot.select(prepared, Filters(actors=(a,))) for a in ("Russia", "Turkey", "Wagner Group")]
     figures = [frame.build_briefing(v, prepared.registry.actors) for v in views]
     times = []
     for figure in [figures[0], *(figures * runs)]:

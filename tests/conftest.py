@@ -128,9 +128,9 @@ def small(tmp_path):
     """The tiny dataset's store (tests/builders.py), prepared."""
     from builders import tiny_store
 
-    from components import selection
+    from components import snapshot
 
-    return selection.prepare(tiny_store(tmp_path))
+    return snapshot.prepare(tiny_store(tmp_path))
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +138,7 @@ def article(tmp_path_factory):
     """The shipped data of the source article, in a store of its own, prepared."""
     from builders import shipped, store_of
 
-    from components import selection
+    from components import snapshot
 
     root = tmp_path_factory.mktemp("article")
-    return selection.prepare(store_of(*shipped(root), root))
+    return snapshot.prepare(store_of(*shipped(root), root))

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from components import access, audit, text
 from components.access import FORCED, SHARED_WITHOUT_SIGN_IN, SIGN_IN, Access, decide
 from components.articles import ingest
-from components.pages import imports
+from components.pages import uploads
 
 HERE = Path(__file__).resolve().parent
 PAGE_SCRIPT = str(HERE / "data_page.py")
@@ -110,7 +110,7 @@ def test_an_import_is_refused_to_a_viewer_on_the_server(tmp_path):
     store = SimpleNamespace(data=tmp_path, import_file=lambda *a, **k: pytest.fail("a viewer reached the import"))
     upload = SimpleNamespace(name="acled.csv", file_id="f", seek=lambda _: 0, read=io.BytesIO(b"x").read)
     viewer = decide("0.0.0.0", False, False, None, set(), False, "ana")
-    done, said = imports.import_upload(store, upload, viewer)
+    done, said = uploads.import_upload(store, upload, viewer)
     assert not done and said.startswith("importing a dataset file: not allowed, read-only")
     assert audit.read(tmp_path) == []
 
@@ -126,7 +126,7 @@ def test_an_upload_is_dropped_from_streamlits_memory_once_imported(monkeypatch):
     manager.add_file("session-1", record)
     monkeypatch.setattr(scriptrunner, "get_script_run_ctx", lambda: SimpleNamespace(
         uploaded_file_mgr=manager, session_id="session-1"))  # fmt: skip
-    imports._release(UploadedFile(record, None))
+    uploads._release(UploadedFile(record, None))
     assert manager.get_files("session-1", ["file-1"]) == []
     assert not manager.file_storage.get("session-1")
 
@@ -197,10 +197,10 @@ def test_on_localhost_the_analyst_edits_and_the_changes_are_recorded(data_page):
     who = access.os_user()
     assert f"Editing as {who}" in said(at)
     ok(next(b for b in at.button if b.label == "Reject").click().run())
-    ok(at.file_uploader(key=f"{imports.UPLOAD_KEY}-0").set_value(
+    ok(at.file_uploader(key=f"{uploads.UPLOAD_KEY}-0").set_value(
         ("acled.csv", (FIXTURES / "acled_current.csv").read_bytes(), "text/csv")).run())  # fmt: skip
     assert "7 added" in said(at)
-    assert at.file_uploader(key=f"{imports.UPLOAD_KEY}-1").value is None, "a fresh, empty uploader after the import"
+    assert at.file_uploader(key=f"{uploads.UPLOAD_KEY}-1").value is None, "a fresh, empty uploader after the import"
     entries = audit.read(data_page.data)
     assert [(e.who, e.action) for e in entries] == [(who, "import"), (who, "reject")]
     assert entries[0].what == "sources/acled/acled.csv"

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from builders import shipped, store_of
 
-from components import selection
+from components import snapshot
 from components.actors import Registry
 from components.filters import Filters, where
 from components.loader import load
@@ -63,7 +63,7 @@ def with_acled(tmp_path_factory):
     store = store_of(*shipped(root), root)
     store.import_file(FIXTURES / "acled_current.csv")
     store.import_file(FIXTURES / "ucdp_ged.csv")
-    return selection.prepare(store)
+    return snapshot.prepare(store)
 
 
 def ids(prepared, chosen):
@@ -106,9 +106,9 @@ def test_uncurated_dataset_actors_are_offered_and_filter(with_acled):
 
 def test_the_forces_table_gains_the_latest_dataset_report(with_acled):
     """Wagner Group's row: its latest ACLED event, with id, dates, place, notes and where it was read."""
-    from components import forces
+    from components.charts import forces
 
-    table = selection.select(with_acled, Filters()).forces.set_index(forces.FORCE)
+    table = snapshot.select(with_acled, Filters()).forces.set_index(forces.FORCE)
     latest = table.loc["Wagner Group", forces.LATEST]
     assert latest.startswith("ACLED LBY9") and "ACLED notes:" in latest and "line" in latest
     assert pd.notna(table.loc["Turkish armed forces", forces.LATEST])

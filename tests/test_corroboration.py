@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from builders import shipped, store_of
 
-from components import corroboration, selection
+from components import corroboration, snapshot
 from components.actors import Registry
 from components.loader import load
 from components.sources.acled import CURRENT
@@ -102,7 +102,7 @@ def test_the_article_is_checked_against_an_acled_file(tmp_path):
         writer.writerow(row)
     store = store_of(*shipped(tmp_path), tmp_path)
     store.import_file(path)
-    prepared = selection.prepare(store)
+    prepared = snapshot.prepare(store)
     events = store.df("SELECT * FROM events WHERE dataset = 'article'")
     found = corroboration.corroborate(store, events, prepared.registry)
     assert found == {"article:LBY-MEMO-0001": "also in ACLED: LBY99001, 15 Jun 2020, 12 km"}

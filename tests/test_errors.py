@@ -9,7 +9,7 @@ from apptest import APP, start
 from streamlit.testing.v1 import AppTest
 
 from components import errors
-from components.pages import views
+from components.pages import dashboard_view as views
 
 SECRET_PATH = "/srv/conflict-monitor/private/store/events.duckdb"
 

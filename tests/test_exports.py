@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from components import briefing, exports, filters, selection
+from components import briefing, exports, filters, snapshot
 from components.filters import Filters
 from components.pages import briefing_view
 
@@ -92,7 +92,7 @@ def captured_figure(monkeypatch, call) -> dict:
 def test_the_app_and_the_command_render_the_same_figure(monkeypatch, tmp_path, article):
     """The CLI's PNG and the app's export come from the same figure for the same filters."""
     chosen = Filters(actors=("Russia",), places=("Sirte",), radius_km=50)
-    view = selection.select(article, chosen)
+    view = snapshot.select(article, chosen)
     actors = article.registry.actors
     from_app = captured_figure(
         monkeypatch, lambda: briefing_view._image.__wrapped__(briefing.build_briefing(view, actors).to_json(), "png")
@@ -104,7 +104,7 @@ def test_the_app_and_the_command_render_the_same_figure(monkeypatch, tmp_path, a
 
 def test_briefing_frame_states_its_context(article):
     """Title with as-of date, filters in words, figures and the source are part of the frame itself."""
-    view = selection.select(article, Filters(actors=("Russia",)))
+    view = snapshot.select(article, Filters(actors=("Russia",)))
     fig = briefing.build_briefing(view, article.registry.actors)
     text = " ".join(a.text for a in fig.layout.annotations)
     assert (fig.layout.width, fig.layout.height) == (1920, 1080)

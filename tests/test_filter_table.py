@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from builders import tiny_store
 
-from components import cli, exports, filters, forces, selection
+from components import cli, exports, filters, snapshot
 from components.filters import Filter, Filters, Refusal
 from components.pages import briefing_view
 from components.schema import Model
@@ -20,14 +20,13 @@ AS_OF = pd.Timestamp("2021-03-02")
 @pytest.fixture
 def data(tmp_path):
     """The tiny dataset's store, prepared (options, names, registry)."""
-    return selection.prepare(tiny_store(tmp_path))
+    return snapshot.prepare(tiny_store(tmp_path))
 
 
-def kept(prepared, chosen, named):
-    """The event ids a condition keeps, through its positional or its named spelling."""
+def kept(prepared, chosen):
+    """The event ids a condition keeps."""
     where = filters.where(chosen, prepared.options, prepared.registry, prepared.names)
-    sql, params = where.with_names() if named else (where.sql, where.params)
-    return sorted(r[0] for r in prepared.store.rows(f"SELECT event_id FROM events WHERE {sql}", params))
+    return sorted(r[0] for r in prepared.store.rows(f"SELECT event_id FROM events WHERE {where}", where.params))
 
 
 ID = re.compile(r"T\d+")  # the toy filter's ids: anything else is refused
@@ -95,11 +94,10 @@ def test_a_filter_added_to_the_table_is_in_the_words_and_file_names(data, with_i
     assert exports.file_name("events", AS_OF, chosen, "csv") == "libya-events-2021-03-02-type-presence-id-t1.csv"
 
 
-@pytest.mark.parametrize("named", [False, True])
-def test_a_filter_added_to_the_table_narrows_the_events(data, with_ids, named):
-    """Its clause joins the others, as a parameter, in both spellings of the condition."""
-    assert kept(data, with_ids(event_ids=("T1", "T3")), named) == ["T1", "T3"]
-    assert kept(data, with_ids(actors=("Ruritania",), event_ids=("T1", "T4")), named) == ["T1"]
+def test_a_filter_added_to_the_table_narrows_the_events(data, with_ids):
+    """Its clause joins the others, its values as parameters."""
+    assert kept(data, with_ids(event_ids=("T1", "T3"))) == ["T1", "T3"]
+    assert kept(data, with_ids(actors=("Ruritania",), event_ids=("T1", "T4"))) == ["T1"]
 
 
 @pytest.mark.parametrize(
@@ -115,19 +113,21 @@ def test_a_filter_added_to_the_table_narrows_the_events(data, with_ids, named):
         Filters(datasets=("article",), countries=()),
     ],
 )
-def test_named_and_positional_spellings_keep_the_same_events(data, chosen):
-    """The `$name` spelling (for views with named parameters of their own) is the `?` one, value for value."""
+def test_every_value_of_a_condition_is_a_named_parameter(data, chosen):
+    """No value is written into the SQL: each is a `$f_...` parameter, and each parameter is used in the text."""
     where = filters.where(chosen, data.options, data.registry, data.names)
-    assert "?" not in where.named_sql and "$" not in where.sql
-    assert len(where.named) == len(where.params)
-    assert kept(data, chosen, named=True) == kept(data, chosen, named=False)
+    assert "?" not in where.sql and where.params
+    assert all(name.startswith("f_") and f"${name}" in where.sql for name in where.params)
+    for value in (v for values in (chosen.actors, chosen.places, chosen.types) for v in values):
+        assert value not in where.sql
+    assert kept(data, chosen) == sorted(set(kept(data, chosen)))  # runs, and keeps each event once
 
 
 def test_a_radius_binds_each_place_under_its_own_names(data):
     """Two places with a radius: every corner and centre a value of its own, none overwritten by the next place."""
     where = filters.where(Filters(places=("Alpha", "Gamma"), radius_km=50), data.options, data.registry, data.names)
-    assert where.costly and len(where.named) == len(where.params) == 1 + 2 * 11 + 1  # places, 2 x 11, countries
-    assert kept(data, Filters(places=("Alpha", "Gamma"), radius_km=50), named=True) == ["T1", "T2", "T4"]
+    assert where.costly and len(where.params) == 1 + 2 * 11 + 1  # places, 2 x 11, countries
+    assert kept(data, Filters(places=("Alpha", "Gamma"), radius_km=50)) == ["T1", "T2", "T4"]
 
 
 def test_the_command_line_flags_of_filters_read_back_as_the_same_filters(data):
@@ -160,8 +160,9 @@ def test_refusals_are_worded_for_the_command_line_by_the_table(data, argv, cli_w
     assert chosen.start is None and chosen.end is None and chosen.actors == ()
 
 
-def test_a_filter_parameter_named_like_the_forces_query_own_is_refused():
+def test_a_query_parameter_named_like_a_filter_parameter_is_refused():
     """The forces query adds $wanted and $deadline: a filter of that name would silently change what it counts."""
+    where = filters.Where("list_contains($wanted, location)", {"wanted": ["x"]})
     with pytest.raises(ValueError, match="wanted"):
-        forces._joined({"wanted": ["x"]}, {"wanted": [], "deadline": None})
-    assert forces._joined({"places": ["Alpha"]}, {"wanted": []}) == {"places": ["Alpha"], "wanted": []}
+        where.bind(wanted=[], deadline=None)
+    assert filters.Where("true", {"f_places": ["Alpha"]}).bind(wanted=[]) == {"f_places": ["Alpha"], "wanted": []}

@@ -9,14 +9,14 @@ import pytest
 from builders import ACTORS, EVENTS, tiny_store
 from geopy.distance import geodesic
 
-from components import filters, selection
+from components import filters, snapshot
 from components.filters import Filters
 
 
 @pytest.fixture
 def data(tmp_path):
     """The tiny dataset's store, prepared (options, names, registry)."""
-    return selection.prepare(tiny_store(tmp_path))
+    return snapshot.prepare(tiny_store(tmp_path))
 
 
 def ids(prepared, chosen):
@@ -38,7 +38,7 @@ def test_a_force_alone_does_not_include_its_sponsor(data):
 
 def test_states_whose_forces_appear_are_offered(tmp_path):
     """A sponsor is offered even when only its forces are named in events."""
-    prepared = selection.prepare(tiny_store(tmp_path, events=EVENTS[:2]))
+    prepared = snapshot.prepare(tiny_store(tmp_path, events=EVENTS[:2]))
     assert {"Ruritania", "Ruritanian armed forces", "Rur Security Services"} == set(prepared.options.actors)
 
 
@@ -47,7 +47,7 @@ def test_curated_actors_come_first_then_dataset_names_by_events(tmp_path):
     extra = [
         {**EVENTS[3], "event_id_cnty": f"X{i}", "actor1": "Syldavia", "actor2": ""} for i in range(2)
     ]  # two more events of a curated actor, to see that curated ones still come first
-    prepared = selection.prepare(tiny_store(tmp_path, events=EVENTS + extra))
+    prepared = snapshot.prepare(tiny_store(tmp_path, events=EVENTS + extra))
     curated = [a["name"] for a in ACTORS]
     offered = prepared.options.actors
     assert offered[: len(set(offered) & set(curated))] == [a for a in curated if a in offered]
@@ -86,7 +86,7 @@ def test_the_radius_filter_keeps_exactly_the_points_within(tmp_path, radius):
          "longitude": f"{16.0 + rng.uniform(-spread, spread):.5f}", "precision": "town", "coord_source": "t"}
         for i in range(300)
     ]  # fmt: skip
-    prepared = selection.prepare(tiny_store(tmp_path, events=near, places=places))
+    prepared = snapshot.prepare(tiny_store(tmp_path, events=near, places=places))
     kept = ids(prepared, Filters(places=("Gamma",), radius_km=radius))
     exact = prepared.store.rows(
         "SELECT event_id FROM events WHERE distance_km(latitude, longitude, 29.0, 16.0) <= ? ORDER BY 1", [radius]
@@ -108,7 +108,7 @@ def test_a_month_event_counts_if_any_day_of_its_month_is_in_range(data):
 def test_country_filter_defaults_to_the_articles_countries(tmp_path):
     """By default the article's countries; `country=all` every country; a chosen one only it."""
     events = [*EVENTS, {**EVENTS[3], "event_id_cnty": "E1", "country": "Egypt", "iso": "818", "location": ""}]
-    prepared = selection.prepare(tiny_store(tmp_path, events=events))
+    prepared = snapshot.prepare(tiny_store(tmp_path, events=events))
     assert prepared.options.default_countries == ("Egypt", "Libya")  # both are the article's own
     assert ids(prepared, Filters(countries=("Egypt",))) == ["E1"]
     assert len(ids(prepared, Filters(countries=()))) == 5

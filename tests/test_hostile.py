@@ -12,7 +12,7 @@ from apptest import APP, charts, ok, shown, start, table
 from builders import EVIL_FORCE, EVIL_PLACE, EVIL_PUBLISHER, EVIL_STATE, OTHER_HOST, store_of, use_data, write_hostile
 from streamlit.testing.v1 import AppTest
 
-from components import briefing, exports, selection, text
+from components import briefing, exports, snapshot, text
 from components.filters import Filters
 
 # Markdown syntax that would make a link, an image, HTML, emphasis or maths: never unescaped in an outside value.
@@ -147,8 +147,8 @@ def test_timeline_axis_legend_and_title_escape_hostile_data(hostile_app):
 
 def test_briefing_escapes_hostile_data(hostile_env, tmp_path):
     """The briefing frame (PNG, PDF and the briefing view): title, table, labels and source line escaped."""
-    prepared = selection.prepare(store_of(*hostile_env, tmp_path))
-    view = selection.select(prepared, Filters(actors=(EVIL_STATE,)))
+    prepared = snapshot.prepare(store_of(*hostile_env, tmp_path))
+    view = snapshot.select(prepared, Filters(actors=(EVIL_STATE,)))
     figure = json.loads(briefing.build_briefing(view, prepared.registry.actors).to_json())
     assert_plain_plotly(figure, EVIL_STATE)  # the filters in words
     assert_plain_plotly(figure, EVIL_PUBLISHER)  # the source line

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "components"
 
@@ -70,3 +72,32 @@ def test_no_import_cycle():
         if name not in state:
             walk(name, [name])
     assert cycles == []
+
+
+@pytest.mark.parametrize(
+    ("layer", "forbidden"),
+    [
+        ("components.queries", ("components.charts", "components.pages", "components.snapshot", "components.cli")),
+        ("components.charts", ("components.pages", "components.snapshot", "components.cli", "components.store",
+                               "components.sql", "components.queries.reader")),
+    ],
+)  # fmt: skip
+def test_queries_and_charts_stay_in_their_layer(layer, forbidden):
+    """Queries know nothing of figures or pages; charts build from the queries' results and run no SQL."""
+    broken = {name: sorted(n for n in imported(path) if n.startswith(forbidden) or n in ("duckdb", "streamlit"))
+              for name, path in modules().items() if name.startswith(layer)}  # fmt: skip
+    assert {name: found for name, found in broken.items() if found} == {}
+
+
+def test_every_query_takes_the_typed_reader():
+    """A view's query asks the store through queries.reader.Reader: no parameter typed `object`, no raw cursor."""
+    loose = []
+    for name, path in modules().items():
+        if not name.startswith("components.queries"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef):
+                loose += [f"{name}.{node.name}({a.arg})" for a in node.args.args
+                          if a.annotation is not None and ast.unparse(a.annotation) == "object"]  # fmt: skip
+        assert ".cursor" not in path.read_text(encoding="utf-8") and "execute(" not in path.read_text(encoding="utf-8")
+    assert loose == []

@@ -8,8 +8,9 @@ import pytest
 from builders import shipped, store_of
 from generate import write
 
-from components import exports, filters, selection, timeline
+from components import exports, filters, snapshot
 from components.filters import Filters
+from components.queries import timeline as timeline_query
 
 
 @pytest.fixture(scope="module")
@@ -18,12 +19,12 @@ def many(tmp_path_factory):
     root = tmp_path_factory.mktemp("many")
     store = store_of(*shipped(root), root)
     store.import_file(write(root / "acled-200k.csv", 200_000, seed=3))
-    return selection.prepare(store)
+    return snapshot.prepare(store)
 
 
 def test_map_marks_add_up_to_the_events_shown(many):
     """Aggregated marks and the events with no single point (or beyond the map) count every filtered event once."""
-    view = selection.select(many, Filters(countries=()))
+    view = snapshot.select(many, Filters(countries=()))
     drawn = view.map
     assert drawn.aggregated and len(drawn.marks) <= 5400  # a 0.25° grid over Libya, not one mark per event
     on_map = int(drawn.marks["n"].sum())
@@ -33,13 +34,13 @@ def test_map_marks_add_up_to_the_events_shown(many):
 @pytest.mark.parametrize("extent", [filters.ALL, filters.WINDOW])
 def test_timeline_marks_add_up_and_the_rest_are_outside(many, extent):
     """Every event is in one mark, or outside the window and counted as such."""
-    view = selection.select(many, Filters(extent=extent))
+    view = snapshot.select(many, Filters(extent=extent))
     assert int(view.timeline.marks["n"].sum()) + view.timeline.hidden == view.total
 
 
 def test_no_event_is_counted_finer_than_its_precision(many):
     """A counted bin holds only events known to within it: no month-precision event in a week, none on a day."""
-    view = selection.select(many, Filters(start=dt.date(2020, 1, 1), end=dt.date(2021, 6, 30), extent=filters.ALL))
+    view = snapshot.select(many, Filters(start=dt.date(2020, 1, 1), end=dt.date(2021, 6, 30), extent=filters.ALL))
     lanes = view.timeline
     assert lanes.unit == "week"
     marks = lanes.marks
@@ -61,18 +62,18 @@ def test_no_event_is_counted_finer_than_its_precision(many):
 
 def test_the_smallest_lanes_share_one(many):
     """At most LANES actors have a lane of their own; 'Others' holds exactly the rest of the events."""
-    view = selection.select(many, Filters(extent=filters.ALL))
+    view = snapshot.select(many, Filters(extent=filters.ALL))
     lanes = view.timeline
-    assert len(lanes.lanes) <= timeline.LANES + 1 and lanes.folded > 0
-    shared = timeline.others(lanes.folded)
+    assert len(lanes.lanes) <= timeline_query.LANES + 1 and lanes.folded > 0
+    shared = timeline_query.others(lanes.folded)
     assert lanes.lanes[-1] == shared
     per_lane = lanes.marks.groupby("lane")["n"].sum()
     own = many.store.df(
         f"SELECT lane, count(*) AS n FROM events WHERE {view.where} GROUP BY lane ORDER BY n DESC, lane",
         view.where.params,
     )
-    assert per_lane[shared] == own["n"].iloc[timeline.LANES :].sum()
-    assert set(per_lane.index) - {shared} == set(own["lane"].head(timeline.LANES))
+    assert per_lane[shared] == own["n"].iloc[timeline_query.LANES :].sum()
+    assert set(per_lane.index) - {shared} == set(own["lane"].head(timeline_query.LANES))
 
 
 def test_an_export_holds_a_batch_at_a_time(tmp_path, monkeypatch):
@@ -81,7 +82,7 @@ def test_an_export_holds_a_batch_at_a_time(tmp_path, monkeypatch):
     million events hold the same few batches as this file holds)."""
     store = store_of(*shipped(tmp_path), tmp_path)
     store.import_file(write(tmp_path / "acled-200k.csv", 200_000, seed=5))
-    prepared = selection.prepare(store)
+    prepared = snapshot.prepare(store)
     where = filters.where(Filters(countries=()), prepared.options, prepared.registry, prepared.names)
     monkeypatch.setattr(exports._batches, "__defaults__", (10_000,))  # 20 batches instead of 4
     out = tmp_path / "all.csv"

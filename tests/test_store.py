@@ -232,9 +232,9 @@ def test_a_bad_file_left_in_the_sources_folder_is_named_and_the_others_still_loa
     assert "not a known format" in store.unreadable["sources/acled/other.csv"]
     assert store.value("SELECT count(*) FROM events WHERE source_file = 'sources/acled/good.csv'") == 7
     assert store.refresh() is False, "an unchanged bad file is not tried again"
-    from components import selection
+    from components import snapshot
 
-    assert len(selection.prepare(store).file_problems) == 2
+    assert len(snapshot.prepare(store).file_problems) == 2
     (folder / "other.csv").unlink()
     assert store.refresh() is True and list(store.unreadable) == ["sources/acled/latin1.csv"]
 

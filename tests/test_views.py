@@ -6,15 +6,18 @@ import random
 import pandas as pd
 from builders import EVENTS, store_of, tiny_store, write_dataset
 
-from components import dates, events, filters, forces, headline, legend, places_map, selection, timeline
+from components import dates, filters, legend, snapshot
+from components.charts import events, forces, headline, places_map, timeline
 from components.filters import Filters
+from components.queries import events as events_query
+from components.queries import places as places_query
 
 TS = pd.Timestamp
 
 
 def view(prepared, **chosen):
     """What every view gets for these filters."""
-    return selection.select(prepared, Filters(**chosen))
+    return snapshot.select(prepared, Filters(**chosen))
 
 
 def test_month_precision_spans_its_month(small):
@@ -147,10 +150,10 @@ def test_map_of_nothing_still_draws(small):
 
 def test_the_map_follows_the_countries_shown():
     """Libya's view by default; several countries' boxes together; a country the map's file lacks is left out."""
-    assert places_map.extent(["Libya"]) == places_map.LIBYA
-    both = places_map.extent(["Libya", "Egypt"])
+    assert places_query.extent(["Libya"]) == places_query.LIBYA
+    both = places_query.extent(["Libya", "Egypt"])
     assert both["lon"][1] > 36 and both["lat"][0] < 20
-    assert places_map.extent(["Atlantis"]) == places_map.LIBYA
+    assert places_query.extent(["Atlantis"]) == places_query.LIBYA
 
 
 def test_forces_rows_status_and_evidence(article):
@@ -181,7 +184,7 @@ def test_forces_before_the_deadline_only(tmp_path):
     """A force last reported before the deadline is not called 'not withdrawn'."""
     early = [{**e, "event_date": "2021-02-15", "time_precision": "1", "date_basis": "event"} if e["event_id_cnty"] in
              ("T1", "T2") else e for e in EVENTS]  # fmt: skip
-    table = view(selection.prepare(tiny_store(tmp_path, events=early))).forces.set_index(forces.FORCE)
+    table = view(snapshot.prepare(tiny_store(tmp_path, events=early))).forces.set_index(forces.FORCE)
     assert table.loc["Rur Security Services", forces.STATUS] == forces.BEFORE_ONLY
 
 
@@ -194,7 +197,7 @@ def test_forces_of_nothing(small):
 def test_events_table(small):
     """Dates at their precision, places with theirs, actors together, quotes in quotation marks, oldest first."""
     shown = view(small)
-    table = events.build_events_table(events.page(small.store, shown.where, 0, 50)).set_index(events.ID)
+    table = events.build_events_table(events_query.page(small.store, shown.where, 0, 50)).set_index(events.ID)
     assert table.loc["T3", events.DATE] == "February 2021"
     assert table.loc["T3", events.PLACE] == "no place named"
     assert table.loc["T3", events.ACTORS] == "Borduria; Ruritania"
@@ -209,7 +212,7 @@ def test_events_table(small):
 def test_events_are_paged(small):
     """A page holds at most its size of rows; the next page goes on where it stopped."""
     where = view(small).where
-    first, second = events.page(small.store, where, 0, 3), events.page(small.store, where, 1, 3)
+    first, second = events_query.page(small.store, where, 0, 3), events_query.page(small.store, where, 1, 3)
     assert len(first) == 3 and len(second) == 1
     assert set(first["event_id"]).isdisjoint(second["event_id"])
 
@@ -237,7 +240,7 @@ def test_source_line(article):
 def test_a_crowded_place_caps_its_marker_and_its_hover(tmp_path):
     """Ninety events at one place: one marker no larger than the cap, a hover with five events and 'and 85 more'."""
     crowd = [{**EVENTS[1], "event_id_cnty": f"C{i}"} for i in range(90)]
-    prepared = selection.prepare(tiny_store(tmp_path, events=[*EVENTS, *crowd]))
+    prepared = snapshot.prepare(tiny_store(tmp_path, events=[*EVENTS, *crowd]))
     shown = view(prepared, places=("Beta",))
     fig = places_map.build_map(shown.map, prepared.registry.actors, shown.ctx)
     [marker] = [t for t in fig.data if t.mode == "markers" and t.lat[0] is not None]
@@ -254,13 +257,13 @@ def test_points_beyond_the_map_are_counted(tmp_path):
     far = [{**EVENTS[3], "event_id_cnty": "F1", "location": "Gamma", "latitude": "", "longitude": ""}]
     places = [{"name": "Gamma", "latitude": "22.0", "longitude": "24.9", "precision": "town", "coord_source": "t"}]
     data, seeds = write_dataset(tmp_path, events=far, places=places)
-    prepared = selection.prepare(store_of(data, seeds, tmp_path))
+    prepared = snapshot.prepare(store_of(data, seeds, tmp_path))
     shown = view(prepared, countries=())
     note = places_map.build_map(shown.map, prepared.registry.actors, shown.ctx).layout.annotations[0].text
     assert "Every event shown has a place on the map." in note.replace("<br>", " ")
-    assert places_map.map_data(prepared.store, shown.where, ["Libya"]).outside == []  # Gamma is in Libya's box
+    assert places_query.map_data(prepared.store, shown.where, ["Libya"]).outside == []  # Gamma is in Libya's box
     tight = {"lat": (30.0, 34.0), "lon": (10.0, 20.0)}
-    drawn = places_map.MapData(shown.map.marks, shown.map.labels, tight, total=1, outside=[("Gamma", 1)])
+    drawn = places_query.MapData(shown.map.marks, shown.map.labels, tight, total=1, outside=[("Gamma", 1)])
     fig = places_map.build_map(drawn, prepared.registry.actors, shown.ctx)
     assert "Beyond this map's extent — Gamma: 1 event" in fig.layout.annotations[0].text.replace("<br>", " ")
 

@@ -14,7 +14,8 @@ import streamlit as st
 from components import dates, exports, text
 from components.briefing import build_briefing
 from components.filters import Filters, flags
-from components.selection import Selection
+from components.snapshot import Selection
+from components.store import Store
 
 COMMAND_STYLE = "display:block;white-space:pre-wrap;word-break:break-all;font-family:monospace;font-size:0.8rem"
 IN_BROWSER_ROWS = 200_000  # about 80 MB of CSV held in memory for one download; more goes through the command
@@ -60,7 +61,7 @@ def command(filters: Filters, out: str) -> str:
     return shlex.join(["conflict-monitor", "briefing", *flags(filters), "--out", out])
 
 
-def render_exports(view: Selection, store: object, actors: pd.DataFrame) -> None:
+def render_exports(view: Selection, store: Store, actors: pd.DataFrame) -> None:
     """Sidebar downloads: the briefing as PNG and PDF, the filtered events as CSV and GeoJSON."""
     side = st.sidebar
     side.header("Export")

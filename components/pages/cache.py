@@ -11,10 +11,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components import corroboration, events, problems, progress, text
+from components import corroboration, progress, text
+from components.charts import events
+from components.charts.problems import build_problems
 from components.filters import Filters
 from components.loader import data_dir, seeds_dir
-from components.selection import Prepared, Selection, prepare, select
+from components.queries import problems
+from components.snapshot import Prepared, Selection, prepare, select
 from components.store import Store, StoreError, store_path
 
 
@@ -73,4 +76,4 @@ def events_page(_view: Selection, _prepared: Prepared, key: str, chosen: Filters
 def data_problems(_prepared: Prepared, key: str) -> tuple[problems.ProblemsData, pd.DataFrame]:
     """The data issues panel: the problems per file and the table of the first rows, once per version of the store."""
     found = problems.problems_data(_prepared.store, _prepared.checked)
-    return found, problems.build_problems(found.first)
+    return found, build_problems(found.first)

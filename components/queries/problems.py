@@ -1,4 +1,4 @@
-"""The data issues panel: every row that is not an event, grouped by file with counts, the first ones listed."""
+"""The data issues panel's queries: every row that is not an event, counted per file, the first ones listed."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from components import exports
-from components.loader import Problem
+from components.queries.reader import Reader
 from components.schema import StoredProblems
 
-FILE, ROW_LINE, REASONS = "File", "Line", "Problems"
-ROWS, COUNT = "Rows with problems", "Problems"
+FILE, ROWS, COUNT = "File", "Rows with problems", "Problems"
 LISTED = 200  # rows listed on the page; all of them are in the CSV
 
 
@@ -24,13 +22,13 @@ class ProblemsData:
     checked: int  # rows read in every file: events + problem rows
 
 
-def problems_data(store: object, checked: int) -> ProblemsData:
+def problems_data(reader: Reader, checked: int) -> ProblemsData:
     """Count the problems per file and fetch those of the first rows (curated files first, then by import)."""
-    per_file = store.df(
+    per_file = reader.df(
         f"""SELECT source_file AS "{FILE}", count(DISTINCT line) AS "{ROWS}", count(*) AS "{COUNT}"
             FROM {StoredProblems.file} GROUP BY source_file ORDER BY min(seq), source_file"""
     )
-    first = store.df(
+    first = reader.df(
         f"""WITH rows AS (SELECT source_file, line, min(seq) AS seq FROM {StoredProblems.file} GROUP BY ALL
                           ORDER BY seq, source_file, line LIMIT {LISTED})
             SELECT p.source_file, p.line, p."column", p.value, p.expected FROM {StoredProblems.file} p
@@ -39,18 +37,10 @@ def problems_data(store: object, checked: int) -> ProblemsData:
     return ProblemsData(per_file, first, checked)
 
 
-def build_problems(first: pd.DataFrame) -> pd.DataFrame:
-    """One row per rejected row: file, line, and every reason it was rejected, one per line."""
-    said = [str(Problem(*row)) for row in first.itertuples(index=False)]  # at most LISTED rows' problems
-    frame = first[["source_file", "line"]].assign(reasons=said)
-    grouped = frame.groupby(["source_file", "line"], sort=False, as_index=False)["reasons"].agg("\n".join)
-    return grouped.rename(columns={"source_file": FILE, "line": ROW_LINE, "reasons": REASONS})
-
-
-def all_problems_csv(store: object) -> bytes:
-    """Every problem of every file, as a spreadsheet-safe CSV."""
-    frame = store.df(
+def all_problems(reader: Reader) -> pd.DataFrame:
+    """Every problem of every file, in the order they were read."""
+    frame = reader.df(
         f'SELECT source_file AS file, line, "column", value, expected FROM {StoredProblems.file} '
         "ORDER BY seq, source_file, line"
     )
-    return exports.csv_bytes(frame)
+    return frame

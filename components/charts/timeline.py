@@ -1,21 +1,18 @@
 """Timeline from the ceasefire to the missed withdrawal deadline: a day is a point, a month is a span.
 
-Lanes are actors: the dozen with most events, the rest folded into one. A lane with many events draws counts per week
-or month, and only events known to within that week or month are counted in it: a month is never put on a day.
+Lanes are actors (queries/timeline.py): the dozen with most events, the rest folded into one.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from components import dates, evidence, legend, text
-from components.canvas import Canvas
+from components.charts.canvas import Canvas
+from components.charts.headline import Context, title_height, title_layout
 from components.dates import DAY, Anchors
-from components.filters import WINDOW, Where
-from components.headline import Context, title_height, title_layout
+from components.queries.timeline import LANES, TimelineData, others
 from components.schema import Model
 
 WINDOW_FILL, OVERDUE_FILL, DEADLINE_RED = "rgba(230, 159, 0, 0.16)", "rgba(213, 94, 0, 0.14)", "#B2182B"
@@ -29,128 +26,9 @@ SYMBOLS = {  # one marker shape per kind of article event, so colour can say who
     "agreement": "star",
     "withdrawal": "triangle-down",
 }
-LANES = 12  # lanes with their own actor; the rest share one
-LANE_MARKS = 40  # past this many marks, a lane draws counts per week or month
-WEEKS_UP_TO_DAYS = 730  # a timeline of up to two years counts by week, a longer one by month
 SPAN_LABELS = 12  # spans labelled on the chart itself; beyond, their hover says what they are
 COUNT_WIDTHS = (4, 8, 12, 16)  # line widths of counted bins, by quartile of their counts
 LANE_LABEL = 34  # characters of a lane's name on the axis: the plot keeps most of the width
-MARK_COLUMNS = ["lane", "backer", "counted", "start", "stop", "n", "kind", "samples", "types"]
-
-
-@dataclass(frozen=True)
-class TimelineData:
-    """What the timeline draws: one row per mark, the lanes in order, and what it leaves out."""
-
-    marks: pd.DataFrame  # lane, backer, start, stop, n, kind, counted, samples, types
-    lanes: list[str]
-    unit: str  # "week" or "month": the bin of lanes that count
-    x_range: list[pd.Timestamp] | None
-    hidden: int = 0  # events outside x_range
-    total: int = 0
-    folded: int = 0  # actors in the shared lane
-
-
-def others(folded: int) -> str:
-    """The name of the lane shared by the actors with fewest events."""
-    return f"Others ({dates.plural(folded, 'actor')})"
-
-
-def timeline_data(store: object, where: Where, anchors: Anchors, extent: str) -> TimelineData:
-    """Query the store for the timeline's marks: per event while a lane is sparse, counts per bin once it is not."""
-    window = _window(anchors) if extent == WINDOW else None
-    inside = "(end_date >= ? AND start_date <= ?)" if window else "true"
-    bounds = [window[0].date(), window[1].date()] if window else []
-    lanes = store.df(
-        f"""SELECT lane, count(*) FILTER (WHERE {inside}) AS n, count(*) AS everywhere,
-                   min(start_date) AS first, max(end_date) AS last
-            FROM {Model.file} WHERE {where} GROUP BY lane ORDER BY n DESC, lane""",
-        [*bounds, *where.params],
-    )
-    total = int(lanes["everywhere"].sum())
-    x_range = window or _extent(lanes, anchors)
-    hidden = total - int(lanes["n"].sum())
-    lanes = lanes[lanes["n"] > 0]
-    own, rest = lanes.head(LANES), lanes.iloc[LANES:]
-    shared = others(len(rest))
-    sparse = [lane for lane, n in zip(own["lane"], own["n"]) if n <= LANE_MARKS]
-    span_days = (x_range[1] - x_range[0]).days if x_range else 0
-    unit = "week" if span_days <= WEEKS_UP_TO_DAYS else "month"
-    counted = len(sparse) < len(own) or len(rest)  # busy lanes, or others: the counting pass has rows to count
-    marks = pd.concat(
-        [_single(store, where, inside, bounds, sparse)]
-        + ([_counted(store, where, inside, bounds, own, shared, unit)] if counted else []),
-        ignore_index=True,
-    )
-    first = marks.groupby("lane")["start"].min().sort_values(kind="stable") if len(marks) else pd.Series()
-    order = [x for x in first.index if x != shared] + ([shared] if shared in first.index else [])
-    return TimelineData(marks, order, unit, x_range, hidden, total, len(rest))
-
-
-def _single(store: object, where: Where, inside: str, bounds: list, lanes: list[str]) -> pd.DataFrame:
-    """The marks of sparse lanes: one per span of days and foreign state, with its latest events for the hover."""
-    if not lanes:
-        return pd.DataFrame(columns=MARK_COLUMNS)
-    return store.df(
-        f"""SELECT lane, backer, false AS counted, start_date AS start, end_date AS stop, count(*) AS n,
-                   min(event_type) AS kind, max_by({evidence.SAMPLE}, start_date, {legend.HOVER_EVENTS}) AS samples,
-                   NULL AS types
-            FROM {Model.file} WHERE {where} AND {inside} AND list_contains(?::VARCHAR[], lane)
-            GROUP BY ALL ORDER BY start, lane, backer""",
-        [*where.params, *bounds, lanes],
-    )
-
-
-def _counted(
-    store: object, where: Where, inside: str, bounds: list, own: pd.DataFrame, shared: str, unit: str
-) -> pd.DataFrame:
-    """The marks of busy lanes: counts per bin of the events known to within it; coarser events at their span.
-
-    The store counts per lane, bin (or span), state and type first (a few thousand rows), then per mark: the busiest
-    state of a mark colours it.
-    """
-    busy = [lane for lane, n in zip(own["lane"], own["n"]) if n > LANE_MARKS]
-    mine = list(own["lane"])
-    fits = f"date_trunc('{unit}', start_date) = date_trunc('{unit}', end_date)"
-    bin_end = f"(date_trunc('{unit}', start_date) + INTERVAL 1 {unit} - INTERVAL 1 DAY)::DATE"
-    key = "lane, counted, start, stop"
-    marks = store.df(
-        f"""WITH r AS (
-                SELECT CASE WHEN list_contains(?::VARCHAR[], lane) THEN lane ELSE ? END AS lane, backer,
-                       {fits} AS counted,
-                       CASE WHEN {fits} THEN date_trunc('{unit}', start_date)::DATE ELSE start_date END AS start,
-                       CASE WHEN {fits} THEN {bin_end} ELSE end_date END AS stop,
-                       event_type, count(*) AS n
-                FROM {Model.file} WHERE {where} AND {inside}
-                     AND (list_contains(?::VARCHAR[], lane) OR NOT list_contains(?::VARCHAR[], lane))  -- busy or others
-                GROUP BY ALL),
-            states AS (SELECT {key}, backer, sum(n) AS n FROM r GROUP BY ALL),
-            busiest AS (SELECT {key}, arg_max(backer, n) AS backer FROM states GROUP BY ALL),
-            kinds AS (SELECT {key}, event_type, sum(n) AS n FROM r GROUP BY ALL)
-            SELECT lane, b.backer, counted, start, stop, sum(n)::BIGINT AS n, arg_max(event_type, n) AS kind,
-                   NULL AS samples, list(struct_pack(type := event_type, n := n) ORDER BY n DESC) AS types
-            FROM kinds JOIN busiest b USING (lane, counted, start, stop)
-            GROUP BY lane, b.backer, counted, start, stop""",
-        [mine, shared, *where.params, *bounds, busy, mine],
-    )
-    return marks[MARK_COLUMNS]
-
-
-def _window(anchors: Anchors) -> list[pd.Timestamp] | None:
-    """From a week before the ceasefire to a week after the latest report, when both are known."""
-    if anchors.ceasefire_start is None or anchors.latest_report is None:
-        return None
-    return [anchors.ceasefire_start - 7 * DAY, anchors.latest_report + 7 * DAY]
-
-
-def _extent(lanes: pd.DataFrame, anchors: Anchors) -> list[pd.Timestamp] | None:
-    """Every event, and the ceasefire and the deadline too, so they keep their context (None: nothing to place)."""
-    pad = 14 * DAY
-    known = [t for t in (anchors.ceasefire_start, anchors.deadline) if t is not None]
-    found = [pd.Timestamp(t) for t in (*lanes["first"].dropna(), *lanes["last"].dropna())]
-    if not found and not known:
-        return None
-    return [min([*found, *known]) - pad, max([*found, *known]) + pad]
 
 
 def _hovers(marks: pd.DataFrame, unit: str) -> list[str]:

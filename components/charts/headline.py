@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from components import dates, text
+from components.charts.forces import present_count
 from components.dates import Anchors
-from components.forces import present_count
 from components.schema import Sources
 
 TITLE = "Foreign military forces in {where}"

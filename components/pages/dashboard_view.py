@@ -9,9 +9,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import events, exports, headline, places_map, problems, tables, text
-from components.headline import Context
-from components.problems import ProblemsData
+from components import exports, tables, text
+from components.charts import events, headline, places_map
+from components.charts.headline import Context
+from components.queries import problems
+from components.queries.problems import ProblemsData
 from components.schema import GEO_PRECISION
 
 

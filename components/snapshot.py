@@ -1,4 +1,5 @@
-"""Everything one view shows, queried once from the store for the chosen filters (page, briefing and commands)."""
+"""A snapshot of the monitor for a choice of filters: every view's query run at once on the store, and what the
+views are built from (for the page, the briefing and the commands alike)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,21 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from components import dates, events, filters, forces, headline, places_map, timeline
+from components import dates, filters
 from components.actors import Registry
+from components.charts import forces, headline, places_map, timeline
+from components.charts.headline import Context
 from components.dates import Anchors
 from components.filters import Filters, Names, Options, Where
-from components.headline import Context
 from components.loader import Dataset
-from components.places_map import MapData
+from components.queries import events, options, places
+from components.queries import forces as forces_query
+from components.queries import timeline as timeline_query
+from components.queries.places import MapData
+from components.queries.reader import Reader
+from components.queries.timeline import TimelineData
 from components.schema import Model
-from components.store import Reader, Store
-from components.timeline import TimelineData
+from components.store import Session, Store
 
 
 @dataclass(frozen=True)
@@ -38,8 +44,8 @@ class Prepared:
 def prepare(store: Store) -> Prepared:
     """The filter options, the anchors from all events (the deadline stays drawn whatever the filters), the sources."""
     curated, registry = store.curated, store.registry
-    resolved = filters.names(store, registry)
-    opts = filters.options(store, registry, curated.places, resolved)
+    resolved = options.names(store, registry)
+    opts = options.options(store, registry, curated.places, resolved)
     milestones = store.df(f"SELECT * FROM {Model.file} WHERE current AND milestone <> ''")
     latest = store.value(f"SELECT max(reported) FROM {Model.file} WHERE current")
     files = store.sources()
@@ -72,9 +78,9 @@ class Selection:
     first_page: pd.DataFrame  # the oldest PAGE_ROWS events: the events table's first page
     figures: tuple[go.Figure, go.Figure] | None = None  # the page's map and timeline, when drawn
 
-    def page(self, store: Store, number: int) -> pd.DataFrame:
+    def page(self, reader: Reader, number: int) -> pd.DataFrame:
         """A page of the events table: the first was queried with the rest; another is asked of the store."""
-        return self.first_page if number == 0 else events.page(store, self.where, number, events.PAGE_ROWS)
+        return self.first_page if number == 0 else events.page(reader, self.where, number, events.PAGE_ROWS)
 
 
 def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection:
@@ -94,25 +100,25 @@ def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection
     )
     actors = registry.actors
 
-    def map_view(db: object, condition: Where) -> tuple[MapData, go.Figure | None]:
+    def map_view(db: Reader, condition: Where) -> tuple[MapData, go.Figure | None]:
         """The map's marks, and its figure when drawn."""
-        data = places_map.map_data(db, condition, shown)
+        data = places.map_data(db, condition, shown)
         return data, places_map.build_map(data, actors, ctx) if draw else None
 
-    def timeline_view(db: object, condition: Where) -> tuple[TimelineData, go.Figure | None]:
+    def timeline_view(db: Reader, condition: Where) -> tuple[TimelineData, go.Figure | None]:
         """The timeline's marks, and its figure when drawn."""
-        data = timeline.timeline_data(db, condition, prepared.anchors, chosen.extent)
+        data = timeline_query.timeline_data(db, condition, prepared.anchors, chosen.extent)
         return data, timeline.build_timeline(data, actors, prepared.anchors, ctx) if draw else None
 
     views = (
         (map_view,),
         (timeline_view,),
-        (forces.forces_data, registry, focus, prepared.anchors.deadline),
+        (forces_query.forces_data, registry, focus, prepared.anchors.deadline),
         (events.page, 0, events.PAGE_ROWS),  # the page most reruns show
     )
     if where.costly:  # a radius or a list of names: match the rows once, then every view joins on them
         with store.narrowed(where.sql, where.params) as reader:
-            near = Where(Reader.CHOSEN, [], named_sql=Reader.CHOSEN)
+            near = Where(Session.CHOSEN)
             drawn, lanes, found, first = (query(reader, near, *args) for query, *args in views)
     else:  # four queries on cursors of their own, side by side: DuckDB releases the GIL while it works
         with ThreadPoolExecutor(max_workers=len(views)) as pool:

@@ -22,6 +22,7 @@ from components.files import upload_name
 from components.filters import REVIEW, VIEW
 from components.pages import signin
 from components.sources.csvfile import SourceFileError
+from components.store import Store
 
 UPLOAD_KEY, ROUND_KEY, SAID_KEY = "import_upload", "_import_round", "_import_said"
 CHUNK = 1 << 20  # bytes copied at a time from the upload to the temporary file: no second copy of a large upload
@@ -37,7 +38,7 @@ def render_link() -> None:
     side.html(f'<a href="?{VIEW}={REVIEW}" target="_self">Import dataset files, ingest and review articles</a>')
 
 
-def render_import(store: object, user: Access | None = None) -> None:
+def render_import(store: Store, user: Access | None = None) -> None:
     """The imported files, and for an editor a file uploader; an upload is imported once, then the page reruns with
     its events and an empty uploader (the upload's memory is released)."""
     user = user or signin.current()
@@ -70,7 +71,7 @@ def render_import(store: object, user: Access | None = None) -> None:
     st.rerun()
 
 
-def import_upload(store: object, uploaded: UploadedFile, user: Access) -> tuple[bool, str]:
+def import_upload(store: Store, uploaded: UploadedFile, user: Access) -> tuple[bool, str]:
     """Import one upload for an editor (refused for a viewer, whatever the page showed); record it in the audit log.
     Return (success, the line to show): no server path in it."""
     try:
@@ -120,7 +121,7 @@ def _release(uploaded: UploadedFile) -> None:
     uploaded.close()
 
 
-def _render_files(store: object) -> None:
+def _render_files(store: Store) -> None:
     """The dataset files loaded, for editors and viewers alike."""
     files = store.sources()
     if files.empty:
