@@ -4,7 +4,7 @@ import streamlit as st
 
 st.set_page_config(page_title="Conflict Monitor — Libya", layout="wide", initial_sidebar_state="expanded")
 
-from components import errors, exports, filters  # noqa: E402  (set_page_config comes first)
+from components import errors, exports, filter_types  # noqa: E402  (set_page_config comes first)
 from components.charts import headline  # noqa: E402
 from components.pages import briefing_view, cache, dashboard_view, sidebar, signin, uploads  # noqa: E402
 from components.queries import problems  # noqa: E402
@@ -19,7 +19,7 @@ def main() -> None:
 
     user = signin.current()  # editor or viewer: every change is checked against it again before it runs
 
-    if chosen.view == filters.REVIEW:  # new data: no views, no filters, no sidebar
+    if chosen.view == filter_types.REVIEW:  # new data: no views, no filters, no sidebar
         from components.pages import review_view  # noqa: E402  (its text tools load only when the data page opens: -0.2 s)
 
         back = sidebar.dashboard_link(chosen)
@@ -29,7 +29,7 @@ def main() -> None:
         return  # not st.stop(): a run that ends normally lets Streamlit release the widgets (and uploads) it left
 
     view = cache.selection(prepared, store.key, chosen)
-    if view.filters.view == filters.BRIEFING:
+    if view.filters.view == filter_types.BRIEFING:
         briefing_view.render_briefing(view, actors, back=sidebar.dashboard_link(view.filters))
     else:
         as_of = view.anchors.latest_report

@@ -19,7 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as pa_csv
 
-from components.filters import Filters, Where, name_parts
+from components.filter_types import Filters, Where
+from components.filters import name_parts
 from components.queries.reader import Reader
 from components.schema import Model
 

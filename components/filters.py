@@ -1,226 +1,54 @@
-"""The view's filters: what the data offers, a SQL condition on the store, and a URL query in both directions."""
+"""The filters, each declared once (FILTERS): from the table come the SQL condition, the link in both directions, the
+command line's options, the sidebar's widgets, the header's words and the export names."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import math
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import pandas as pd
 
-from components import dates, text
+from components import dates, geo
 from components.actors import Registry
+from components.filter_types import (
+    ACTOR,
+    COUNTRIES,
+    COUNTRY,
+    DATASET,
+    DAYS,
+    EVERY_COUNTRY,
+    EXTENTS,
+    FROM,
+    KM,
+    MAX_RADIUS_KM,
+    NAMES,
+    PLACE,
+    RADIUS,
+    SWITCH,
+    TIMELINE,
+    TO,
+    TYPE,
+    VIEW,
+    VIEWS,
+    Filter,
+    Filters,
+    Names,
+    Options,
+    Params,
+    Refusal,
+    Scope,
+    Where,
+    Widget,
+    in_column,
+    nothing,
+    read_choice,
+    read_known,
+    slugs,
+)  # fmt: skip
 from components.schema import Model
-
-# Query-string names, as shared in links.
-ACTOR, PLACE, TYPE, FROM, TO, RADIUS, VIEW = "actor", "place", "type", "from", "to", "radius_km", "view"
-COUNTRY, DATASET, TIMELINE = "country", "dataset", "timeline"
-EVERY_COUNTRY = "all"  # country=all: no country filter (the default is the article's countries)
-WINDOW, ALL = EXTENTS = ("deadline", "all")  # the timeline from the ceasefire to the deadline, or every event
-DASHBOARD, BRIEFING, REVIEW = VIEWS = ("dashboard", "briefing", "review")
-MAX_RADIUS_KM = 2000.0
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the analyst narrowed the events to; empty means everything."""
-
-    actors: tuple[str, ...] = ()
-    places: tuple[str, ...] = ()
-    types: tuple[str, ...] = ()
-    start: dt.date | None = None
-    end: dt.date | None = None
-    radius_km: float = 0.0
-    countries: tuple[str, ...] | None = None  # None: the article's countries; (): every country
-    datasets: tuple[str, ...] = ()
-    view: str = DASHBOARD
-    extent: str = WINDOW  # of the timeline; not a filter of the events, but part of a shared view
-
-
-@dataclass(frozen=True)
-class Options:
-    """The values the data offers for each filter, with how many events each has."""
-
-    actors: list[str]  # the curated actors first, then the datasets' actors by number of events
-    places: list[str]
-    types: list[str]
-    countries: list[str]
-    datasets: list[str]
-    default_countries: tuple[str, ...] = ()  # the countries of the article's events
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # filter -> value -> events
-    sponsored: dict[str, list[str]] = field(default_factory=dict)  # state -> the forces it sponsors
-    centres: dict[str, tuple[float, float]] = field(default_factory=dict)  # place -> the point a radius starts at
-    days: tuple[dt.date, dt.date] = (dt.date.min, dt.date.max)  # first and last day any event may fall on
-
-    def countries_of(self, filters: Filters) -> tuple[str, ...]:
-        """The countries a view is limited to: those chosen, else the default; () for every country."""
-        return self.default_countries if filters.countries is None else filters.countries
-
-
-@dataclass(frozen=True)
-class Names:
-    """Every actor name the store holds, as written, with the curated actor it stands for (or None)."""
-
-    canonical: dict[str, str | None]
-
-    def written(self, actors: set[str]) -> list[str]:
-        """Every name as written in the store that stands for one of these actors (or is one of them)."""
-        return sorted(name for name, curated in self.canonical.items() if name in actors or curated in actors)
-
-
-def focus(filters: Filters, registry: Registry) -> set[str] | None:
-    """The curated actors a view is limited to: the chosen ones and their forces, or None for all."""
-    return registry.expand(filters.actors) if filters.actors else None
-
-
-@dataclass(frozen=True)
-class Where:
-    """A SQL condition on the events table (current versions only) and its values, each a `$name` parameter."""
-
-    sql: str
-    params: dict = field(default_factory=dict)
-    costly: bool = False  # a distance or a list of names: worth computing once per selection (Store.narrowed)
-
-    def __str__(self) -> str:
-        return self.sql
-
-    def bind(self, **own: object) -> dict:
-        """The condition's parameters and a query's own: a filter named like one of the query's would change it."""
-        if clash := self.params.keys() & own.keys():
-            raise ValueError(f"a filter's parameter has the name of one of the query's: {sorted(clash)}")
-        return {**self.params, **own}
-
-
-class Params:
-    """The parameters of a condition as it is written: each value becomes `$name`, its name made unique."""
-
-    def __init__(self) -> None:
-        self.values: dict = {}
-        self.costly = False  # set by a clause that is worth computing once per selection
-
-    def __call__(self, name: str, value: object) -> str:
-        """The placeholder of a value."""
-        unique, n = f"f_{name}", 0  # f_: a filter's, never one of a query's own names
-        while unique in self.values:
-            n += 1
-            unique = f"f_{name}_{n}"
-        self.values[unique] = value
-        return f"${unique}"
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a clause needs besides the filters: the data's options, the curated actors and the names written."""
-
-    opts: Options
-    registry: Registry
-    resolved: Names
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """A value of a link or of the command line that is not used: said on the page, or as the command's error."""
-
-    link: str
-    cli: str
-
-
-def _read_known(f: Filter, values: list[str], opts: Options, chosen: Filters) -> tuple[Filters, list[Refusal]]:
-    """Keep the values the data offers (Options has a list named as the Filters field); refuse the others."""
-    allowed = set(getattr(opts, f.field))
-    values = list(dict.fromkeys(values))
-    refused = [f.refuse(v, f"no such {f.what} in the data") for v in values if v not in allowed]
-    return replace(chosen, **{f.field: tuple(v for v in values if v in allowed)}), refused
-
-
-def _read_choice(f: Filter, values: list[str], opts: Options, chosen: Filters) -> tuple[Filters, list[Refusal]]:
-    """One of the entry's choices (the first value only)."""
-    for value in values[:1]:
-        if value not in f.choices:
-            return chosen, [f.refuse(value, f"expected one of {', '.join(f.choices)}")]
-        chosen = replace(chosen, **{f.field: value})
-    return chosen, []
-
-
-def _write(f: Filter, filters: Filters) -> list[str] | str | None:
-    """The value for a link: a list of names, or one word; None when it is the default (links stay short)."""
-    value = getattr(filters, f.field)
-    if isinstance(value, tuple):
-        return list(value) or None
-    return None if value == _default(f) else str(value)
-
-
-def _default(f: Filter) -> object:
-    """The value of an entry's field in Filters() (nothing chosen)."""
-    return getattr(Filters(), f.field)
-
-
-def _in_column(f: Filter, filters: Filters, scope: Scope, bind: Params) -> str | None:
-    """The column's value is one of those chosen."""
-    values = getattr(filters, f.field)
-    return f"list_contains({bind(f.field, list(values))}::VARCHAR[], {f.column})" if values else None
-
-
-def _listed(f: Filter, filters: Filters, opts: Options) -> str | None:
-    """'Type: presence, withdrawal'."""
-    values = getattr(filters, f.field)
-    return f"{f.label}: " + ", ".join(values) if values else None
-
-
-def _loosen_listed(f: Filter, filters: Filters) -> str | None:
-    """'event type (presence)'."""
-    values = getattr(filters, f.field)
-    return f"{f.what} ({', '.join(values)})" if values else None
-
-
-def _slugs(f: Filter, filters: Filters) -> list[str]:
-    """'actor-russia' for each value: a file name says what it holds."""
-    return [f"{f.key}-{v}" for v in getattr(filters, f.field)]
-
-
-def _nothing(*_: object) -> None:
-    """No part of this kind: the entry takes no part in this."""
-    return None
-
-
-def _no_slug(*_: object) -> list[str]:
-    """No part of the file name."""
-    return []
-
-
-@dataclass(frozen=True)
-class Filter:
-    """One filter, declared once: its Filters field, link key, command-line flag, SQL clause, words and file name."""
-
-    field: str  # of Filters (and, for a list of names, of Options: what the data offers)
-    key: str  # in links
-    label: str  # in the header's words
-    what: str = ""  # a value's kind, in notices: 'no such event type in the data'
-    flag: str | None = None  # on the command line (None: not there)
-    help: str = ""  # of the flag
-    many: bool = False  # repeated: a list in the link, the flag given once per value
-    choices: tuple[str, ...] = ()
-    column: str = ""  # of the events, for a list of names
-    widget: str = ""  # the sidebar's label, when it says more than the header's
-    read: Callable[[Filter, list[str], Options, Filters], tuple[Filters, list[Refusal]]] = _read_known
-    write: Callable[[Filter, Filters], list[str] | str | None] = _write
-    clause: Callable[[Filter, Filters, Scope, Params], str | None] = _nothing
-    words: Callable[[Filter, Filters, Options], str | None] = _listed
-    loosen: Callable[[Filter, Filters], str | None] = _loosen_listed
-    slug: Callable[[Filter, Filters], list[str]] = _no_slug
-
-    def refuse(self, value: str, why: str) -> Refusal:
-        """A value not used, echoed short (links can be long and hostile), worded for the page and the command."""
-        shown = text.short(value)
-        return Refusal(f"Ignored {self.key}={shown} from the link: {why}.", f"unknown {self.key}={shown}: {why}.")
-
-    @property
-    def label_shown(self) -> str:
-        """The sidebar's label."""
-        return self.widget or self.label
 
 
 def _actors_clause(f: Filter, filters: Filters, scope: Scope, bind: Params) -> str | None:
@@ -253,7 +81,7 @@ def _places_clause(f: Filter, filters: Filters, scope: Scope, bind: Params) -> s
         return None
     at = f"list_contains({bind('places', list(filters.places))}::VARCHAR[], {Model.location})"
     radius, centres = filters.radius_km, scope.opts.centres
-    near = [_within(centres[p], radius, bind) for p in filters.places if radius and p in centres]
+    near = [geo.within_sql(centres[p], radius, bind) for p in filters.places if radius and p in centres]
     bind.costly = bind.costly or bool(radius)
     return f"({' OR '.join([at, *near])})"
 
@@ -369,7 +197,7 @@ def _read_countries(f: Filter, values: list[str], opts: Options, chosen: Filters
     """The countries chosen; 'all' for every one; none given: the article's (None)."""
     if EVERY_COUNTRY in values:
         return replace(chosen, countries=()), []
-    chosen, refused = _read_known(f, values, opts, chosen)
+    chosen, refused = read_known(f, values, opts, chosen)
     return replace(chosen, countries=chosen.countries or None), refused
 
 
@@ -393,34 +221,41 @@ def _countries_words(f: Filter, filters: Filters, opts: Options) -> str | None:
 
 # Links, the command line, the sidebar's labels, the header, the empty notice, file names, the command the page shows
 # and the SQL are all derived from this table: a new filter is a Filters field and an entry here.
-FILTERS: list[Filter] = [  # in the order of the header's words and file names; a place before its radius
+FILTERS: list[Filter] = [  # in the order of the header's words, file names and the sidebar; a place before its radius
     Filter("actors", ACTOR, "Actor", "actor", "--actor", "repeat for several; a state includes its forces", True,
-           clause=_actors_clause, words=_actors_words, slug=_slugs),
+           clause=_actors_clause, words=_actors_words, slug=slugs,
+           widget=Widget(NAMES, "Actor", placeholder="All actors",
+                         help="The curated actors first, then the datasets' actors by number of events. "
+                              "Type to search.")),
     Filter("places", PLACE, "Place", "place", "--place", "repeat for several", True, clause=_places_clause,
-           words=_places_words, loosen=_places_loosen, slug=_slugs),
-    Filter("types", TYPE, "Type", "event type", "--type", "event type; repeat for several", True,
-           column=Model.event_type, widget="Event type", clause=_in_column, slug=_slugs),
+           words=_places_words, loosen=_places_loosen, slug=slugs,
+           widget=Widget(NAMES, "Place", placeholder="All places", help="Most events first. Type to search.")),
     Filter("radius_km", RADIUS, "Radius", flag="--radius-km", help="with --place: events within this distance",
-           widget="Within km of the place", read=_read_radius, write=_write_radius, words=_nothing, loosen=_nothing,
-           slug=_radius_slug),
-    Filter("start", FROM, "Dates", flag="--from", help="first day, YYYY-MM-DD", widget="Dates", read=_read_from,
-           write=_write_day, clause=_from_clause, words=_dates_words, loosen=_dates_loosen, slug=_day_slug),
-    Filter("end", TO, "Dates", flag="--to", help="last day, YYYY-MM-DD", widget="Dates", read=_read_to,
-           write=_write_day, clause=_to_clause, words=_nothing, loosen=_nothing, slug=_day_slug),
+           read=_read_radius, write=_write_radius, words=nothing, loosen=nothing, slug=_radius_slug,
+           widget=Widget(KM, "Within km of the place",
+                         help="0 keeps only events at the place itself; distances are on the WGS 84 ellipsoid.")),
+    Filter("types", TYPE, "Type", "event type", "--type", "event type; repeat for several", True,
+           column=Model.event_type, clause=in_column, slug=slugs,
+           widget=Widget(NAMES, "Event type", placeholder="All types", counted=True)),
+    Filter("start", FROM, "Dates", flag="--from", help="first day, YYYY-MM-DD", read=_read_from,
+           write=_write_day, clause=_from_clause, words=_dates_words, loosen=_dates_loosen, slug=_day_slug,
+           widget=Widget(DAYS, "Dates", key="dates")),
+    Filter("end", TO, "Dates", flag="--to", help="last day, YYYY-MM-DD", read=_read_to,
+           write=_write_day, clause=_to_clause, words=nothing, loosen=nothing, slug=_day_slug),
     Filter("countries", COUNTRY, "Country", "country", "--country", f"repeat; {EVERY_COUNTRY!r}: every one", True,
            column=Model.country, read=_read_countries, write=_write_countries, clause=_countries_clause,
-           words=_countries_words),
+           words=_countries_words,
+           widget=Widget(COUNTRIES, "Country", placeholder="Every country", counted=True,
+                         help="By default the article's countries")),
     Filter("datasets", DATASET, "Dataset", "dataset", "--dataset", "article, ACLED or UCDP GED; repeat", True,
-           column=Model.dataset, clause=_in_column),
-    Filter("view", VIEW, "View", choices=VIEWS, read=_read_choice, words=_nothing, loosen=_nothing),
+           column=Model.dataset, clause=in_column,
+           widget=Widget(NAMES, "Dataset", placeholder="Every dataset", counted=True)),
+    Filter("view", VIEW, "View", choices=VIEWS, read=read_choice, words=nothing, loosen=nothing),
     Filter("extent", TIMELINE, "Timeline", flag="--timeline", help="deadline: from the ceasefire; all: every event",
-           choices=EXTENTS, widget="Timeline: every event", read=_read_choice, words=_nothing, loosen=_nothing),
+           choices=EXTENTS, read=read_choice, words=nothing, loosen=nothing,
+           widget=Widget(SWITCH, "Timeline: every event", key="extent",
+                         help="Off: from the ceasefire to the latest report.")),
 ]  # fmt: skip
-
-
-def entry(key: str) -> Filter:
-    """The entry of a link key: for the sidebar's labels and keys."""
-    return next(f for f in FILTERS if f.key == key)
 
 
 def where(filters: Filters, opts: Options, registry: Registry, resolved: Names) -> Where:
@@ -434,44 +269,6 @@ def _condition(filters: Filters, scope: Scope, bind: Params) -> str:
     """Every entry's clause, and current versions only."""
     clauses = [c for f in FILTERS if (c := f.clause(f, filters, scope, bind))]
     return " AND ".join(["current", *clauses])
-
-
-KM_PER_DEGREE_LAT = (110.5, 111.7)  # fewest and most km in a degree of latitude (equator, poles)
-
-
-INNER_BOX_UP_TO_KM = 500.0  # a flat square inside the circle is safe well within this; beyond, distances only
-
-
-def _box(lat: float, lon: float, km: float, outer: bool) -> list[float]:
-    """South, north, west and east of a box that holds (outer) or fits inside (not outer) a circle of `km`."""
-    per_degree = KM_PER_DEGREE_LAT[0] if outer else KM_PER_DEGREE_LAT[1]
-    dlat = km / per_degree
-    # a degree of longitude is shortest at the box's highest latitude (outer: widest box), longest at its lowest
-    edge = min(abs(lat) + dlat, 89.9) if outer else max(abs(lat) - dlat, 0.0)
-    dlon = km / (per_degree * max(math.cos(math.radians(edge)), 0.01))
-    return [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
-
-
-def _within(centre: tuple[float, float], radius_km: float, bind: Params) -> str:
-    """Within radius_km of a point: a box that holds the circle first (cheap); inside the square the circle holds,
-    a point is surely within; the ellipsoidal distance is computed only for the points between the two."""
-    lat, lon = centre
-
-    def box(edges: list[float]) -> str:
-        """Between the edges (south, north, west, east)."""
-        south, north, west, east = (bind("near", edge) for edge in edges)
-        return f"{Model.latitude} BETWEEN {south} AND {north} AND {Model.longitude} BETWEEN {west} AND {east}"
-
-    def distance() -> str:
-        """Ellipsoidal distance to the point, within the radius."""
-        to = f"{bind('near', lat)}, {bind('near', lon)}"
-        return f"distance_km({Model.latitude}, {Model.longitude}, {to}) <= {bind('near', radius_km)}"
-
-    outer = box(_box(lat, lon, radius_km, outer=True))
-    if radius_km > INNER_BOX_UP_TO_KM:
-        return f"({outer} AND {distance()})"
-    inner = box(_box(lat, lon, radius_km / math.sqrt(2) * 0.99, outer=False))
-    return f"({outer} AND (({inner}) OR {distance()}))"
 
 
 def describe(filters: Filters, opts: Options) -> str:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
+
+from components.schema import Model
 
 # Lambert's formula for the WGS 84 ellipsoid (a test checks it against geopy's geodesic to 0.1%; it is closer than
 # that). The formula is written once, below, over a namespace of functions: numpy's for arrays (corroboration), or
@@ -110,3 +114,41 @@ def km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -
     same = (lat1 == lat2) & (lon1 == lon2)
     with np.errstate(divide="ignore", invalid="ignore"):  # the same point divides by sin(0): replaced by 0 below
         return np.where(same, 0.0, _distance(NUMPY, lat1, lon1, lat2, lon2))
+
+
+KM_PER_DEGREE_LAT = (110.5, 111.7)  # fewest and most km in a degree of latitude (equator, poles)
+
+
+INNER_BOX_UP_TO_KM = 500.0  # a flat square inside the circle is safe well within this; beyond, distances only
+
+
+def _box(lat: float, lon: float, km: float, outer: bool) -> list[float]:
+    """South, north, west and east of a box that holds (outer) or fits inside (not outer) a circle of `km`."""
+    per_degree = KM_PER_DEGREE_LAT[0] if outer else KM_PER_DEGREE_LAT[1]
+    dlat = km / per_degree
+    # a degree of longitude is shortest at the box's highest latitude (outer: widest box), longest at its lowest
+    edge = min(abs(lat) + dlat, 89.9) if outer else max(abs(lat) - dlat, 0.0)
+    dlon = km / (per_degree * max(math.cos(math.radians(edge)), 0.01))
+    return [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
+
+
+def within_sql(centre: tuple[float, float], radius_km: float, bind: Callable[[str, object], str]) -> str:
+    """Within radius_km of a point: a box that holds the circle first (cheap); inside the square the circle holds,
+    a point is surely within; the ellipsoidal distance is computed only for the points between the two."""
+    lat, lon = centre
+
+    def box(edges: list[float]) -> str:
+        """Between the edges (south, north, west, east)."""
+        south, north, west, east = (bind("near", edge) for edge in edges)
+        return f"{Model.latitude} BETWEEN {south} AND {north} AND {Model.longitude} BETWEEN {west} AND {east}"
+
+    def distance() -> str:
+        """Ellipsoidal distance to the point, within the radius."""
+        to = f"{bind('near', lat)}, {bind('near', lon)}"
+        return f"distance_km({Model.latitude}, {Model.longitude}, {to}) <= {bind('near', radius_km)}"
+
+    outer = box(_box(lat, lon, radius_km, outer=True))
+    if radius_km > INNER_BOX_UP_TO_KM:
+        return f"({outer} AND {distance()})"
+    inner = box(_box(lat, lon, radius_km / math.sqrt(2) * 0.99, outer=False))
+    return f"({outer} AND (({inner}) OR {distance()}))"

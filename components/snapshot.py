@@ -9,12 +9,12 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from components import dates, filters
+from components import dates, filter_types, filters
 from components.actors import Registry
 from components.charts import forces, headline, places_map, timeline
 from components.charts.headline import Context
 from components.dates import Anchors
-from components.filters import Filters, Names, Options, Where
+from components.filter_types import Filters, Names, Options, Where
 from components.loader import Dataset
 from components.queries import events, options, places
 from components.queries import forces as forces_query
@@ -89,7 +89,7 @@ def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection
     store, opts, registry = prepared.store, prepared.options, prepared.registry
     where = filters.where(chosen, opts, registry, prepared.names)
     shown = opts.countries_of(chosen) or tuple(opts.countries)
-    focus = filters.focus(chosen, registry)
+    focus = filter_types.focus(chosen, registry)
     ctx = headline.context(
         prepared.curated.sources,
         prepared.anchors,

@@ -213,7 +213,7 @@ def briefing(data: Path, store: Path, runs: int) -> tuple[float, float]:
     """Seconds for the first briefing PNG of a process (starts kaleido's Chromium), then the median of the next."""
     from components import briefing as frame
     from components import exports, snapshot
-    from components.filters import Filters
+    from components.filter_types import Filters
     from components.store import Store
 
     opened = Store(data, FROZEN_SEEDS, store / "events.duckdb")

@@ -8,7 +8,8 @@ from builders import shipped, store_of
 
 from components import snapshot
 from components.actors import Registry
-from components.filters import Filters, where
+from components.filter_types import Filters
+from components.filters import where
 from components.loader import load
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

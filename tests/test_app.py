@@ -30,6 +30,16 @@ def test_default_page(default):
     assert params(default) == {}
 
 
+def test_the_sidebar_has_a_widget_for_each_entry_of_the_filter_table(default):
+    """The sidebar is drawn from the filter table: one widget per entry that declares one, with the entry's label."""
+    from components.pages.sidebar import WIDGETS
+
+    drawn = {w.key: w.label for kind in ("multiselect", "number_input", "date_input", "toggle")
+             for w in getattr(default.sidebar, kind)}  # fmt: skip
+    assert {f.state_key: f.widget.label for f in WIDGETS}.items() <= drawn.items()
+    assert len(WIDGETS) == 8 and set(drawn) - {f.state_key for f in WIDGETS} == {"briefing"}
+
+
 def test_actor_filter_changes_every_view_and_the_url(default):
     """Russia with its forces: fewer events, only its forces, a note on sponsorship, the URL says so."""
     at = start()

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from components import briefing, exports, filters, snapshot
-from components.filters import Filters
+from components.filter_types import Filters
 from components.pages import briefing_view
 
 REPO = Path(__file__).resolve().parent.parent

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from builders import tiny_store
 
-from components import cli, exports, filters, snapshot
-from components.filters import Filter, Filters, Refusal
+from components import cli, exports, filter_types, filters, snapshot
+from components.filter_types import Filters, Refusal
+from components.filters import Filter
 from components.pages import briefing_view
 from components.schema import Model
 
@@ -162,7 +163,7 @@ def test_refusals_are_worded_for_the_command_line_by_the_table(data, argv, cli_w
 
 def test_a_query_parameter_named_like_a_filter_parameter_is_refused():
     """The forces query adds $wanted and $deadline: a filter of that name would silently change what it counts."""
-    where = filters.Where("list_contains($wanted, location)", {"wanted": ["x"]})
+    where = filter_types.Where("list_contains($wanted, location)", {"wanted": ["x"]})
     with pytest.raises(ValueError, match="wanted"):
         where.bind(wanted=[], deadline=None)
-    assert filters.Where("true", {"f_places": ["Alpha"]}).bind(wanted=[]) == {"f_places": ["Alpha"], "wanted": []}
+    assert filter_types.Where("true", {"f_places": ["Alpha"]}).bind(wanted=[]) == {"f_places": ["Alpha"], "wanted": []}

@@ -9,8 +9,8 @@ import pytest
 from builders import ACTORS, EVENTS, tiny_store
 from geopy.distance import geodesic
 
-from components import filters, snapshot
-from components.filters import Filters
+from components import filter_types, filters, snapshot
+from components.filter_types import Filters
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def test_curated_actors_come_first_then_dataset_names_by_events(tmp_path):
     curated = [a["name"] for a in ACTORS]
     offered = prepared.options.actors
     assert offered[: len(set(offered) & set(curated))] == [a for a in curated if a in offered]
-    assert prepared.options.counts[filters.ACTOR]["Syldavia"] == 3
+    assert prepared.options.counts[filter_types.ACTOR]["Syldavia"] == 3
 
 
 @pytest.mark.parametrize(("radius", "expected"), [(0, ["T1"]), (30, ["T1"]), (50, ["T1", "T2"])])

@@ -13,7 +13,7 @@ from builders import EVIL_FORCE, EVIL_PLACE, EVIL_PUBLISHER, EVIL_STATE, OTHER_H
 from streamlit.testing.v1 import AppTest
 
 from components import briefing, exports, snapshot, text
-from components.filters import Filters
+from components.filter_types import Filters
 
 # Markdown syntax that would make a link, an image, HTML, emphasis or maths: never unescaped in an outside value.
 UNESCAPED = re.compile(r"(?<!\\)[\[\]()!<>`$_]")

@@ -8,8 +8,8 @@ import pytest
 from builders import shipped, store_of
 from generate import write
 
-from components import exports, filters, snapshot
-from components.filters import Filters
+from components import exports, filter_types, filters, snapshot
+from components.filter_types import Filters
 from components.queries import timeline as timeline_query
 
 
@@ -31,7 +31,7 @@ def test_map_marks_add_up_to_the_events_shown(many):
     assert on_map + sum(n for _, n in drawn.unmapped) == view.total == 200_011
 
 
-@pytest.mark.parametrize("extent", [filters.ALL, filters.WINDOW])
+@pytest.mark.parametrize("extent", [filter_types.ALL, filter_types.WINDOW])
 def test_timeline_marks_add_up_and_the_rest_are_outside(many, extent):
     """Every event is in one mark, or outside the window and counted as such."""
     view = snapshot.select(many, Filters(extent=extent))
@@ -40,7 +40,7 @@ def test_timeline_marks_add_up_and_the_rest_are_outside(many, extent):
 
 def test_no_event_is_counted_finer_than_its_precision(many):
     """A counted bin holds only events known to within it: no month-precision event in a week, none on a day."""
-    view = snapshot.select(many, Filters(start=dt.date(2020, 1, 1), end=dt.date(2021, 6, 30), extent=filters.ALL))
+    view = snapshot.select(many, Filters(start=dt.date(2020, 1, 1), end=dt.date(2021, 6, 30), extent=filter_types.ALL))
     lanes = view.timeline
     assert lanes.unit == "week"
     marks = lanes.marks
@@ -62,7 +62,7 @@ def test_no_event_is_counted_finer_than_its_precision(many):
 
 def test_the_smallest_lanes_share_one(many):
     """At most LANES actors have a lane of their own; 'Others' holds exactly the rest of the events."""
-    view = snapshot.select(many, Filters(extent=filters.ALL))
+    view = snapshot.select(many, Filters(extent=filter_types.ALL))
     lanes = view.timeline
     assert len(lanes.lanes) <= timeline_query.LANES + 1 and lanes.folded > 0
     shared = timeline_query.others(lanes.folded)

@@ -6,9 +6,9 @@ import random
 import pandas as pd
 from builders import EVENTS, store_of, tiny_store, write_dataset
 
-from components import dates, filters, legend, snapshot
+from components import dates, filter_types, legend, snapshot
 from components.charts import events, forces, headline, places_map, timeline
-from components.filters import Filters
+from components.filter_types import Filters
 from components.queries import events as events_query
 from components.queries import places as places_query
 
@@ -77,7 +77,7 @@ def test_article_anchors(article):
 
 def test_timeline_draws_a_month_as_a_span_and_days_as_points(small):
     """The truce is a line over February; no point sits on any day of February."""
-    shown = view(small, extent=filters.ALL)
+    shown = view(small, extent=filter_types.ALL)
     fig = timeline.build_timeline(shown.timeline, small.registry.actors, small.anchors, shown.ctx)
     spans = [t for t in fig.data if t.mode == "lines" and t.x[0] is not None]
     assert [(TS(t.x[0]), TS(t.x[1])) for t in spans] == [(TS("2021-02-01"), TS("2021-03-01"))]

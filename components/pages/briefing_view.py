@@ -13,7 +13,8 @@ import streamlit as st
 
 from components import dates, exports, text
 from components.briefing import build_briefing
-from components.filters import Filters, flags
+from components.filter_types import Filters
+from components.filters import flags
 from components.snapshot import Selection
 from components.store import Store
 

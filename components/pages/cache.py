@@ -14,7 +14,7 @@ import streamlit as st
 from components import corroboration, progress, text
 from components.charts import events
 from components.charts.problems import build_problems
-from components.filters import Filters
+from components.filter_types import Filters
 from components.loader import data_dir, seeds_dir
 from components.queries import problems
 from components.snapshot import Prepared, Selection, prepare, select

@@ -1,4 +1,5 @@
-"""Sidebar filters, seeded from the URL on the first run and written back to it on every run."""
+"""Sidebar filters, drawn from the filter table (components/filters.py): seeded from the URL on a session's first
+run, read back into Filters on every run, and written to the URL."""
 
 from __future__ import annotations
 
@@ -8,49 +9,64 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from components import text
-from components.filters import (
-    ACTOR,
-    ALL,
+from components.filter_types import (
     BRIEFING,
-    COUNTRY,
+    COUNTRIES,
     DASHBOARD,
-    DATASET,
-    FROM,
+    DAYS,
+    KM,
     MAX_RADIUS_KM,
-    PLACE,
-    RADIUS,
+    NAMES,
     REVIEW,
-    TIMELINE,
-    TYPE,
-    WINDOW,
+    SWITCH,
+    Filter,
     Filters,
     Options,
-    entry,
-    from_query,
-    to_query,
 )
+from components.filters import FILTERS, from_query, to_query
 
-# The widgets' labels are the filter table's; a filter's widget key is its link key (as are its counts in Options).
-ACTORS, PLACES, TYPES, WITHIN, DAYS, COUNTRIES, DATASETS, EXTENTS = (
-    entry(k) for k in (ACTOR, PLACE, TYPE, RADIUS, FROM, COUNTRY, DATASET, TIMELINE)
-)
-LISTS = (ACTORS, PLACES, TYPES, DATASETS)  # a multiselect holding the Filters field as it is
-DATES, EXTENT = "dates", "extent"  # one widget for both ends of the dates; a toggle for the timeline
-BRIEFING_KEY = "briefing"
+WIDGETS = [f for f in FILTERS if f.widget is not None]  # in the table's order
+BRIEFING_KEY = "briefing"  # the page's view (not a filter of the events): a toggle, and the review page by its link
 REVIEW_KEY = "_review"  # no widget: the review page is opened by its link, and left by the link back
 SEEDED, NOTICES, BOUNDS = "_seeded_from_url", "_url_notices", "_date_bounds"
+
+
+def _to_state(f: Filter, filters: Filters, opts: Options) -> object:
+    """A filter's value as its widget holds it."""
+    kind = f.widget.kind
+    if kind == DAYS:  # both ends: an open end is the data's first or last day
+        return (filters.start or opts.days[0], filters.end or opts.days[1])
+    if kind == COUNTRIES:
+        return list(opts.countries_of(filters))  # the default, filled in
+    if kind == SWITCH:
+        return getattr(filters, f.field) == f.choices[-1]
+    value = getattr(filters, f.field)
+    return float(value) if kind == KM else list(value)
+
+
+def _from_state(f: Filter, value: object, opts: Options) -> dict:
+    """The Filters fields a widget's value stands for."""
+    kind = f.widget.kind
+    if kind == DAYS:
+        bounds = opts.days
+        start, end = (tuple(value) + (None, None))[:2] if isinstance(value, tuple) else (value, value)
+        return {  # the full span is no filter at all
+            "start": start if start and start > bounds[0] else None,
+            "end": end if end and end < bounds[1] else None,
+        }
+    if kind == COUNTRIES:  # the default stays out of links
+        return {f.field: None if tuple(value) == opts.default_countries else tuple(value)}
+    if kind == SWITCH:
+        return {f.field: f.choices[-1] if value else f.choices[0]}
+    return {f.field: float(value) if kind == KM else tuple(value)}
 
 
 def _seed(opts: Options) -> None:
     """Copy the link's filters into the widgets' state once per session; keep what could not be used as notices."""
     query = {key: st.query_params.get_all(key) for key in st.query_params}
     filters, notices = from_query(query, opts)
-    for f in LISTS:
-        st.session_state[f.key] = list(getattr(filters, f.field))
-    st.session_state[COUNTRY] = list(opts.countries_of(filters))
-    st.session_state[DATES] = (filters.start or opts.days[0], filters.end or opts.days[1])
-    st.session_state[RADIUS] = float(filters.radius_km)
-    st.session_state[EXTENT] = filters.extent == ALL
+    for f in WIDGETS:
+        st.session_state[f.state_key] = _to_state(f, filters, opts)
     st.session_state[BRIEFING_KEY] = filters.view == BRIEFING
     st.session_state[REVIEW_KEY] = filters.view == REVIEW
     st.session_state[NOTICES] = notices
@@ -60,26 +76,19 @@ def _seed(opts: Options) -> None:
 
 def current(opts: Options) -> Filters:
     """This run's filters: from the link on a session's first run, then from the widgets' state; the URL follows."""
-    bounds = opts.days
     if SEEDED not in st.session_state:
         _seed(opts)
     state = st.session_state
-    if state.get(BOUNDS) != bounds:  # new data (an import): an untouched full span follows it, a chosen one stays
-        if tuple(state[DATES]) == tuple(state.get(BOUNDS, ())):
-            state[DATES] = bounds
-        state[BOUNDS] = bounds
-    chosen = state[DATES]
-    start, end = (tuple(chosen) + (None, None))[:2] if isinstance(chosen, tuple) else (chosen, chosen)
-    countries = tuple(state[COUNTRY])
-    filters = Filters(
-        **{f.field: tuple(state[f.key]) for f in LISTS},
-        start=start if start and start > bounds[0] else None,  # the full span is no filter at all
-        end=end if end and end < bounds[1] else None,
-        radius_km=float(state[RADIUS]) if state[PLACE] else 0.0,
-        countries=None if countries == opts.default_countries else countries,  # the default stays out of links
-        extent=ALL if state[EXTENT] else WINDOW,
-        view=REVIEW if state[REVIEW_KEY] else BRIEFING if state[BRIEFING_KEY] else DASHBOARD,
-    )
+    if state.get(BOUNDS) != opts.days:  # new data (an import): an untouched full span follows it, a chosen one stays
+        for f in (f for f in WIDGETS if f.widget.kind == DAYS):
+            if tuple(state[f.state_key]) == tuple(state.get(BOUNDS, ())):
+                state[f.state_key] = opts.days
+        state[BOUNDS] = opts.days
+    fields = {name: value for f in WIDGETS for name, value in _from_state(f, state[f.state_key], opts).items()}
+    view = REVIEW if state[REVIEW_KEY] else BRIEFING if state[BRIEFING_KEY] else DASHBOARD
+    filters = Filters(**fields, view=view)
+    if not filters.places:  # a radius needs a place to measure from
+        filters = replace(filters, radius_km=0.0)
     st.query_params.from_dict(to_query(filters))
     for notice in state[NOTICES]:
         st.warning(text.md(notice))
@@ -92,52 +101,38 @@ def _counted(opts: Options, key: str) -> object:
     return lambda value: f"{value} ({counts[value]:,})" if value in counts else value
 
 
+def _draw(side: object, f: Filter, opts: Options) -> None:
+    """One filter's widget, of its kind, bound to its key in the page's state."""
+    w, key = f.widget, f.state_key
+    if w.kind in (NAMES, COUNTRIES):
+        extra = {"format_func": _counted(opts, f.key)} if w.counted else {}
+        shown = w.help
+        if w.kind == COUNTRIES:
+            shown += f" ({', '.join(opts.default_countries) or 'none'})."
+        side.multiselect(w.label, getattr(opts, f.field), key=key, placeholder=w.placeholder,
+                         help=text.md(shown) if shown else None, **extra)  # fmt: skip
+        if f.field == "actors":
+            included = [f"{a} includes {', '.join(opts.sponsored[a])}." for a in st.session_state[key]
+                        if opts.sponsored.get(a)]  # fmt: skip
+            if included:
+                side.caption(text.md("A state includes the forces it sponsors: " + " ".join(included)))
+    elif w.kind == KM:
+        side.number_input(w.label, min_value=0.0, max_value=MAX_RADIUS_KM, step=10.0, format="%.0f", key=key,
+                          help=w.help)  # fmt: skip
+    elif w.kind == DAYS:
+        bounds, chosen = opts.days, st.session_state[key]
+        low, high = min(bounds[0], chosen[0]), max(bounds[1], chosen[-1])
+        side.date_input(w.label, min_value=low, max_value=high, key=key, format="YYYY-MM-DD")
+    elif w.kind == SWITCH:
+        side.toggle(w.label, key=key, help=w.help)
+
+
 def render_sidebar(opts: Options) -> None:
     """Draw the filter widgets, bound to the state `current` read (drawn last, so the charts load first)."""
-    bounds = opts.days
     side = st.sidebar
     side.header("Filters")
-    actors = side.multiselect(
-        ACTORS.label_shown, opts.actors, key=ACTORS.key, placeholder="All actors",
-        help="The curated actors first, then the datasets' actors by number of events. Type to search.",
-    )  # fmt: skip
-    included = [f"{a} includes {', '.join(opts.sponsored[a])}." for a in actors if opts.sponsored.get(a)]
-    if included:
-        side.caption(text.md("A state includes the forces it sponsors: " + " ".join(included)))
-    side.multiselect(
-        PLACES.label_shown,
-        opts.places,
-        key=PLACES.key,
-        placeholder="All places",
-        help="Most events first. Type to search.",
-    )
-    side.number_input(
-        WITHIN.label_shown,
-        min_value=0.0,
-        max_value=MAX_RADIUS_KM,
-        step=10.0,
-        format="%.0f",
-        key=WITHIN.key,
-        help="0 keeps only events at the place itself; distances are on the WGS 84 ellipsoid.",
-    )
-    side.multiselect(
-        TYPES.label_shown, opts.types, key=TYPES.key, placeholder="All types", format_func=_counted(opts, TYPES.key)
-    )
-    low, high = min(bounds[0], st.session_state[DATES][0]), max(bounds[1], st.session_state[DATES][-1])
-    side.date_input(DAYS.label_shown, min_value=low, max_value=high, key=DATES, format="YYYY-MM-DD")
-    side.multiselect(
-        COUNTRIES.label_shown, opts.countries, key=COUNTRIES.key, placeholder="Every country",
-        format_func=_counted(opts, COUNTRIES.key),
-        help=text.md(f"By default the article's countries ({', '.join(opts.default_countries) or 'none'})."),
-    )  # fmt: skip
-    side.multiselect(
-        DATASETS.label_shown,
-        opts.datasets,
-        key=DATASETS.key,
-        placeholder="Every dataset",
-        format_func=_counted(opts, DATASETS.key),
-    )
-    side.toggle(EXTENTS.label_shown, key=EXTENT, help="Off: from the ceasefire to the latest report.")
+    for f in WIDGETS:
+        _draw(side, f, opts)
     side.toggle("Briefing view", key=BRIEFING_KEY, help="One 16:9 frame for slides: no sidebar, no toolbars.")
 
 

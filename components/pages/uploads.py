@@ -19,7 +19,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from components import access, audit, errors, progress, text
 from components.access import Access
 from components.files import upload_name
-from components.filters import REVIEW, VIEW
+from components.filter_types import REVIEW, VIEW
 from components.pages import signin
 from components.sources.csvfile import SourceFileError
 from components.store import Store

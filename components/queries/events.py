@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from components.filters import Where
+from components.filter_types import Where
 from components.queries.reader import Reader
 from components.schema import Model
 

@@ -10,7 +10,7 @@ import pandas as pd
 from components.actors import FORCE as FORCE_ROLE
 from components.actors import STATE as STATE_ROLE
 from components.actors import Registry
-from components.filters import Where
+from components.filter_types import Where
 from components.queries.reader import Reader
 from components.schema import Actors, Model
 

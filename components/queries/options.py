@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from components.actors import Registry
-from components.filters import ACTOR, COUNTRY, DATASET, PLACE, TYPE, Names, Options
+from components.filter_types import ACTOR, COUNTRY, DATASET, PLACE, TYPE, Names, Options
 from components.queries.reader import Reader
 from components.schema import Model, Places
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from components import countries, legend
-from components.filters import Where
+from components.filter_types import Where
 from components.queries.reader import Reader
 from components.queries.samples import samples
 from components.schema import Model

@@ -11,7 +11,7 @@ import pandas as pd
 
 from components import dates, legend
 from components.dates import DAY, Anchors
-from components.filters import WINDOW, Where
+from components.filter_types import WINDOW, Where
 from components.queries.reader import Reader
 from components.queries.samples import SAMPLE
 from components.schema import Model
