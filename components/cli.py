@@ -20,12 +20,11 @@ import os
 import sys
 from pathlib import Path
 
-from components import access, articles, audit, dates, exports, filters, loader, review, snapshot
-from components.briefing import build_briefing
+from components import access, audit, dates, filters, loader
+from components.formats.detect import FORMATS
+from components.formats.refusal import UnreadableFile
 from components.loader import data_dir, seeds_dir
 from components.progress import Bar
-from components.sources.csvfile import SourceFileError
-from components.sources.detect import FORMATS
 from components.store import Store, StoreError
 
 PROBLEMS_PRINTED = 100  # per file; the dashboard's data issues panel and its CSV have every one
@@ -81,7 +80,9 @@ def published_date(value: str) -> dt.date:
             published = make(dt.datetime.strptime(value, form))
         except ValueError:
             continue
-        if wrong := articles.out_of_range(published):
+        from components.articles import out_of_range  # what each command needs loads with it: a quick start
+
+        if wrong := out_of_range(published):
             raise argparse.ArgumentTypeError(wrong)
         return published
     raise argparse.ArgumentTypeError(f"{value!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM")
@@ -95,7 +96,7 @@ def open_store(args: argparse.Namespace, reading_only: bool = True) -> Store:
     try:
         store = Store(data, seeds)
         store.refresh(bar)
-    except (SourceFileError, StoreError) as err:
+    except (UnreadableFile, StoreError) as err:
         raise SystemExit(f"error: {err}") from None
     finally:
         bar.done()
@@ -111,7 +112,7 @@ def import_files(args: argparse.Namespace) -> int:
         bar = Bar(path.name)
         try:
             result = store.import_file(path, args.format, bar)
-        except (SourceFileError, OSError) as err:
+        except (UnreadableFile, OSError) as err:
             bar.done()
             print(f"error: {err}", file=sys.stderr)
             refused += 1
@@ -130,7 +131,7 @@ def import_files(args: argparse.Namespace) -> int:
 def sources(args: argparse.Namespace) -> int:
     """Print each loaded file with its format, rows, date range and countries."""
     store = open_store(args, reading_only=True)
-    table = store.sources()
+    table = store.files()
     store.close()
     if table.empty:
         print("no dataset files loaded: import one with `conflict-monitor import FILE`")
@@ -160,6 +161,9 @@ def briefing(args: argparse.Namespace) -> str:
 
 def _write_briefing(args: argparse.Namespace, store: Store, suffix: str) -> str:
     """The briefing command's work, on an open store."""
+    from components import exports, snapshot
+    from components.briefing import build_briefing
+
     prepared = snapshot.prepare(store)
     if prepared.file_problems:  # a briefing from half the data would mislead: refuse, as the page warns
         raise SystemExit(f"error: {prepared.file_problems[0]}")
@@ -188,16 +192,16 @@ def _write_briefing(args: argparse.Namespace, store: Store, suffix: str) -> str:
     return f"wrote {args.out} ({dates.plural(view.total, 'event')}; {view.ctx.filters}){skipped}"
 
 
-FLAGS = {articles.PUBLISHED: "give --published YYYY-MM-DDTHH:MM", articles.PUBLISHER: "give --publisher NAME"}
-
-
 def ingest_article(args: argparse.Namespace) -> int:
     """Store the article in seeds/ (once, by checksum) and print its candidate events, or them as JSON."""
+    from components import articles, review
+
+    flags = {articles.PUBLISHED: "give --published YYYY-MM-DDTHH:MM", articles.PUBLISHER: "give --publisher NAME"}
     data, seeds = args.data or data_dir(), args.seeds or seeds_dir()
     try:
         done = articles.ingest(args.file, seeds, args.published, args.publisher, args.headline)
     except articles.ArticleError as err:  # what is missing, in the words of this command: its flags
-        raise SystemExit(f"error: {err.worded(FLAGS)}") from None
+        raise SystemExit(f"error: {err.worded(flags)}") from None
     audit.ingested(data, access.os_user(), done, str(args.file))
     curated = loader.load(data, seeds)
     found = {a.name: a for a in review.articles(curated, seeds)}

@@ -1,12 +1,16 @@
 """The files the event store is derived from: the curated files and articles, and the dataset files kept under
-data/sources/<format>/ with their sidecars. Their names, stamps and checksums, read by the store (is it stale?) and
-by the importer (what changed?); nothing here opens the database.
+data/sources/<format>/ with their sidecars. Their names, stamps and checksums, and how they differ from what the
+store recorded, asked by the store (is it stale?) and by the importer (what changed?); nothing here opens the
+database.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Container, Iterator
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from components.schema import Actors, Events, Places
@@ -45,7 +49,7 @@ def curated_digest(files: list[Path]) -> str:
     return hashlib.sha256(repr(sorted((p.name, sha256(p)) for p in files if p.exists())).encode()).hexdigest()
 
 
-def source_files(data: Path) -> list[Path]:
+def dataset_files(data: Path) -> list[Path]:
     """The imported files under data/sources/, the store's own files (sidecars, notes, temporaries) left out."""
     root = data / SOURCES
     if not root.is_dir():
@@ -75,14 +79,80 @@ def folders_key(data: Path, seeds: Path) -> str:
     return json.dumps([str(data.resolve()), str(seeds.resolve())])
 
 
-def read_sidecar(path: Path) -> dict:
-    """A source file's sidecar, or nothing when it has none (a file put there by hand) or it is not JSON."""
-    meta = path.with_name(path.name + SIDECAR)
-    try:
-        found = json.loads(meta.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return found if isinstance(found, dict) else {}
+@dataclass(frozen=True)
+class Curated:
+    """The curated files and articles with a stamp the store has not recorded: their checksum, taken when first
+    asked, tells an edit from a touch."""
+
+    files: tuple[Path, ...]
+    stamp: str
+
+    @cached_property
+    def digest(self) -> str:
+        """Their checksum now."""
+        return curated_digest(list(self.files))
+
+    @property
+    def seen(self) -> tuple[str, str]:
+        """The files as found, for a set of those already seen to hold the recorded bytes."""
+        return "curated", self.stamp
+
+
+def curated_change(data: Path, seeds: Path, stamp: str | None, same: Container[tuple] = ()) -> Curated | None:
+    """The curated files when their stamp is not the recorded `stamp` nor one in `same`; None when it is (nothing
+    read, nothing hashed)."""
+    files = curated_files(data, seeds)
+    found = Curated(tuple(files), curated_stamp(files))
+    return None if found.stamp == stamp or found.seen in same else found
+
+
+@dataclass(frozen=True)
+class Change:
+    """A dataset file that is not as the store recorded it: gone, new, or of another size or time. Its checksum is
+    taken when first asked, so that a comparison stopping at the first change hashes nothing more."""
+
+    name: str  # its path under the data folder, as the store records it
+    path: Path | None = None  # None: gone from data/sources/
+    loaded: str | None = None  # the checksum it was loaded with; None: never loaded (new, or unreadable)
+    size: int = 0
+    mtime_ns: int = 0
+
+    @cached_property
+    def digest(self) -> str:
+        """The file's checksum now."""
+        return sha256(self.path)
+
+    @property
+    def seen(self) -> tuple[str, int, int]:
+        """The file as found (name, size, time), for a set of those already seen to hold the loaded bytes."""
+        return self.name, self.size, self.mtime_ns
+
+    @property
+    def touched(self) -> bool:
+        """Still the bytes it was loaded with, under another size or time: nothing to read again."""
+        return self.path is not None and self.loaded is not None and self.digest == self.loaded
+
+
+def dataset_changes(
+    data: Path, loaded: dict[str, tuple], unreadable: dict[str, tuple], same: Container[tuple] = ()
+) -> Iterator[Change]:
+    """How the dataset files differ from what the store recorded: `loaded` (name: size, mtime_ns, sha256) and
+    `unreadable` (name: size, mtime_ns). Lazily, cheapest first: the files gone, the new ones, then those of
+    another size or time than recorded, and not in `same`. A file whose size and time are as recorded is not read."""
+    on_disk = {p.relative_to(data).as_posix(): p for p in dataset_files(data)}
+    recorded = set(loaded) | set(unreadable)
+    for name in sorted(recorded - set(on_disk)):
+        yield Change(name)
+    for name, path in on_disk.items():
+        if name not in recorded:
+            yield Change(name, path)
+    for name, path in on_disk.items():
+        stat = path.stat() if name in recorded else None
+        if stat is None or (stat.st_size, stat.st_mtime_ns) in (loaded.get(name, ())[:2], unreadable.get(name, ())):
+            continue  # new (given above), the usual restart, or a file that failed and did not change: nothing read
+        found = Change(name, path, loaded[name][2] if name in loaded else None, stat.st_size, stat.st_mtime_ns)
+        if found.seen not in same:
+            yield found
 
 
 README = """# Imported dataset files

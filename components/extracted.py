@@ -20,11 +20,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from components import clauses, dating, mentions
 from components import extract as rules
+from components.config import store_path
 from components.extract import Candidate
 from components.files import write_atomic
 from components.schema import Actors, Places
-from components.store import store_path
+
+RULE_MODULES = (rules, dating, clauses, mentions)  # what the candidates depend on, besides their inputs
 
 FOLDER = "candidates"  # beside the store's database: the store's folder holds what is derived from data/ and seeds/
 FORMAT = 1  # the file's layout: a file of another layout is extracted again, never misread
@@ -35,9 +38,9 @@ _memory_lock = threading.Lock()  # the dashboard's sessions run in threads of on
 
 @functools.cache
 def rules_digest() -> str:
-    """The rules themselves are part of the key: a changed extract.py extracts every article again (read once, on
-    first use, not at import)."""
-    return hashlib.sha256(Path(rules.__file__).read_bytes()).hexdigest()
+    """The rules themselves are part of the key: a change to any module of the rules (extract.py and the modules it
+    reads clauses, dates and names with) extracts every article again (read once, on first use, not at import)."""
+    return hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in RULE_MODULES)).hexdigest()
 
 
 def folder(data: Path) -> Path:

@@ -7,36 +7,36 @@ for one: they keep reading the previous one until the next rerun.
 
 Every row of every file is either an event or a problem; an event keeps its file and line. ACLED revises events
 under the same id: all versions are kept, and the one with the latest timestamp (then the latest import) is
-`current`, which is what the views show.
+`current`, which is what the views show. The rows themselves are written by components/eventrows.py; what each
+file gave, kept beside it, is components/sidecars.py's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from components import loader
+from components import eventrows, loader
 from components.actors import Registry
 from components.datafiles import (
     README,
     SIDECAR,
     SOURCES,
-    curated_digest,
-    curated_files,
-    curated_stamp,
+    curated_change,
+    dataset_changes,
     folders_key,
     kept_name,
-    read_sidecar,
     reserved,
     sha256,
-    source_files,
 )
+from components.eventrows import EXTRA
 from components.files import copy_atomic, write_atomic
+from components.formats import article, csvfile
+from components.formats.detect import Detected, detect
+from components.formats.refusal import UnreadableFile
 from components.geo import DISTANCE_MACROS  # distance_km, for the radius filter
 from components.loader import Dataset, Problem
 from components.progress import Report, quiet
@@ -49,45 +49,12 @@ from components.schema import (
     StoredUnreadable,
     Table,
 )
-from components.sources import article, csvfile
-from components.sources.csvfile import SourceFileError
-from components.sources.detect import Detected, detect
-from components.sql import execute, ident, idents
+from components.sidecars import Imported, read_sidecar, write_sidecar
+from components.sql import execute, ident
 
 # Bump when the model or a format's mapping changes: a store built by other code is rebuilt from the files.
 SCHEMA_VERSION = "7"
-# Derived from actors.csv: recomputed when it changes, never re-imported.
-DERIVED = (Model.backer, Model.lane, Model.forces, Model.actor_bits)
-# Columns that say what an event is (not where it was read): a changed one makes a re-import an update.
-CONTENT = [c for c in Model.names() if c not in (Model.source_file, Model.line, *DERIVED)]
-EXTRA = {"seq": "BIGINT", "current": "BOOLEAN", "row_hash": "UBIGINT"}  # bookkeeping beside the model
 MEMORY_LIMIT = "1GB"
-
-
-@dataclass
-class Imported:
-    """What one file gave: rows read = events + problem rows, and how the events changed the store."""
-
-    file: str
-    format: str
-    rows_read: int = 0
-    events: int = 0
-    problem_rows: int = 0
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    copied: bool = True  # False when the same bytes were already imported
-    sha256: str = ""
-
-    def line(self) -> str:
-        """The command's one line per file."""
-        again = "" if self.copied else " (the same bytes were imported before: nothing copied)"
-        return (
-            f"{self.file}: {self.format}, {self.rows_read:,} rows read: {self.events:,} events "
-            f"({self.added:,} added, {self.updated:,} updated, {self.unchanged:,} unchanged), "
-            f"{self.problem_rows:,} rows with problems{again}"
-        )
 
 
 def _table_sql(table: type[Table], extra: dict[str, str] | None = None) -> str:
@@ -179,21 +146,19 @@ class Builder:
 
     def _sync_curated(self) -> bool:
         """Reload the curated files when their bytes changed; redo what depends on them."""
-        files = curated_files(self.data, self.seeds)
-        stamp = curated_stamp(files)
-        if self.meta("curated_stamp") == stamp:
+        curated = curated_change(self.data, self.seeds, self.meta("curated_stamp"))
+        if curated is None:
             return False
         self.load_curated()
-        digest = curated_digest(files)
         actors_sha = sha256(self.data / Actors.file) if (self.data / Actors.file).exists() else ""
-        self.set_meta("curated_stamp", stamp)
-        if self.meta("curated") == digest:
+        self.set_meta("curated_stamp", curated.stamp)
+        if self.meta("curated") == curated.digest:
             return False  # a touch: same bytes, nothing to redo
         self.con.execute("BEGIN")
         try:
             execute(self.con, f"DELETE FROM {ident(Model.file)} WHERE dataset = 'article'")
             execute(self.con, f"DELETE FROM {ident(StoredProblems.file)} WHERE seq = 0")
-            self._insert(article.to_model(self.curated), seq=0)
+            eventrows.insert_frame(self.con, article.to_model(self.curated), seq=0)
             problems = pd.DataFrame(
                 [(p.file, p.line, p.column, p.value, p.expected, 0) for p in self.curated.problems],
                 columns=[*StoredProblems.names(), "seq"],
@@ -202,9 +167,9 @@ class Builder:
             execute(self.con, f"INSERT INTO {ident(StoredProblems.file)} SELECT * FROM curated_problems")
             self.con.unregister("curated_problems")
             everything = self.meta("actors") != actors_sha  # new aliases can change any event's backer
-            self._derive(None if everything else "article")
-            self._current(f"SELECT uid FROM {ident(Model.file)} WHERE dataset = 'article'")
-            self.set_meta("curated", digest)
+            eventrows.derive(self.con, self.registry, None if everything else "article")
+            eventrows.mark_current(self.con, f"SELECT uid FROM {ident(Model.file)} WHERE dataset = 'article'")
+            self.set_meta("curated", curated.digest)
             self.set_meta("actors", actors_sha)
             self.con.execute("COMMIT")
         except Exception:
@@ -216,33 +181,29 @@ class Builder:
         """Load new or changed files under data/sources/, forget removed ones; in the order they were imported."""
         known = {r[0]: r[1:] for r in self._all(f"SELECT source_file, size, mtime_ns, sha256 FROM {StoredFiles.file}")}
         failed = {r[0]: r[1:] for r in self._all(f"SELECT source_file, size, mtime_ns FROM {StoredUnreadable.file}")}
-        on_disk = {self.relative(p): p for p in source_files(self.data)}
         changed = False
-        for gone in set(known) - set(on_disk):
-            self._forget(gone)
-            changed = True
-        for gone in set(failed) - set(on_disk):
-            execute(self.con, f"DELETE FROM {StoredUnreadable.file} WHERE source_file = ?", [gone])
-            changed = True
         todo = []
-        for rel, path in on_disk.items():
-            stat = path.stat()
-            if (stat.st_size, stat.st_mtime_ns) in (tuple(known.get(rel, ())[:2]), tuple(failed.get(rel, ()))):
-                continue  # the usual restart, or a file that failed and did not change: nothing read, nothing hashed
-            digest = sha256(path)
-            if rel in known and known[rel][2] == digest:
+        for change in dataset_changes(self.data, known, failed):
+            rel, path = change.name, change.path
+            if path is None:  # gone: its events and problems, or the note that it could not be read, go too
+                if rel in known:
+                    eventrows.forget(self.con, rel)
+                if rel in failed:
+                    execute(self.con, f"DELETE FROM {StoredUnreadable.file} WHERE source_file = ?", [rel])
+                changed = True
+            elif change.touched:
                 execute(self.con, f"UPDATE {StoredFiles.file} SET size = ?, mtime_ns = ? WHERE source_file = ?",
-                        [stat.st_size, stat.st_mtime_ns, rel])  # fmt: skip
-                continue
-            sidecar = read_sidecar(path)
-            todo.append((str(sidecar.get("imported_at", "")), rel, path, digest, sidecar))
+                        [change.size, change.mtime_ns, rel])  # fmt: skip
+            else:
+                sidecar = read_sidecar(path)
+                todo.append((str(sidecar.get("imported_at", "")), rel, path, change.digest, sidecar))
         for _, rel, path, digest, sidecar in sorted(todo, key=lambda t: t[:2]):  # a later import revises an earlier
             self.load_curated()  # the derived columns need the curated actors
             try:
                 csvfile.check_utf8(path)  # a file put there by hand was never checked by an import
                 detected = detect(path, sidecar.get("format"))
                 result = self._load(path, rel, detected, digest, progress, sidecar.get("imported_at"))
-            except SourceFileError as err:  # the file is named on the page; the others still load
+            except UnreadableFile as err:  # the file is named on the page; the others still load
                 stat = path.stat()
                 execute(self.con, f"DELETE FROM {StoredUnreadable.file} WHERE source_file = ?", [rel])
                 execute(self.con, f"INSERT INTO {StoredUnreadable.file} VALUES (?, ?, ?, ?)",
@@ -250,21 +211,13 @@ class Builder:
                 changed = True
                 continue
             execute(self.con, f"DELETE FROM {StoredUnreadable.file} WHERE source_file = ?", [rel])
-            self.write_sidecar(path, result, digest, sidecar)
+            write_sidecar(self.con, path, result, digest, sidecar)
             changed = True
         return changed
 
     def relative(self, path: Path) -> str:
         """A source file's name as stored: its path under the data directory."""
         return path.relative_to(self.data).as_posix()
-
-    def _forget(self, rel: str) -> None:
-        """Remove a file's events and problems; the versions it hid become current again."""
-        execute(self.con, f"CREATE OR REPLACE TEMP TABLE touched AS SELECT uid FROM {Model.file} WHERE source_file = ?",
-                [rel])  # fmt: skip
-        for table in (Model, StoredProblems, StoredFiles):
-            execute(self.con, f"DELETE FROM {ident(table.file)} WHERE source_file = ?", [rel])
-        self._current("SELECT uid FROM touched")
 
     # -- importing --------------------------------------------------------------------------------------------
 
@@ -288,7 +241,7 @@ class Builder:
         except BaseException:
             target.unlink(missing_ok=True)
             raise
-        self.write_sidecar(target, result, digest, {"original": origin})
+        write_sidecar(self.con, target, result, digest, {"original": origin})
         self.changed = True
         return result
 
@@ -324,16 +277,16 @@ class Builder:
         try:
             existing = self._one(f"SELECT any_value(seq) FROM {StoredFiles.file} WHERE source_file = ?", [rel])
             seq = int(existing or self._one(f"SELECT coalesce(max(seq), 0) + 1 FROM {StoredFiles.file}"))
-            self._forget(rel)
+            eventrows.forget(self.con, rel)
             execute(
                 self.con,
                 f"""CREATE OR REPLACE TEMP TABLE previous AS SELECT uid, row_hash FROM {Model.file}
                     WHERE current AND uid IN (SELECT uid FROM {ident(events)})""",
             )
-            self._insert_table(events, seq)
+            eventrows.insert(self.con, events, seq)
             execute(self.con, f"INSERT INTO {StoredProblems.file} SELECT *, ? FROM {ident(problems)}", [seq])
-            self._derive(rel)
-            self._current(f"SELECT uid FROM {ident(events)}")
+            eventrows.derive(self.con, self.registry, rel)
+            eventrows.mark_current(self.con, f"SELECT uid FROM {ident(events)}")
             added, updated = self._all(
                 f"""SELECT count(*) FILTER (WHERE p.uid IS NULL),
                            count(*) FILTER (WHERE p.uid IS NOT NULL AND p.row_hash <> e.row_hash)
@@ -372,84 +325,12 @@ class Builder:
         progress("storing", 1.0)
         return result
 
-    def write_sidecar(self, path: Path, result: Imported, digest: str, keep: dict) -> None:
-        """What the file gave, beside it: checksum, format found, rows read, when imported, dates and countries."""
-        span = self._all(
-            f"SELECT min(start_date), max(end_date), list(DISTINCT country ORDER BY country) FROM {Model.file} "
-            "WHERE source_file = ?",
-            [result.file],
-        )[0]
-        imported_at = self._one(f"SELECT imported_at FROM {StoredFiles.file} WHERE source_file = ?", [result.file])
-        meta = {
-            **keep,
-            "file": path.name,
-            "sha256": digest,
-            "format": result.format,
-            "rows_read": result.rows_read,
-            "events": result.events,
-            "problem_rows": result.problem_rows,
-            "imported_at": imported_at,
-            "first_day": str(span[0]) if span[0] else None,
-            "last_day": str(span[1]) if span[1] else None,
-            "countries": span[2] or [],
-        }
-        write_atomic(path.with_name(path.name + SIDECAR), json.dumps(meta, indent=1).encode("utf-8"))
-
-    # -- writing rows -----------------------------------------------------------------------------------------
-
-    def _insert(self, frame: pd.DataFrame, seq: int) -> None:
-        """Insert model rows given as a frame."""
-        self.con.register("incoming", frame)
-        self._insert_table("incoming", seq)
-        self.con.unregister("incoming")
-
-    def _insert_table(self, table: str, seq: int) -> None:
-        """Insert model rows from a table, with their import order and a hash of what they say."""
-        execute(
-            self.con,
-            f"INSERT INTO {Model.file} SELECT {idents(Model.names())}, ?, NULL, hash({idents(CONTENT)}) "
-            f"FROM {ident(table)}",
-            [seq],
-        )
-
-    def _derive(self, source: str | None) -> None:
-        """Set each event's backer and lane from the curated actors, per distinct list of names, not per row: for
-        one source file (`article` for the curated events), or every event (None)."""
-        where, params = ("true", []) if source is None else (
-            ("dataset = 'article'", []) if source == "article" else ("source_file = ?", [source]))  # fmt: skip
-        combos = execute(self.con, f"SELECT DISTINCT actors, actor1 FROM {Model.file} WHERE {where}", params).df()
-        registry = self.registry or Registry(pd.DataFrame(columns=Actors.names()))
-        combos[Model.backer] = [registry.backer(list(names)) or "" for names in combos[Model.actors]]
-        combos[Model.lane] = [registry.lane(name) for name in combos[Model.actor1]]
-        combos[Model.forces] = [registry.military(list(names)) for names in combos[Model.actors]]
-        combos[Model.actor_bits] = [registry.bits(list(names)) for names in combos[Model.actors]]
-        self.con.register("combos", combos)
-        execute(
-            self.con,
-            f"""UPDATE {Model.file} e SET backer = c.backer, lane = c.lane, forces = c.forces::VARCHAR[],
-                actor_bits = c.actor_bits FROM combos c
-                WHERE e.actors = c.actors AND e.actor1 = c.actor1 AND ({where})""",
-            params,
-        )
-        self.con.unregister("combos")
-
-    def _current(self, uids: str) -> None:
-        """Mark, for each of these events, the one version the views show: latest timestamp, then latest import."""
-        execute(
-            self.con,
-            f"""UPDATE {Model.file} e SET current = (r.rank = 1) FROM (
-                    SELECT rowid AS rid, row_number() OVER (
-                        PARTITION BY uid ORDER BY version DESC, seq DESC, line DESC) AS rank
-                    FROM {Model.file} WHERE uid IN ({uids})) r
-                WHERE e.rowid = r.rid""",
-        )
-
 
 def check(path: Path, forced: str | None, progress: Report = quiet) -> tuple[Detected, str]:
     """A file's format and checksum, once it is known to be UTF-8 of a known format, under a name the store does
-    not use for its own files (SourceFileError otherwise)."""
+    not use for its own files (UnreadableFile otherwise)."""
     if reserved(path.name.lstrip(". ")):
-        raise SourceFileError(
+        raise UnreadableFile(
             f"{path.name[:80]}: a name the store uses for its own files (sidecars, notes, temporary files); "
             "rename the file and import it again"
         )

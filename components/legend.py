@@ -54,9 +54,13 @@ def count_size(count: int, base: float = 4.0) -> float:
     return min(base + 5.0 * math.log10(max(count, 1)), MAX_MARKER)
 
 
-def per_state(marks: pd.DataFrame, actors: pd.DataFrame) -> Iterator[tuple[str, str, str, pd.DataFrame]]:
-    """Each foreign state (and 'none named') that has marks, in the legend's order: the state, its label as plotly
-    text, its colour, and its marks."""
+def per_state(marks: pd.DataFrame, actors: pd.DataFrame) -> Iterator[tuple[str, str, str, pd.DataFrame, int]]:
+    """Each foreign state (and 'none named') that has marks, in drawing order: 'none named' first, so that every
+    foreign force is drawn above it. Each with its label as plotly text, its colour, its marks and its legend rank
+    (the legend lists the states first, in registry order, then 'none named')."""
     palette = colours(actors)
-    for backer in [b for b in palette if b in set(marks[Model.backer])]:
-        yield backer, text.plot(legend_label(backer, actors)), palette[backer], marks[marks[Model.backer] == backer]
+    present = set(marks[Model.backer])
+    ranked = {backer: rank for rank, backer in enumerate([b for b in palette if b], start=1)} | {"": len(palette)}
+    for backer in sorted((b for b in palette if b in present), key=lambda b: b != ""):
+        own = marks[marks[Model.backer] == backer]
+        yield backer, text.plot(legend_label(backer, actors)), palette[backer], own, ranked[backer]

@@ -6,16 +6,19 @@ import csv
 import hashlib
 import io
 import json
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+import duckdb
+import numpy as np
 import pandas as pd
 
 from components import countries
 from components.config import DATA_ENV, ROOT, SEEDS_ENV, data_dir, seeds_dir  # noqa: F401 (re-exported)
 from components.schema import (
-    BOOL,
     DATE,
     FLOAT,
     INT,
@@ -23,16 +26,21 @@ from components.schema import (
     LIST,
     LIST_SEP,
     PROBLEMS,
+    REPEATED,
     REPORTED,
+    TEXT,
     Actors,
+    ArticleMeta,
     Events,
     Places,
-    Sources,
     Table,
+    outside_box,
     split_list,
 )
+from components.sql import execute, ident
 
 META_SUFFIX = ".meta.json"
+POSITION = "_position"  # a row's place in its frame, for the checks' SQL (a declared name never starts with _)
 
 
 class DataFileError(Exception):
@@ -63,7 +71,7 @@ class Dataset:
     events: pd.DataFrame
     actors: pd.DataFrame
     places: pd.DataFrame
-    sources: pd.DataFrame
+    articles: pd.DataFrame  # one row per article of seeds/ (its .meta.json)
     problems: list[Problem] = field(default_factory=list)
     file_problems: list[str] = field(default_factory=list)  # files or folders that could not be used, one line each
 
@@ -123,53 +131,87 @@ def read_csv(path: Path, table: type[Table]) -> pd.DataFrame:
     return frame
 
 
+_LOCK = threading.Lock()
+
+
+@cache
+def _database() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for the checks: each check runs on a cursor of its own (opening a connection takes some
+    30 ms, a cursor well under one; a cursor is one thread's, so two sessions loading at once do not meet)."""
+    return duckdb.connect()
+
+
+def _cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor of the checks' database, for one check."""
+    with _LOCK:
+        return _database().cursor()
+
+
 def check_cells(raw: pd.DataFrame, table: type[Table], file: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """Check every declared column; return the typed frame and the problems found."""
+    """Check every declared column by its rules (schema.Col, compiled to SQL: the rules the datasets' checks run too),
+    in one query over whole columns; return the typed frame and the problems found.
+
+    The cells go to DuckDB as data; the SQL names only the declared columns."""
     problems: list[Problem] = []
     typed = raw.copy()
     width = len([c for c in raw.columns if c not in (LINE, "_width")])
 
-    def flag(mask: pd.Series, col: str, expected: str) -> None:
-        for line, value in zip(raw.loc[mask, LINE], raw.loc[mask, col]):
+    def flag(mask: np.ndarray, col: str, expected: str) -> None:
+        if not mask.any():
+            return
+        for line, value in zip(raw.loc[mask, LINE], raw.loc[mask, col]):  # only the bad cells: few
             problems.append(Problem(file, int(line), col, value, expected))
 
     bad_width = raw["_width"] != width
     for line, n in zip(raw.loc[bad_width, LINE], raw.loc[bad_width, "_width"]):
         problems.append(Problem(file, int(line), "(row)", f"{n} fields", f"{width} fields, as in the header"))
 
-    for col in table.columns():
-        cells = raw[col.name].str.strip()
-        empty = cells == ""
-        if col.required:
-            flag(empty, col.name, col.expected())
-        present = ~empty
-        if col.kind in (INT, FLOAT):
-            numbers = pd.to_numeric(cells.where(present), errors="coerce")
-            bad = present & numbers.isna()
-            if col.kind == INT:
-                bad |= present & numbers.notna() & (numbers % 1 != 0)
-            if col.low is not None:
-                bad |= present & ((numbers < col.low) | (numbers > col.high))
-            if col.choices:
-                bad |= present & ~numbers.isin(col.choices)
-            flag(bad, col.name, col.expected())
-            typed[col.name] = numbers.where(~bad).astype("Int64" if col.kind == INT else "Float64")
-        elif col.kind == DATE:
-            dates = pd.to_datetime(cells.where(present), format="%Y-%m-%d", errors="coerce")
-            flag(present & dates.isna(), col.name, col.expected())
-            typed[col.name] = dates
-        elif col.kind == BOOL:
-            lowered = cells.str.lower()
-            flag(present & ~lowered.isin(["yes", "no"]), col.name, col.expected())
-            typed[col.name] = lowered == "yes"
-        else:
-            if col.choices:
-                flag(present & ~cells.isin(col.choices), col.name, col.expected())
-            typed[col.name] = cells
+    columns = table.columns()
+    text = {col.name: raw[col.name].str.strip() for col in columns}  # a cell is its text, trimmed
+    cells = pd.DataFrame(text).reset_index(drop=True)
+    cells[POSITION] = np.arange(len(raw))
+    values, checks = ["*"], []  # each cell read once as its kind (values), then checked and typed by its rules
+    for i, col in enumerate(columns):
+        cell, value = ident(col.name), ident(f"value{i}")
+        if col.reads():
+            values.append(f"{col.value(cell)} AS {value}")
+        checks.append(f"{col.invalid(cell, value=value)} AS {ident(f'invalid{i}')}")
+        if col.kind not in (TEXT, LIST):  # a text cell is its own value
+            checks.append(f"{col.typed(cell, value)} AS {ident(f'typed{i}')}")
         if col.unique:
-            dup = present & cells.duplicated(keep="first")
-            flag(dup, col.name, "a value not already used on an earlier line")
+            checks.append(f"{col.repeated(cell, ident(POSITION))} AS {ident(f'repeated{i}')}")
+    con = _cursor()
+    try:
+        con.register("cells", cells)
+        found = execute(
+            con, f"SELECT {', '.join(checks)} FROM (SELECT {', '.join(values)} FROM cells) ORDER BY {ident(POSITION)}"
+        ).df()
+    finally:
+        con.close()
+
+    for i, col in enumerate(columns):
+        invalid = found[f"invalid{i}"].to_numpy(dtype=bool)
+        if invalid.any():
+            empty = (cells[col.name] == "").to_numpy(dtype=bool)
+            flag(invalid & empty, col.name, col.expected())  # empty and required first, then the rule's other cells
+            flag(invalid & ~empty, col.name, col.expected())
+        if col.unique:
+            flag(found[f"repeated{i}"].to_numpy(dtype=bool), col.name, REPEATED)
+        typed[col.name] = text[col.name] if col.kind in (TEXT, LIST) else _as_pandas(found[f"typed{i}"], col.kind, raw)
     return typed, problems
+
+
+def _as_pandas(values: pd.Series, kind: str, raw: pd.DataFrame) -> pd.Series:
+    """A typed column from DuckDB as the frames hold it, indexed as the raw frame: nullable numbers, dates, booleans
+    (False unless yes)."""
+    values = values.set_axis(raw.index)
+    if kind == INT:
+        return values.astype("Int64")
+    if kind == FLOAT:
+        return values.astype("Float64")
+    if kind == DATE:
+        return values.astype("datetime64[us]")
+    return values.astype("boolean").fillna(False).astype(bool)
 
 
 def _aliases(registry: pd.DataFrame, name_col: str, alias_col: str) -> dict[str, str]:
@@ -227,20 +269,30 @@ def check_references(
 
 
 def check_in_country(frame: pd.DataFrame, file: str, country: str, lat: str, lon: str) -> list[Problem]:
-    """A point must lie in the box of the country its row names (countries.box_table, as the datasets check it):
-    this catches swapped latitude and longitude."""
+    """A point must lie in the box of the country its row names (countries.box_table, by schema.outside_box: the
+    datasets' check): this catches swapped latitude and longitude."""
     located = frame[lat].notna() & frame[lon].notna()
-    table = countries.box_table(frame.loc[located, country]).set_index("country")
-    south, west, north, east, expected = (frame[country].map(table[c]) for c in countries.BOX_COLUMNS[1:])
-    inside = frame[lat].between(south, north) & frame[lon].between(west, east)
-    bad = (located & south.notna() & ~inside.fillna(False).astype(bool)).astype(bool)
-    return [
-        Problem(file, int(line), f"{lat}, {lon}", f"{y:g}, {x:g}", words)
-        for line, y, x, words in zip(frame.loc[bad, LINE], frame.loc[bad, lat], frame.loc[bad, lon], expected[bad])
-    ]  # only the rows outside their box: few
+    boxes = countries.box_table(frame.loc[located, country]).rename(columns=lambda c: f"_{c}")
+    if boxes.empty:
+        return []  # no point in a country the map's file holds
+    coordinates = {name: pd.array(frame[c], dtype="Float64") for name, c in (("_lat", lat), ("_lon", lon))}  # NA: NULL
+    points = pd.DataFrame({POSITION: np.arange(len(frame)), "_country": frame[country].to_numpy(), **coordinates})
+    con = _cursor()
+    try:
+        con.register("points", points)
+        con.register("boxes", boxes)
+        outside = execute(
+            con,
+            f"""SELECT p.{ident(POSITION)}, b._expected FROM points p JOIN boxes b USING (_country)
+                WHERE coalesce({outside_box("p._lat", "p._lon")}, false) ORDER BY 1""",
+        ).fetchall()
+    finally:
+        con.close()
+    rows = [(frame[LINE].iloc[i], frame[lat].iloc[i], frame[lon].iloc[i], words) for i, words in outside]  # few
+    return [Problem(file, int(line), f"{lat}, {lon}", f"{y:g}, {x:g}", words) for line, y, x, words in rows]
 
 
-def load_sources(seeds: Path) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
+def load_articles(seeds: Path) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
     """Read every seeds/*.meta.json sidecar and the article beside it: the metadata, the texts, and what failed.
 
     An article that cannot be used is named in a file problem and left out, so its events are rejected and listed.
@@ -253,21 +305,27 @@ def load_sources(seeds: Path) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
     for meta_path in sorted(seeds.glob(f"*{META_SUFFIX}")):
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            article = seeds / meta[Sources.article]
+            article = seeds / meta[ArticleMeta.article]
             raw = article.read_bytes()
             text = raw.decode("utf-8")  # a UnicodeDecodeError is a ValueError: reported below with the file
-            published = pd.Timestamp(meta[Sources.published])
+            published = pd.Timestamp(meta[ArticleMeta.published])
         except (OSError, ValueError, KeyError) as err:
             failed.append(f"{meta_path}: unreadable source metadata or article ({type(err).__name__}: {err})")
             continue
-        if hashlib.sha256(raw).hexdigest() != meta.get(Sources.sha256):  # quotes are checked against this text
+        if hashlib.sha256(raw).hexdigest() != meta.get(ArticleMeta.sha256):  # quotes are checked against this text
             failed.append(f"{article}: its sha256 differs from {meta_path.name}: the article was changed")
             continue
-        meta[Sources.published] = published
+        meta[ArticleMeta.published] = published
         records.append(meta)
-        texts[meta[Sources.article]] = text
-    columns = [Sources.article, Sources.publisher, Sources.headline, Sources.published, Sources.language]
-    return pd.DataFrame(records, columns=[*columns, Sources.sha256]), texts, failed
+        texts[meta[ArticleMeta.article]] = text
+    columns = [
+        ArticleMeta.article,
+        ArticleMeta.publisher,
+        ArticleMeta.headline,
+        ArticleMeta.published,
+        ArticleMeta.language,
+    ]
+    return pd.DataFrame(records, columns=[*columns, ArticleMeta.sha256]), texts, failed
 
 
 def _checked(path: Path, table: type[Table], failed: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
@@ -293,7 +351,7 @@ def load(data: Path | None = None, seeds: Path | None = None) -> Dataset:
     """Load and validate the data directory against the seeds; a file that cannot be read is a file problem."""
     data = Path(data or data_dir())
     seeds = Path(seeds or seeds_dir())
-    sources, texts, failed = load_sources(seeds)
+    articles, texts, failed = load_articles(seeds)
 
     actors, problems = _checked(data / Actors.file, Actors, failed)
     places, place_problems = _checked(data / Places.file, Places, failed)
@@ -317,9 +375,9 @@ def load(data: Path | None = None, seeds: Path | None = None) -> Dataset:
     event_problems += check_event_rows(events, event_problems)
     problems += event_problems
     events = with_places(_keep(events, problems, Events.file), places)
-    published = sources.set_index(Sources.article)[Sources.published]
+    published = articles.set_index(ArticleMeta.article)[ArticleMeta.published]
     events[REPORTED] = pd.to_datetime(events[Events.article].map(published)).dt.normalize()
-    return Dataset(events, actors, places, sources, problems, failed)
+    return Dataset(events, actors, places, articles, problems, failed)
 
 
 def check_quotes(frame: pd.DataFrame, texts: dict[str, str], file: str) -> list[Problem]:

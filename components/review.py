@@ -21,7 +21,7 @@ from components import access, audit, countries, extracted, loader, precision
 from components.extract import Candidate
 from components.files import copy_atomic, locked, write_atomic
 from components.loader import DataFileError, Dataset
-from components.schema import LINE, LIST_SEP, TIME_PRECISION, Actors, Events, Places, Reviews, Sources
+from components.schema import LINE, LIST_SEP, TIME_PRECISION, Actors, ArticleMeta, Events, Places, Reviews
 
 HISTORY = "history"  # data/history/: every version of events.csv an accept replaced
 LOCK = ".review.lock"
@@ -82,7 +82,7 @@ class Edit:
 def articles(curated: Dataset, seeds: Path) -> list[Article]:
     """The articles in seeds/ the loader accepted, newest publication first."""
     found = []
-    for row in curated.sources.sort_values(Sources.published, ascending=False).itertuples(index=False):
+    for row in curated.articles.sort_values(ArticleMeta.published, ascending=False).itertuples(index=False):
         text = (seeds / row.article).read_bytes().decode("utf-8")  # as stored: quotes are offsets into these bytes
         found.append(Article(row.article, row.headline or "", row.publisher or "", row.published, text))
     return found

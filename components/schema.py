@@ -7,6 +7,17 @@ from typing import Any, ClassVar
 
 TEXT, INT, FLOAT, DATE, LIST, BOOL = "text", "int", "float", "date", "list", "bool"
 LIST_SEP = ";"  # ACLED separates several associated actors with a semicolon
+REPEATED = "a value not already used on an earlier line"  # what a repeated cell of a unique column breaks
+DATE_FORM = "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"  # YYYY-MM-DD; a month or day of one digit is read too (2020-6-1)
+GROUPED = 10_000  # a bound from here on is written with thousands separators: 1,000,000, not 1e+06
+KIND_WORDS = {  # what a valid cell of each kind is, in a problem's words
+    TEXT: "a value: this column must not be empty",  # text breaks no rule but being empty
+    INT: "a whole number",
+    FLOAT: "a number",
+    DATE: "a date YYYY-MM-DD",
+    LIST: f"names separated by '{LIST_SEP}'",
+    BOOL: "yes or no",
+}
 
 
 def split_list(cell: str) -> list[str]:
@@ -14,9 +25,38 @@ def split_list(cell: str) -> list[str]:
     return [part.strip() for part in cell.split(LIST_SEP) if part.strip()]
 
 
+def sql_number(cell: str) -> str:
+    """SQL: a text cell as a number (DOUBLE), NULL when empty or not a number. DuckDB reads what pandas reads ('1e3',
+    '.5', '+5', 'inf') but for digits grouped by '_' ('1_000'), refused here as the curated files always refused it;
+    'nan' is no number."""
+    return f"nullif(try_cast(CASE WHEN NOT contains({cell}, '_') THEN {cell} END AS DOUBLE), 'NaN'::DOUBLE)"
+
+
+def sql_whole(cell: str) -> str:
+    """SQL: a text cell as a whole number (BIGINT), NULL when empty, not a number, not whole, or beyond BIGINT (1e19
+    overflowed the cast: try_cast makes it NULL, so the column's rule lists it)."""
+    return f"CASE WHEN {sql_number(cell)} % 1 = 0 THEN try_cast({sql_number(cell)} AS BIGINT) END"
+
+
+def _constant(value: Any) -> str:
+    """A declared constant (a bound or a choice: project text, never a file's) as SQL."""
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return repr(value) if isinstance(value, float) else str(int(value))
+
+
+def _bound(value: float) -> str:
+    """A bound in words: -90, 2100, 1,000,000."""
+    return f"{value:,.0f}" if abs(value) >= GROUPED and value % 1 == 0 else f"{value:g}"
+
+
 @dataclass
 class Col:
-    """One column: declared as a class attribute of a Table, read back as the column's name."""
+    """One column: declared as a class attribute of a Table, read back as the column's name.
+
+    Its rules (kind, required, choices, low..high, unique) are stated here once and compiled to SQL over a cell's
+    trimmed text (`invalid`, `typed`, `repeated`): the loader runs them over the curated files (loader.check_cells)
+    and the datasets' checks over a column the curated events declare too (sources/base.py), in DuckDB."""
 
     kind: str = TEXT
     required: bool = True  # a required cell must not be empty
@@ -25,6 +65,7 @@ class Col:
     high: float | None = None
     unique: bool = False
     doc: str = ""
+    words: str = ""  # what a valid cell is, when the kind's words say too little: "a latitude", not "a number"
     name: str = field(default="", init=False)
 
     def __set_name__(self, owner: type, name: str) -> None:
@@ -37,17 +78,65 @@ class Col:
         """Say in words what a valid cell of this column looks like."""
         if self.choices:
             return "one of " + ", ".join(str(c) for c in self.choices)
-        words = {
-            TEXT: "text",
-            INT: "a whole number",
-            FLOAT: "a number",
-            DATE: "a date YYYY-MM-DD",
-            LIST: f"names separated by '{LIST_SEP}'",
-            BOOL: "yes or no",
-        }[self.kind]
+        words = self.words or KIND_WORDS[self.kind]
         if self.low is not None and self.high is not None:
-            words += f" from {self.low:g} to {self.high:g}"
+            words += f" from {_bound(self.low)} to {_bound(self.high)}"
         return words
+
+    def value(self, cell: str) -> str:
+        """SQL: a text cell read as this column's kind (BIGINT, DOUBLE, DATE, BOOLEAN, text); NULL when empty or not
+        of that kind. Ranges and choices are not applied: see `allows`."""
+        return {
+            INT: sql_whole(cell),
+            FLOAT: sql_number(cell),
+            DATE: f"CASE WHEN regexp_full_match({cell}, '{DATE_FORM}') THEN try_strptime({cell}, '%Y-%m-%d')::DATE END",
+            BOOL: f"CASE lower({cell}) WHEN 'yes' THEN true WHEN 'no' THEN false END",
+        }.get(self.kind, f"nullif({cell}, '')")
+
+    def allows(self, value: str) -> str:
+        """SQL over a value read as this column's kind: true when within low..high and among the choices (NULL for a
+        NULL value); '' when the column declares neither."""
+        rules = []
+        if self.low is not None and self.high is not None:
+            rules.append(f"{value} BETWEEN {_constant(self.low)} AND {_constant(self.high)}")
+        elif self.low is not None:
+            rules.append(f"{value} >= {_constant(self.low)}")
+        elif self.high is not None:
+            rules.append(f"{value} <= {_constant(self.high)}")
+        if self.choices:
+            rules.append(f"{value} IN ({', '.join(_constant(c) for c in self.choices)})")
+        return " AND ".join(rules)
+
+    def invalid(self, cell: str, required: bool | None = None, value: str = "") -> str:
+        """SQL: true when a trimmed text cell breaks this column's rule: empty when required; not a number, not whole,
+        outside low..high, not among the choices, not a date YYYY-MM-DD, not yes or no.
+
+        `required` overrides the declaration for a dataset whose files need not give the column (an empty cell is then
+        no problem); `value` names the cell already read by `value(cell)` (a column computed before), read once."""
+        required = self.required if required is None else required
+        if not self.reads():  # any text is text: only an empty cell can break the rule
+            return f"({cell} = '')" if required else "false"
+        value = value or self.value(cell)
+        given = f"NOT coalesce({self.allows(value) or f'{value} IS NOT NULL'}, false)"
+        return f"(CASE WHEN {cell} = '' THEN {str(required).lower()} ELSE {given} END)"
+
+    def reads(self) -> bool:
+        """Whether a cell's rule reads its value (a number, date, yes or no, a choice), not only whether it is empty."""
+        return self.kind not in (TEXT, LIST) or bool(self.choices)
+
+    def typed(self, cell: str, value: str = "") -> str:
+        """SQL: the cell as this column's kind, NULL when empty or invalid; a text cell is itself, as written.
+        `value`: as for `invalid`."""
+        if self.kind in (TEXT, LIST):
+            return cell
+        value = value or self.value(cell)
+        return f"CASE WHEN NOT {self.invalid(cell, value=value)} THEN {value} END"
+
+    def repeated(self, cell: str, order: str) -> str:
+        """SQL: true when a unique column's cell repeats one of an earlier row (by `order`); false for any other."""
+        if not self.unique:
+            return "false"
+        return f"({cell} <> '' AND row_number() OVER (PARTITION BY {cell} ORDER BY {order}) > 1)"
 
 
 class Table:
@@ -89,6 +178,9 @@ ACTOR_KINDS = (
 )
 MILITARY_ROLES = ("force", "intervening state")  # who belongs in the foreign forces table
 PLACE_PRECISIONS = ("town", "district", "area", "country")
+# A coordinate's rule, for events.csv and places.csv alike (and the datasets' latitude and longitude, through Events).
+LATITUDE = {"kind": FLOAT, "required": False, "low": -90, "high": 90, "words": "a latitude"}
+LONGITUDE = {"kind": FLOAT, "required": False, "low": -180, "high": 180, "words": "a longitude"}
 
 
 class Events(Table):
@@ -109,19 +201,20 @@ class Events(Table):
     assoc_actor_2 = Col(LIST, required=False)
     inter2 = Col(required=False)
     interaction = Col(required=False)
-    iso = Col(INT, low=0, high=999, doc="ISO 3166 numeric code of the country concerned")
+    iso = Col(INT, low=0, high=999, words="an ISO 3166 numeric country code: a whole number",
+              doc="ISO 3166 numeric code of the country concerned")  # fmt: skip
     region = Col()
     country = Col()
     admin1 = Col(required=False, doc="empty: taken from places.csv")
     admin2 = Col(required=False)
     location = Col(required=False, doc="a place in places.csv; empty when the source names none")
-    latitude = Col(FLOAT, required=False, low=-90, high=90, doc="empty: taken from places.csv")
-    longitude = Col(FLOAT, required=False, low=-180, high=180, doc="empty: taken from places.csv")
+    latitude = Col(**LATITUDE, doc="empty: taken from places.csv")
+    longitude = Col(**LONGITUDE, doc="empty: taken from places.csv")
     geo_precision = Col(INT, required=False, choices=tuple(GEO_PRECISION), doc="1, 2 or 3; empty with no location")
     source = Col()
     source_scale = Col(required=False)
     notes = Col(required=False)
-    fatalities = Col(INT, low=0, high=1_000_000)
+    fatalities = Col(INT, low=0, high=1_000_000, words="a whole number of deaths", doc="in one event: more is a typo")
     article = Col(doc="the source file in seeds/")
     quote = Col(doc="a verbatim span of the article that states the event")
     event_kind = Col(choices=EVENT_KINDS, doc="what the dashboard's type filter offers")
@@ -155,10 +248,21 @@ class Places(Table):
     aliases = Col(LIST, required=False, doc="as the sources write it")
     country = Col()
     admin1 = Col(required=False)
-    latitude = Col(FLOAT, required=False, low=-90, high=90, doc="empty until geocoded; always for a country")
-    longitude = Col(FLOAT, required=False, low=-180, high=180)
+    latitude = Col(**LATITUDE, doc="empty until geocoded; always for a country")
+    longitude = Col(**LONGITUDE)
     precision = Col(choices=PLACE_PRECISIONS)
     coord_source = Col(required=False, doc="where the coordinate came from, e.g. a GeoNames id")
+
+
+def outside_box(lat: str, lon: str) -> str:
+    """SQL: true when a point lies outside the box of the country its row names: latitude and longitude swapped, say.
+    The box is countries.box_table's, joined to the row with its columns prefixed (_south, _west, _north, _east; NULL
+    for a country the map's file does not hold: not checked). The one statement of the check, for the curated files
+    (loader.check_in_country) and the datasets (sources/base.py); a coordinate breaking its own rule (schema.Events
+    latitude, longitude) is its own problem, not this one."""
+    lat_rule, lon_rule = Events.spec(Events.latitude).allows(lat), Events.spec(Events.longitude).allows(lon)
+    inside = f"{lat} BETWEEN _south AND _north AND {lon} BETWEEN _west AND _east"
+    return f"(_south IS NOT NULL AND {lat_rule} AND {lon_rule} AND NOT ({inside}))"
 
 
 DECISIONS = ("accepted", "rejected")
@@ -177,7 +281,7 @@ class Reviews(Table):
     decided = Col(doc="when, in UTC")
 
 
-class Sources:
+class ArticleMeta:
     """Fields of a seeds/*.meta.json sidecar, one per article."""
 
     article = "article"

@@ -48,7 +48,7 @@ def prepare(store: Store) -> Prepared:
     opts = options.options(store, registry, curated.places, resolved)
     milestones = store.df(f"SELECT * FROM {Model.file} WHERE current AND milestone <> ''")
     latest = store.value(f"SELECT max(reported) FROM {Model.file} WHERE current")
-    files = store.sources()
+    files = store.files()
     datasets = tuple(
         f"{name}: {dates.plural(len(group), 'file')}, {dates.plural(int(group['events'].sum()), 'event')}"
         for name, group in files.assign(name=files["format"].map({"acled": "ACLED", "ucdp": "UCDP GED"})).groupby(
@@ -91,7 +91,7 @@ def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection
     shown = opts.countries_of(chosen) or tuple(opts.countries)
     focus = filter_types.focus(chosen, registry)
     ctx = headline.context(
-        prepared.curated.sources,
+        prepared.curated.articles,
         prepared.anchors,
         filters.describe(chosen, opts),
         filters.widen(chosen),

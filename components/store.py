@@ -29,16 +29,14 @@ import pyarrow as pa
 
 from components import loader
 from components.actors import Registry
-from components.config import DATABASE, STORE_ENV, store_path
+from components.config import DATABASE, store_path
 from components.datafiles import (
-    SIDECAR,
-    SOURCES,
-    curated_digest,
+    curated_change,
     curated_files,
     curated_stamp,
+    dataset_changes,
+    dataset_files,
     folders_key,
-    sha256,
-    source_files,
 )
 from components.files import try_locked, write_atomic
 from components.importer import MEMORY_LIMIT, SCHEMA_VERSION, Builder, Imported, check
@@ -46,19 +44,6 @@ from components.loader import Dataset
 from components.progress import Report, quiet
 from components.schema import Model, StoredFiles, StoredUnreadable
 from components.sql import execute, ident, single
-
-__all__ = [
-    "DATABASE",
-    "SIDECAR",
-    "SOURCES",
-    "STORE_ENV",
-    "Imported",
-    "Session",
-    "Store",
-    "StoreError",
-    "sha256",
-    "store_path",
-]
 
 CURRENT, WRITE_LOCK = "CURRENT", "write.lock"
 GENERATION = re.compile(r"events-(\d{6,})\.duckdb")
@@ -168,25 +153,17 @@ class Store:
             return True
         if self._meta("folders") != folders_key(self.data, self.seeds):
             return True
-        files = curated_files(self.data, self.seeds)
-        stamp = curated_stamp(files)
-        if stamp != self._meta("curated_stamp") and ("curated", stamp) not in self._same:
-            if curated_digest(files) != self._meta("curated"):
+        curated = curated_change(self.data, self.seeds, self._meta("curated_stamp"), self._same)
+        if curated is not None:
+            if curated.digest != self._meta("curated"):
                 return True
-            self._same.add(("curated", stamp))
+            self._same.add(curated.seen)
         known = {r[0]: r[1:] for r in self.rows(f"SELECT source_file, size, mtime_ns, sha256 FROM {StoredFiles.file}")}
         failed = {r[0]: r[1:] for r in self.rows(f"SELECT source_file, size, mtime_ns FROM {StoredUnreadable.file}")}
-        on_disk = {p.relative_to(self.data).as_posix(): p for p in source_files(self.data)}
-        if set(on_disk) != set(known) | set(failed):
-            return True
-        for rel, path in on_disk.items():
-            stat = path.stat()
-            seen = (rel, stat.st_size, stat.st_mtime_ns)
-            if seen[1:] in (tuple(known.get(rel, ())[:2]), tuple(failed.get(rel, ()))) or seen in self._same:
-                continue
-            if rel not in known or known[rel][2] != sha256(path):
+        for change in dataset_changes(self.data, known, failed, self._same):
+            if not change.touched:
                 return True
-            self._same.add(seen)  # the same bytes, touched: not worth a generation
+            self._same.add(change.seen)  # the same bytes, touched: not worth a generation
         return False
 
     @contextlib.contextmanager
@@ -303,7 +280,7 @@ class Store:
         """Files under data/sources/ that could not be loaded, and why."""
         return dict(self.rows(f"SELECT source_file, reason FROM {StoredUnreadable.file} ORDER BY 1"))
 
-    def sources(self) -> pd.DataFrame:
+    def files(self) -> pd.DataFrame:
         """Each loaded file: format, rows, events, problem rows, date range and countries."""
         return self.df(
             f"""SELECT f.source_file AS file, f.format, f.rows_read, f.events, f.problem_rows, f.imported_at,
@@ -313,9 +290,9 @@ class Store:
                 GROUP BY ALL ORDER BY any_value(f.seq)"""
         )
 
-    def source_files(self) -> list[Path]:
+    def dataset_files(self) -> list[Path]:
         """The imported files under data/sources/, the store's own files left out."""
-        return source_files(self.data)
+        return dataset_files(self.data)
 
     # -- writing ----------------------------------------------------------------------------------------------
 
@@ -338,7 +315,7 @@ class Store:
     def import_file(
         self, path: Path, forced: str | None = None, progress: Report = quiet, origin: str | None = None
     ) -> Imported:
-        """Check, copy in byte for byte, and load one dataset file into a new generation. Raise SourceFileError,
+        """Check, copy in byte for byte, and load one dataset file into a new generation. Raise UnreadableFile,
         copying nothing. `origin` says where the file came from, in its sidecar (by default the path it was
         imported from)."""
         path = Path(path)

@@ -8,9 +8,10 @@ import json
 import shutil
 from pathlib import Path
 
+from components.config import STORE_ENV
 from components.loader import DATA_ENV, SEEDS_ENV, Dataset, load
 from components.schema import Actors, Events, Places
-from components.store import STORE_ENV, Store
+from components.store import Store
 
 ARTICLE = "tiny.txt"
 TEXT = (
@@ -199,3 +200,18 @@ def run_command(argv: list[str], capsys: object) -> tuple[int, str, str]:
     out = capsys.readouterr()
     code = done.value.code
     return (code if isinstance(code, int) else 1), out.out, out.err + (code if isinstance(code, str) else "")
+
+
+def run_entry(main: object, capsys: object, *args: object) -> tuple[int, str, str]:
+    """Run a command-line entry point (components.cli.main, components.briefing.main) in this process as Python would
+    run it as a program: (exit code, stdout, stderr). Returning is exit code 0; SystemExit with a message is exit
+    code 1 with the message as a line on stderr."""
+    try:
+        main(*args)
+        code = 0
+    except SystemExit as done:
+        code = done.code
+    out = capsys.readouterr()
+    if code is None or isinstance(code, int):
+        return code or 0, out.out, out.err
+    return 1, out.out, f"{out.err}{code}\n"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from components.sources.acled import CURRENT
+from components.formats.acled import CURRENT
 
 # Towns of Libya with approximate coordinates and their admin1, for synthetic rows only (never shown as facts).
 TOWNS = [

@@ -69,7 +69,7 @@ def test_plain_text_headline_defaults_to_the_first_line(seeds, article):
 
 def test_the_loader_accepts_an_ingested_article(seeds, article):
     got = ingest(article, seeds, published=WHEN, publisher=PUBLISHER)
-    texts = loader.load_sources(seeds)[1]
+    texts = loader.load_articles(seeds)[1]
     assert texts[got.article] == got.text
 
 
@@ -117,7 +117,7 @@ def test_html_page_gives_text_and_metadata(seeds):
     sentence = "In December, Ankara approved plans to extend its military presence in Libya by a further 18 months."
     assert sentence in got.text  # a quote is a verbatim span of the stored text
     assert "<p>" not in got.text and "Home" not in got.text and "All rights reserved" not in got.text
-    assert loader.load_sources(seeds)[1][got.article] == got.text
+    assert loader.load_articles(seeds)[1][got.article] == got.text
 
 
 def test_html_is_detected_by_content_not_extension(seeds, tmp_path):

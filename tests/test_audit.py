@@ -2,21 +2,19 @@
 spreadsheet-safe and bounded, never interleaved by concurrent writers; written by the review, the page and the CLI."""
 
 import csv
-import os
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
 import pytest
-from builders import copy_seeds, shipped
+from builders import copy_seeds, run_entry, shipped, use_data
 
-from components import access, audit, loader, review
+from components import access, audit, cli, loader, review
 from components.articles import ingest
 from components.review import PENDING
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
 FIXTURES = HERE / "fixtures"
 PAGE = HERE / "articles" / "libya_page.html"
 
@@ -162,18 +160,16 @@ def test_a_refused_accept_records_nothing(folders):
     assert [e.who for e in audit.read(data)] == ["ana"]
 
 
-def test_the_command_line_records_its_changes_under_the_os_user(tmp_path):
+def test_the_command_line_records_its_changes_under_the_os_user(tmp_path, monkeypatch, capsys):
     data, _ = shipped(tmp_path)
     (data / audit.FILE).unlink(missing_ok=True)  # an analyst's own log in data/ is not the test's
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    env = {**os.environ, "CONFLICT_MONITOR_DATA": str(data), "CONFLICT_MONITOR_SEEDS": str(seeds),
-           "CONFLICT_MONITOR_STORE": str(tmp_path / "store")}  # fmt: skip
+    use_data(monkeypatch, data, seeds, tmp_path / "store")
 
     def run(*args: str) -> None:
-        done = subprocess.run([sys.executable, "-m", "components", *args], cwd=REPO, env=env, capture_output=True,
-                              text=True, timeout=120)  # fmt: skip
-        assert done.returncode == 0, done.stderr
+        code, _, err = run_entry(cli.main, capsys, list(args))
+        assert code == 0, err
 
     run("import", str(FIXTURES / "acled_current.csv"))
     run("import", str(FIXTURES / "acled_current.csv"))  # the same bytes again: recorded, nothing copied

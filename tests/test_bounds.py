@@ -16,11 +16,11 @@ from streamlit.testing.v1 import AppTest
 
 from components import articles, extract, extracted, loader, review
 from components.articles import MAX_TEXT_BYTES, MB, ArticleError, ingest
+from components.config import STORE_ENV
 from components.files import upload_name
 from components.pages import review_view
 from components.review import PENDING, REJECTED, ReviewError
 from components.schema import Reviews
-from components.store import STORE_ENV
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -249,7 +249,7 @@ def test_a_cache_of_other_inputs_or_damaged_is_extracted_again(big, monkeypatch)
     cache.write_text("{not json", encoding="utf-8")
     assert review.candidates(article, curated, data) == first and len(calls) == 1
     fewer = curated.places[curated.places["name"] != "Jufra"]  # the gazetteer changed: other candidates
-    changed = loader.Dataset(curated.events, curated.actors, fewer, curated.sources)
+    changed = loader.Dataset(curated.events, curated.actors, fewer, curated.articles)
     again = review.candidates(article, changed, data)
     assert len(calls) == 2 and again != first and not any(c.location == "Jufra" for c in again)
 

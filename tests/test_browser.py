@@ -1,16 +1,21 @@
 """The dashboard in a real browser: charts drawn, filters driven through the UI and links, nothing fetched off-host.
 
-Each test waits on conditions in the page (locators, wait_for_function), never on a fixed sleep.
+Each test waits on conditions in the page (locators, wait_for_function), never on a fixed sleep. The tests share one
+tab (see the fixture page below): each opens its own URL in it, so each has a session of its own.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
+from serving import DEFAULT_TIMEOUT_MS, VIEWPORT, free_port, start_streamlit, stop
+
+from components.config import DATA_ENV, SEEDS_ENV, STORE_ENV
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=30_000)  # a rerun with charts can take seconds on a busy 2-core machine
@@ -32,6 +37,51 @@ MAP_TEXT = "() => [...document.querySelectorAll('.js-plotly-plot .geo text')].ma
 
 
 DATA_LINK = "Import dataset files, ingest and review articles"
+
+
+@pytest.fixture(scope="module")
+def tab(browser) -> Iterator[dict]:
+    """One browser context for the module, and the tab the tests share in it (made again if a test closed it)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    try:
+        yield {"context": context, "page": None}
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def fresh_url(tmp_path_factory) -> Iterator[str]:
+    """The dashboard on a copy of the shipped data and articles of its own, for the tests that import or ingest. One
+    server for both (conftest.py starts one per test: its start, first page and stop cost seconds); so each checks
+    what its own change adds to what the page showed before, not what the other did."""
+    from builders import REPO, copy_seeds, shipped
+
+    root = tmp_path_factory.mktemp("fresh-app")
+    data, _ = shipped(root)
+    env = {DATA_ENV: str(data), SEEDS_ENV: str(copy_seeds(root / "seeds")), STORE_ENV: str(root / "store")}
+    port = free_port()
+    server = start_streamlit(REPO / "dashboard.py", port, root / "streamlit.log", cwd=REPO, env=env)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(server)
+
+
+@pytest.fixture
+def page(tab) -> Page:
+    """The shared tab at 1280x720 with `page.requests` emptied: it lists every URL requested during this test.
+    (conftest.py's page opens a new tab per test: a new renderer that compiles Streamlit's and plotly's scripts
+    again, 3-4 s a test on 2 cores; a tab that navigates keeps them compiled. Nothing of a session is kept: each
+    test opens its URL, a new Streamlit session. A request that left the host could not be cached, so every
+    test still sees every such request it causes.)"""
+    shared = tab["page"]
+    if shared is None or shared.is_closed():
+        shared = tab["page"] = tab["context"].new_page()
+        shared.on("request", lambda request: shared.requests.append(request.url))
+    shared.requests = []
+    shared.set_viewport_size(VIEWPORT)
+    return shared
 
 
 def uploader(page: Page, label: str):
@@ -234,6 +284,9 @@ def test_an_imported_file_shows_on_the_map(page: Page, fresh_url: str) -> None:
     page.goto(fresh_url)
     wait_for_dashboard(page)
     assert "Tarhuna" not in page.evaluate(MAP_TEXT)
+    shown = page.locator(".figure-label", has_text="Events shown").locator("xpath=following-sibling::div")
+    expect(shown).to_have_text(re.compile(r"^[\d,]+$"))
+    before = int(shown.inner_text().replace(",", ""))  # the article's 11 (and one more if its review ran first)
     page.get_by_role("link", name=DATA_LINK).click()
     expect(page.get_by_role("heading", name="Dataset files")).to_be_visible()
     uploader(page, "Import an ACLED or UCDP file").set_input_files(str(fixture))
@@ -243,8 +296,7 @@ def test_an_imported_file_shows_on_the_map(page: Page, fresh_url: str) -> None:
     page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot .geo text')]"
                            ".some((t) => t.textContent.trim() === 'Tarhuna')")  # fmt: skip
     expect(page.locator("body")).to_contain_text("Events shown")
-    shown = page.locator(".figure-label", has_text="Events shown").locator("xpath=following-sibling::div")
-    expect(shown).to_have_text("18")  # the article's 11 and ACLED's 7
+    expect(shown).to_have_text(f"{before + 7:,}")  # and ACLED's 7
     expect(page.get_by_test_id("stException")).to_have_count(0)
     assert_only_local(page)
 

@@ -1,40 +1,53 @@
-"""The command line, run as analysts run it: `python -m components` (the `conflict-monitor` script) in a subprocess."""
+"""The command line as analysts run it (the `conflict-monitor` script): in this process through components.cli.main,
+and once as a program, `python -m components`, in a subprocess."""
 
 import csv
 import io
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from builders import shipped
+from builders import run_entry, shipped, use_data
 
-from components.store import SOURCES
+from components import briefing, cli
+from components.datafiles import SOURCES
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture
-def run(tmp_path):
+def run(tmp_path, monkeypatch, capsys):
     """Run the command on a copy of the shipped data with a store of its own: (exit code, stdout, stderr)."""
     data, seeds = shipped(tmp_path)
-    env = {**os.environ, "CONFLICT_MONITOR_DATA": str(data), "CONFLICT_MONITOR_SEEDS": str(seeds),
-           "CONFLICT_MONITOR_STORE": str(tmp_path / "store")}  # fmt: skip
+    use_data(monkeypatch, data, seeds, tmp_path / "store")
 
     def command(*args: str) -> tuple[int, str, str]:
-        done = subprocess.run([sys.executable, "-m", "components", *args], cwd=REPO, env=env, capture_output=True,
-                              text=True, timeout=120)  # fmt: skip
-        return done.returncode, done.stdout, done.stderr
+        return run_entry(cli.main, capsys, list(args))
 
     command.data = data
     return command
 
 
 def test_import_prints_one_line_per_file_then_its_problems(run):
-    """Format, rows read, events added/updated/unchanged, rows with problems; then each problem with its line."""
-    code, out, err = run("import", str(FIXTURES / "acled_current.csv"), str(FIXTURES / "bad_lines.csv"))
+    """Run as a program: format, rows read, events added/updated/unchanged, rows with problems; then each problem with
+    its line. The one test of `python -m components` in a subprocess; the others call it in this process."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "components",
+            "import",
+            str(FIXTURES / "acled_current.csv"),
+            str(FIXTURES / "bad_lines.csv"),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )  # fmt: skip (the environment names the folders: see the fixture run)
+    code, out, err = done.returncode, done.stdout, done.stderr
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0] == (
@@ -93,20 +106,21 @@ def test_briefing_filters_by_dataset_and_country(run, tmp_path):
     assert {r["country"] for r in rows} == {"Tunisia"} and {r["dataset"] for r in rows} == {"ACLED"}
 
 
-def test_old_briefing_command_still_works(run, tmp_path):
-    """`python -m components.briefing` writes the same export as `conflict-monitor briefing`."""
+def test_old_briefing_command_still_works(run, tmp_path, monkeypatch, capsys):
+    """`python -m components.briefing` (components.briefing.main, reading sys.argv) writes the same export as
+    `conflict-monitor briefing`."""
     new, old = tmp_path / "new.csv", tmp_path / "old.csv"
-    run("briefing", "--actor", "Russia", "--out", str(new))
-    env = {**os.environ, "CONFLICT_MONITOR_DATA": str(run.data), "CONFLICT_MONITOR_STORE": str(tmp_path / "store")}
-    subprocess.run([sys.executable, "-m", "components.briefing", "--actor", "Russia", "--out", str(old)], cwd=REPO,
-                   env=env, check=True, capture_output=True, timeout=120)  # fmt: skip
+    code, _, err = run("briefing", "--actor", "Russia", "--out", str(new))
+    assert code == 0, err
+    monkeypatch.setattr(sys, "argv", ["briefing.py", "--actor", "Russia", "--out", str(old)])
+    code, said, err = run_entry(briefing.main, capsys)
+    assert code == 0, err
+    assert said.startswith(f"wrote {old} (")
     assert new.read_bytes() == old.read_bytes()
 
 
 def test_serve_passes_streamlit_options_on_and_other_commands_refuse_unknown_ones(run):
     """`serve` hands every option it does not know to `streamlit run`; any other command refuses them in one line."""
-    from components import cli
-
     args = cli.parse(["serve", "--server.port", "8600", "--server.headless", "true"])
     assert (args.command, args.streamlit) == ("serve", ["--server.port", "8600", "--server.headless", "true"])
     code, out, err = run("sources", "--server.port", "8600")

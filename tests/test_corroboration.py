@@ -9,8 +9,8 @@ from builders import shipped, store_of
 
 from components import corroboration, snapshot
 from components.actors import Registry
+from components.formats.acled import CURRENT
 from components.loader import load
-from components.sources.acled import CURRENT
 
 TRIPOLI = (32.88743, 13.18733)
 

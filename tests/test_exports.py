@@ -2,19 +2,16 @@
 
 import io
 import json
-import os
-import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from builders import run_entry
 
 from components import briefing, exports, filters, snapshot
 from components.filter_types import Filters
 from components.pages import briefing_view
 
-REPO = Path(__file__).resolve().parent.parent
 HOSTILE = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rReturn", "plain = fine"]
 
 
@@ -146,24 +143,21 @@ def test_unwritable_or_unknown_outputs_are_one_clear_error(tmp_path):
         briefing.run(["--out", str(tmp_path / "dir.csv")])
 
 
-def test_command_line_exit_code_and_message(tmp_path):
-    """Run as a program: a non-zero exit and a single line on stderr."""
-    done = subprocess.run(
-        [sys.executable, "-m", "components.briefing", "--actor", "Nobody", "--out", str(tmp_path / "x.csv")],
-        cwd=REPO,
-        env={**os.environ, "CONFLICT_MONITOR_STORE": str(tmp_path / "store")},
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode != 0
-    assert done.stderr.strip().count("\n") == 0 and "unknown actor='Nobody'" in done.stderr
+def test_command_line_exit_code_and_message(tmp_path, monkeypatch, capsys):
+    """Run as the program runs it (`python -m components.briefing`): a non-zero exit and a single line on stderr."""
+    monkeypatch.setattr(sys, "argv", ["briefing.py", "--actor", "Nobody", "--out", str(tmp_path / "x.csv")])
+    code, out, err = run_entry(briefing.main, capsys)
+    assert code != 0 and out == ""
+    assert err.strip().count("\n") == 0 and "unknown actor='Nobody'" in err
+    assert not (tmp_path / "x.csv").exists()
 
 
-def test_usage_errors_are_one_line_too(tmp_path):
-    """A missing --out or an unknown option: one line, exit code 2."""
-    done = subprocess.run([sys.executable, "-m", "components.briefing", "--actor", "Russia"], cwd=REPO,
-                          capture_output=True, text=True)  # fmt: skip
-    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "--out" in done.stderr
+def test_usage_errors_are_one_line_too(monkeypatch, capsys):
+    """A missing --out or an unknown option: one line naming it, exit code 2."""
+    for argv, named in ((["--actor", "Russia"], "--out"), (["--out", "x.csv", "--colour", "red"], "--colour red")):
+        monkeypatch.setattr(sys, "argv", ["briefing.py", *argv])
+        code, out, err = run_entry(briefing.main, capsys)
+        assert code == 2 and out == "" and err.count("\n") == 1 and named in err, (argv, err)
 
 
 def test_command_line_writes_csv_and_geojson(tmp_path):

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from builders import FROZEN_DATA, FROZEN_SEEDS
 
-from components.extract import KINDS, WEEKDAYS, date_words, event_kind, extract, recall
+from components.dating import WEEKDAYS, date_words
+from components.extract import KINDS, event_kind, extract, recall
 
 SEED = FROZEN_SEEDS / "000_a73a2923047b2e61.txt"
 FRIDAY = datetime(2021, 1, 29, 15, 40)  # the seed article's publication: Friday 29 January 2021, 15:40

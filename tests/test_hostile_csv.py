@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 from builders import store_of, write_dataset
 
-from components.sources import csvfile
-from components.sources.detect import detect
+from components.formats import csvfile, records
+from components.formats.detect import detect
+from components.formats.refusal import UnreadableFile
 
 
 class Recording:
@@ -46,7 +47,7 @@ def load(path: Path, con: object = None, source_file: str | None = None) -> tupl
 
 def refusal(path: Path) -> str:
     """The one-line message a file is refused with, from the same steps as an import (encoding, format, reading)."""
-    with pytest.raises(csvfile.SourceFileError) as err:
+    with pytest.raises(UnreadableFile) as err:
         load(path)
     message = str(err.value)
     assert "\n" not in message and message.startswith(path.name + ": "), message
@@ -189,15 +190,15 @@ def test_duplicate_column_names_take_linear_time():
 def test_cells_are_measured_across_chunk_edges(tmp_path, monkeypatch):
     """The byte scan that measures a record counts its cells and finds its largest as the csv module reads them,
     with quotes, commas and line breaks inside cells, multi-byte characters, and chunks of 5 bytes."""
-    monkeypatch.setattr(csvfile, "SMALL_CHUNK", 5)
+    monkeypatch.setattr(records, "SMALL_CHUNK", 5)
     cells = ["a", 'say "hi", twice', "", "Ṭarābulus, ليبيا", "x" * 23, "line\r\nbreak", "b,c"]
     path = hostile.write(tmp_path / "one.csv", None, [cells, ["next", "row"]], newline="\r\n")
     end = path.read_bytes().index(b"\r\nnext")  # the line break inside "line\r\nbreak" does not end the record
-    measured = csvfile.measure(path, 0)
+    measured = records.measure(path, 0)
     assert (measured.count, measured.largest, measured.largest_chars) == (7, 4, 23)
     assert not measured.cr_only and measured.end == end
     assert csvfile.read_header(path) == cells
-    quoted = csvfile.measure(path, len("a,"), len('a,"say ""hi"", twice"'))
+    quoted = records.measure(path, len("a,"), len('a,"say ""hi"", twice"'))
     assert (quoted.count, quoted.largest_chars) == (1, len('"say ""hi"", twice"'))
 
 
@@ -265,20 +266,20 @@ def test_cr_only_line_ends_are_named(tmp_path):
 def test_a_lone_cr_after_the_header_is_named_at_any_chunk_edge(tmp_path, monkeypatch, chunk):
     """A carriage return alone ending a later line is found wherever the scan's chunks end (and a CR inside quotes,
     or before a line feed, is no line end)."""
-    monkeypatch.setattr(csvfile, "CHUNK", chunk)
+    monkeypatch.setattr(records, "CHUNK", chunk)
     header, rows = hostile.rows_of("acled_current.csv")
     body = [",".join(f'"{cell}"' for cell in row) for row in rows]
     good = tmp_path / "crlf.csv"
     good.write_bytes(("\r\n".join([",".join(header), *body]) + '\r\n"in\rquotes"\r\n').encode())
-    assert len(csvfile.scan(good).starts) == len(rows) + 3
+    assert len(records.scan(good).starts) == len(rows) + 3
     for at in range(1, len(rows)):
         bad = tmp_path / f"mixed{at}.csv"
         bad.write_bytes(("\n".join([",".join(header), *body[:at]]) + "\r" + "\n".join(body[at:]) + "\n").encode())
-        with pytest.raises(csvfile.SourceFileError, match="lines end with CR only"):
-            csvfile.scan(bad)
-    monkeypatch.setattr(csvfile, "CHUNK", bad.read_bytes().index(b"\r") + 1)  # the CR is a chunk's last byte
-    with pytest.raises(csvfile.SourceFileError, match="lines end with CR only"):
-        csvfile.scan(bad)
+        with pytest.raises(UnreadableFile, match="lines end with CR only"):
+            records.scan(bad)
+    monkeypatch.setattr(records, "CHUNK", bad.read_bytes().index(b"\r") + 1)  # the CR is a chunk's last byte
+    with pytest.raises(UnreadableFile, match="lines end with CR only"):
+        records.scan(bad)
 
 
 def test_one_id_on_many_rows_is_one_event(tmp_path, store):
@@ -350,7 +351,7 @@ def test_refusals_name_the_file_and_no_folder(tmp_path, make, store):
     import; nothing is copied."""
     path = make(tmp_path)
     refusal(path)
-    with pytest.raises(csvfile.SourceFileError) as err:
+    with pytest.raises(UnreadableFile) as err:
         store.import_file(path)
     assert str(err.value).startswith(path.name + ": ") and str(path.parent) not in str(err.value)
     assert not list((store.data / "sources").glob("*/*.csv"))

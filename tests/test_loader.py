@@ -468,4 +468,4 @@ def test_a_changed_article_is_refused(tmp_path):
     (seeds / ARTICLE).write_text(TEXT.replace("Alpha", "Alfa"), encoding="utf-8")
     dataset = loader.load(data, seeds)
     assert any("tiny.txt: its sha256 differs from tiny.meta.json" in m for m in dataset.file_problems)
-    assert dataset.events.empty and dataset.sources.empty
+    assert dataset.events.empty and dataset.articles.empty

@@ -15,10 +15,11 @@ from builders import FROZEN_DATA, FROZEN_SEEDS, REPO, copy_data, copy_seeds
 
 from components import loader, review
 from components.articles import ingest
+from components.config import STORE_ENV
 from components.loader import DATA_ENV, SEEDS_ENV
 from components.review import ACCEPTED, PENDING, REJECTED
 from components.schema import Events
-from components.store import STORE_ENV, Store
+from components.store import Store
 
 HERE = Path(__file__).resolve().parent
 PAGE = HERE / "articles" / "libya_page.html"

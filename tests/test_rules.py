@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 from geopy.distance import geodesic
 
-from components import corroboration, countries, dates, geo, importer, loader, precision
+from components import corroboration, countries, dates, geo, importer, loader, precision, schema
 from components.actors import Registry
+from components.formats import acled, base, csvfile, ucdp
+from components.formats.detect import detect
 from components.schema import LINE, Events
-from components.sources import acled, base, csvfile, ucdp
-from components.sources.detect import detect
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 SIRTE = (31.20892, 16.58866)  # in Libya: under country Sudan it is outside Sudan's box
@@ -147,30 +147,159 @@ def test_the_box_table_is_the_one_statement_of_the_boxes():
     assert tuple(table.columns) == countries.BOX_COLUMNS
 
 
-def test_coordinate_and_fatality_ranges_are_read_from_the_schema():
-    """The datasets' range checks are written from schema.Events' declared bounds, not restated."""
-    lat, lon = Events.spec(Events.latitude), Events.spec(Events.longitude)
-    checks = {c.column: c for c in base.coordinates()}
-    assert f"_lat BETWEEN {lat.low:g} AND {lat.high:g}" in checks["latitude"].bad
-    assert f"_lon BETWEEN {lon.low:g} AND {lon.high:g}" in checks["longitude"].bad
-    for fmt in (acled.ACLED, ucdp.UCDP):
+def test_the_datasets_check_the_columns_of_events_csv_by_its_rules():
+    """Every dataset check of a column schema.Events declares too is that column's compiled rule (Col.invalid), not
+    SQL written by hand; a parsed helper it reads is the rule's own reading of the cell (Col.value); the country-box
+    check is schema.outside_box on both paths."""
+    # column -> (whether an empty cell is a problem: None as declared, False when the files need not give the column;
+    # the parsed helper holding the cell's value, "" when none)
+    acled_columns = {"event_id_cnty": (None, ""), "event_type": (None, ""), "actor1": (None, ""),
+                     "country": (None, ""), "time_precision": (None, "_tp"), "geo_precision": (None, "_geo"),
+                     "latitude": (None, "_lat"), "longitude": (None, "_lon"), "fatalities": (False, "_fatalities"),
+                     "iso": (False, "")}  # fmt: skip
+    ucdp_columns = {"country": (None, ""), "latitude": (None, "_lat"), "longitude": (None, "_lon")}
+    for fmt, columns in ((acled.ACLED, acled_columns), (ucdp.UCDP, ucdp_columns)):
+        bad = {(c.column, c.bad) for c in fmt.checks}
+        for column, (required, helper) in columns.items():
+            rule = Events.spec(column)
+            assert (column, rule.invalid(column, required, helper)) in bad, (fmt.name, column)
+            assert not helper or fmt.parsed[helper] == rule.value(column), (fmt.name, helper)
         assert set(base.coordinates()) <= set(fmt.checks)
-    fatalities, iso = Events.spec(Events.fatalities), Events.spec(Events.iso)
-    assert (fatalities.high, iso.low, iso.high) == (acled.MAX_DEATHS, acled.ISO_LOW, acled.ISO_HIGH)
+    [timestamp] = [c for c in acled.ACLED.checks if c.column == "timestamp"]  # ACLED's own column: whole numbers
+    assert schema.sql_whole("timestamp") in timestamp.bad  # as the schema reads them
+    assert base._point_check("_lat", "_lon").bad == schema.outside_box("_lat", "_lon")
 
 
 def test_changing_only_the_schema_bound_changes_both_paths(monkeypatch):
     """A latitude bound of 80 in schema.Events alone: the SQL check, its words and the loader's check all follow."""
     monkeypatch.setattr(Events.spec(Events.latitude), "high", 80)
     latitude = next(c for c in base.coordinates() if c.column == "latitude")
-    assert "_lat BETWEEN -90 AND 80" in latitude.bad and latitude.expected == "'a latitude from -90 to 80'"
+    assert "BETWEEN -90 AND 80" in latitude.bad and latitude.expected == "'a latitude from -90 to 80'"
     assert "_lat BETWEEN -90 AND 80" in base._point_check("_lat", "_lon").bad
     con = duckdb.connect()
     bad = con.execute(f"SELECT {latitude.bad} FROM (SELECT '85' AS latitude, 85.0 AS _lat)").fetchone()[0]
     assert bad is True
     raw = pd.DataFrame({c: [""] for c in Events.names()} | {Events.latitude: ["85"], LINE: [2], "_width": [0]})
     _, problems = loader.check_cells(raw, Events, Events.file)
-    assert any(p.column == Events.latitude and p.expected == "a number from -90 to 80" for p in problems)
+    assert any(p.column == Events.latitude and p.expected == "a latitude from -90 to 80" for p in problems)
+
+
+# One rule book, table-driven: cells of each declared column, valid (True) or not, written out by hand. Each is
+# checked by the curated files' loader (loader.check_cells) and by the column's compiled SQL alone (Col.invalid).
+# fmt: off
+RULES: dict[type[schema.Table], dict[str, list[tuple[str, bool]]]] = {
+    schema.Events: {
+        "event_id_cnty": [("LBY-MEMO-0001", True), ("", False)],
+        "event_date": [("2020-06-01", True), ("2020-6-1", True), ("2024-02-29", True), ("2021-02-29", False),
+                       ("29/01/2021", False), ("99-06-01", False), ("2020-06-01T00:00", False), ("June 2020", False),
+                       ("", False)],
+        "year": [("1900", True), ("2100", True), ("2020.0", True), ("1899", False), ("2101", False),
+                 ("2020.5", False), ("twenty", False), ("", False)],
+        "time_precision": [("1", True), ("3", True), ("2.0", True), ("0", False), ("4", False), ("1.5", False),
+                           ("day", False), ("", False)],
+        "iso": [("0", True), ("434", True), ("999", True), ("1000", False), ("-1", False), ("LBY", False),
+                ("", False)],
+        "latitude": [("32.88743", True), ("-90", True), ("90", True), ("+1e1", True), ("", True), ("90.0001", False),
+                     ("-91", False), ("1_0", False), ("nan", False), ("inf", False), ("32,8", False)],
+        "longitude": [("13.18733", True), ("180", True), ("-180", True), ("", True), ("180.5", False),
+                      ("east", False)],
+        "geo_precision": [("1", True), ("3", True), ("", True), ("4", False), ("0", False), ("x", False)],
+        "fatalities": [("0", True), ("1000000", True), ("1e3", True), ("1000001", False), ("-1", False),
+                       ("2.5", False), ("1e19", False), ("1_000", False), ("", False)],
+        "assoc_actor_1": [("Wagner Group; Turkish armed forces", True), ("", True)],
+        "actor1": [("Wagner Group", True), ("", False)],
+        "notes": [("anything", True), ("", True)],
+        "event_kind": [("agreement", True), ("ground activity", True), ("Agreement", False), ("battle", False),
+                       ("", False)],
+        "date_basis": [("event", True), ("report", True), ("Event", False), ("", False)],
+        "milestone": [("ceasefire", True), ("withdrawal deadline", True), ("", True), ("truce", False)],
+    },
+    schema.Actors: {
+        "kind": [("state", True), ("armed group", True), ("State", False), ("", False)],
+        "foreign": [("yes", True), ("No", True), ("YES", True), ("true", False), ("y", False), ("", False)],
+        "military_role": [("force", True), ("", True), ("army", False)],
+        "dataset_names": [("Wagner Group; Military Forces of Russia (2000-)", True), ("", True)],
+    },
+    schema.Places: {
+        "latitude": [("31.2", True), ("", True), ("91", False), ("31.2N", False)],
+        "longitude": [("16.5", True), ("-181", False)],
+        "precision": [("town", True), ("country", True), ("city", False), ("", False)],
+    },
+    schema.Reviews: {
+        "offset": [("0", True), ("1234", True), ("-1", False), ("1.5", False), ("1e19", False), ("", False)],
+        "decision": [("accepted", True), ("rejected", True), ("pending", False), ("", False)],
+    },
+}
+# fmt: on
+RULE_CASES = [(table, column, cells) for table, columns in RULES.items() for column, cells in columns.items()]
+
+
+@pytest.mark.parametrize(("table", "column", "cells"), RULE_CASES, ids=[f"{t.__name__}.{c}" for t, c, _ in RULE_CASES])
+def test_the_curated_path_and_the_compiled_rule_agree(table, column, cells):
+    """Each cell is valid or not, as the table says, for the loader and for the column's SQL; a bad cell's problem
+    says the column's words (Col.expected)."""
+    rule = table.spec(column)
+    values = [cell for cell, _ in cells]
+    lines = list(range(2, len(cells) + 2))
+    raw = pd.DataFrame({c: [""] * len(cells) for c in table.names()} | {column: values}, dtype=str)
+    raw[LINE], raw["_width"] = lines, len(table.names())
+    typed, problems = loader.check_cells(raw, table, table.file)
+    mine = [p for p in problems if p.column == column]
+    assert {p.line for p in mine} == {line for line, (_, valid) in zip(lines, cells) if not valid}
+    assert {p.expected for p in mine} <= {rule.expected()}
+    con = duckdb.connect()
+    con.register("cells", pd.DataFrame({"cell": values}))
+    compiled = [row[0] for row in con.execute(f"SELECT {rule.invalid('cell')} FROM cells").fetchall()]
+    assert compiled == [not valid for _, valid in cells]
+    typed_sql = [row[0] for row in con.execute(f"SELECT {rule.typed('cell')} FROM cells").fetchall()]
+    for (cell, valid), value, sql in zip(cells, typed[column], typed_sql):
+        if valid and cell and rule.kind in (schema.INT, schema.FLOAT):
+            assert value == sql == float(cell)  # the loader's typed frame holds the compiled cast's value
+        elif valid and cell and rule.kind == schema.DATE:
+            assert value.date() == sql
+
+
+def test_a_repeated_unique_cell_is_a_problem_on_its_later_lines():
+    """A unique column: the second and later uses of a value are problems (not the first, not empty cells)."""
+    values = ["A", "B", "A", "", "", "A"]
+    raw = pd.DataFrame({c: [""] * len(values) for c in Events.names()} | {Events.event_id_cnty: values}, dtype=str)
+    raw[LINE], raw["_width"] = range(2, len(values) + 2), len(Events.names())
+    _, problems = loader.check_cells(raw, Events, Events.file)
+    repeated = [p.line for p in problems if p.column == Events.event_id_cnty and p.expected == schema.REPEATED]
+    assert repeated == [4, 7]
+
+
+@pytest.mark.parametrize(
+    ("column", "cell"),
+    [("latitude", "91"), ("latitude", "-90.5"), ("latitude", "north"), ("longitude", "181"), ("fatalities", "1000001"),
+     ("fatalities", "2.5"), ("fatalities", "-1"), ("fatalities", "1_000"), ("iso", "1000"), ("geo_precision", "4"),
+     ("time_precision", "5")],
+)  # fmt: skip
+def test_a_bad_cell_is_a_problem_on_both_paths_with_the_same_words(tmp_path, column, cell):
+    """An ACLED row through the real import and an events.csv cell: both a problem of that column; the same words,
+    but where ACLED's tests pin its own (time and geo precision, whose rule is still events.csv's)."""
+    row = {**LIBYA_ROW, "event_id_cnty": "LBY1", "event_date": "2020-06-10", "year": "2020", "time_precision": "1",
+           column: cell}  # fmt: skip
+    events, problems = acled_file(tmp_path / "bad.csv", [row])
+    assert events.empty
+    [dataset] = problems[problems["column"] == column].to_dict("records")
+    assert (dataset["line"], dataset["value"]) == (2, cell)
+    raw = pd.DataFrame({c: [""] for c in Events.names()} | {column: [cell], LINE: [2], "_width": [0]}, dtype=str)
+    [curated] = [p for p in loader.check_cells(raw, Events, Events.file)[1] if p.column == column]
+    assert curated.expected == Events.spec(column).expected()
+    words = {"time_precision": "1 (day), 2 (week) or 3 (month)", "geo_precision": "1, 2 or 3"}
+    assert dataset["expected"] == words.get(column, curated.expected)
+    if column in ("latitude", "fatalities"):
+        assert dataset["expected"] in ("a latitude from -90 to 90", "a whole number of deaths from 0 to 1,000,000")
+
+
+def test_an_empty_cell_acled_need_not_give_is_no_problem(tmp_path):
+    """fatalities and iso are required in events.csv, but ACLED's reduced exports may lack them: an empty cell is no
+    problem there (its value, when given, follows events.csv's rule: above)."""
+    row = {**LIBYA_ROW, "event_id_cnty": "LBY1", "event_date": "2020-06-10", "year": "2020", "time_precision": "1",
+           "fatalities": "", "iso": ""}  # fmt: skip
+    events, problems = acled_file(tmp_path / "reduced.csv", [row])
+    assert problems.empty and len(events) == 1 and events["fatalities"].isna().all()
 
 
 def test_the_numpy_distance_matches_geopy_and_the_store_macro():

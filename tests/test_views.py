@@ -1,9 +1,11 @@
 """The views' pure build_* functions, on what the store answers for the tiny dataset and for the article's data."""
 
+import dataclasses
 import datetime as dt
 import random
 
 import pandas as pd
+import pytest
 from builders import EVENTS, store_of, tiny_store, write_dataset
 
 from components import dates, filter_types, legend, snapshot
@@ -124,6 +126,30 @@ def test_map_marks_approximate_places_and_names_every_place(small):
     assert "no place named: 1 event" in note and "Tiny Times, 2 Mar 2021" in note
 
 
+@pytest.mark.parametrize("chart", ["map", "timeline"])
+def test_foreign_forces_are_drawn_above_the_events_that_name_none(article, chart):
+    """The grey marks of events naming no foreign force come first (plotly draws later traces on top); the legend
+    still lists each state before them, and only what is drawn."""
+    shown = view(article, extent="all", countries=())
+    actors = article.registry.actors
+    if chart == "map":  # the article's one event naming no force has no point: give one of Tripoli's marks none
+        marks = shown.map.marks
+        grey = marks.head(1).assign(backer="", latitude=marks["latitude"].iloc[0] + 0.01)
+        drawn = dataclasses.replace(shown.map, marks=pd.concat([marks, grey], ignore_index=True))
+        fig = places_map.build_map(drawn, actors, shown.ctx)
+    else:
+        fig = timeline.build_timeline(shown.timeline, actors, article.anchors, shown.ctx)
+    points = [getattr(t, "lat", None) or getattr(t, "x", None) for t in fig.data]
+    drawn = [t for t, p in zip(fig.data, points) if p and p != (None,) and t.mode in ("markers", "lines")]
+    colours = [t.marker.color if isinstance(t.marker.color, str) else t.line.color for t in drawn]
+    grey = [i for i, c in enumerate(colours) if c == legend.GREY]
+    assert grey and max(grey) < min(i for i, c in enumerate(colours) if c != legend.GREY)
+    entries = sorted((t for t in fig.data if t.showlegend is not False and t.legendrank is not None
+                      and t.legendrank < 1000), key=lambda t: t.legendrank)  # fmt: skip
+    assert [t.name for t in entries][-1] == legend.NONE
+    assert {t.name for t in entries} <= {t.name for t in drawn}
+
+
 def test_map_is_offline(article):
     """The map is a scatter_geo on plotly's own Natural Earth layers: no tile or style server."""
     shown = view(article)
@@ -230,10 +256,10 @@ def test_headline_figures(article):
 
 def test_source_line(article):
     """Publisher, headline and date of the article; a dataset by name and size."""
-    assert headline.source_line(article.curated.sources) == (
+    assert headline.source_line(article.curated.articles) == (
         "Source: Middle East Monitor, “US calls on Turkey, Russia to withdraw forces from Libya”, 29 Jan 2021"
     )
-    with_acled = headline.source_line(article.curated.sources, short=True, datasets=("ACLED: 1 file, 7 events",))
+    with_acled = headline.source_line(article.curated.articles, short=True, datasets=("ACLED: 1 file, 7 events",))
     assert with_acled == "Source: Middle East Monitor, 29 Jan 2021; ACLED"
 
 

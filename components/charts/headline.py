@@ -9,7 +9,7 @@ import pandas as pd
 from components import dates, text
 from components.charts.forces import present_count
 from components.dates import Anchors
-from components.schema import Sources
+from components.schema import ArticleMeta
 
 TITLE = "Foreign military forces in {where}"
 TITLE_LINE = 22  # pixels a chart title needs for each line it wraps onto
@@ -60,7 +60,7 @@ class Context:
 
 
 def context(
-    sources: pd.DataFrame,
+    articles: pd.DataFrame,
     anchors: Anchors,
     described: str,
     empty: str = Context.empty,
@@ -71,20 +71,20 @@ def context(
     return Context(
         as_of=as_of(anchors),
         filters=described,
-        source=source_line(sources, datasets=datasets),
-        source_short=source_line(sources, short=True, datasets=datasets),
+        source=source_line(articles, datasets=datasets),
+        source_short=source_line(articles, short=True, datasets=datasets),
         empty=empty,
         where=where,
     )
 
 
-def source_line(sources: pd.DataFrame, short: bool = False, datasets: tuple[str, ...] = ()) -> str:
+def source_line(articles: pd.DataFrame, short: bool = False, datasets: tuple[str, ...] = ()) -> str:
     """'Source: Middle East Monitor, “headline”, 29 Jan 2021; ACLED: 1 file' for every source the data cites."""
     cited = [
-        f"{row[Sources.publisher]}, "
-        + ("" if short else f"“{row[Sources.headline]}”, ")
-        + dates.day(row[Sources.published])
-        for _, row in sources.sort_values(Sources.published).iterrows()
+        f"{row[ArticleMeta.publisher]}, "
+        + ("" if short else f"“{row[ArticleMeta.headline]}”, ")
+        + dates.day(row[ArticleMeta.published])
+        for _, row in articles.sort_values(ArticleMeta.published).iterrows()
     ]
     cited += [d.split(":")[0] for d in datasets] if short else list(datasets)
     return "Source: " + "; ".join(cited) if cited else "Source: none loaded"

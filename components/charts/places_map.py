@@ -82,10 +82,11 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
-def _marks(geo: str, own: pd.DataFrame, name: str, marker: dict, hovers: list[str]) -> dict:
-    """A trace of marks at their points, each with its hover."""
+def _marks(geo: str, own: pd.DataFrame, name: str, marker: dict, hovers: list[str], rank: int) -> dict:
+    """A trace of marks at their points, each with its hover, at its rank in the legend."""
     return dict(type="scattergeo", geo=geo, lat=own[Model.latitude].tolist(), lon=own[Model.longitude].tolist(),
-                mode="markers", name=name, marker=marker, hovertext=hovers, hoverinfo="text")  # fmt: skip
+                mode="markers", name=name, marker=marker, hovertext=hovers, hoverinfo="text",
+                legendrank=rank)  # fmt: skip
 
 
 def _key(geo: str, name: str, marker: dict) -> dict:
@@ -95,7 +96,7 @@ def _key(geo: str, name: str, marker: dict) -> dict:
 
 def _place_traces(fig: Canvas, marks: pd.DataFrame, actors: pd.DataFrame, geo: str) -> None:
     """A trace per foreign state: a marker per place, hollow where every event there is approximate."""
-    for _, name, colour, own in legend.per_state(marks, actors):
+    for _, name, colour, own, rank in legend.per_state(marks, actors):
         marker = {
             "size": [legend.marker_size(int(n), 18, 6) for n in own["n"]],
             "color": colour,
@@ -104,14 +105,14 @@ def _place_traces(fig: Canvas, marks: pd.DataFrame, actors: pd.DataFrame, geo: s
             "opacity": 0.9,
         }
         hovers = [evidence.hover(list(s), int(n)) for s, n in zip(own["samples"], own["n"])]
-        fig.add_trace(_marks(geo, own, name, marker, hovers))
+        fig.add_trace(_marks(geo, own, name, marker, hovers, rank))
     hollow = {"size": 14, "symbol": "circle-open", "color": KEY_GREY, "line": {"width": 3}}
     fig.add_trace(_key(geo, "Hollow: approximate place (near it, or a wider area)", hollow))
 
 
 def _cell_traces(fig: Canvas, marks: pd.DataFrame, actors: pd.DataFrame, geo: str) -> None:
     """A trace per foreign state: a square per grid cell it leads, sized by the cell's events."""
-    for _, name, colour, own in legend.per_state(marks, actors):
+    for _, name, colour, own, rank in legend.per_state(marks, actors):
         hovers = [
             f"<b>{n:,} events</b> in {dates.plural(int(p), 'place')} around {text.plot(loc)}<br>"
             f"{text.lines(who, 70)}<br><i>{text.lines(what, 70)}</i>"
@@ -119,7 +120,7 @@ def _cell_traces(fig: Canvas, marks: pd.DataFrame, actors: pd.DataFrame, geo: st
         ]
         marker = {"size": [legend.count_size(int(n)) for n in own["n"]], "color": colour, "symbol": "square",
                   "opacity": 0.75, "line": {"width": 0}}  # fmt: skip
-        fig.add_trace(_marks(geo, own, f"{name}: most events of the cell", marker, hovers))
+        fig.add_trace(_marks(geo, own, f"{name}: most events of the cell", marker, hovers, rank))
     square = {"size": 12, "symbol": "square", "color": KEY_GREY}
     fig.add_trace(_key(geo, f"Square: a {CELL_DEGREES}° cell (about 28 km), sized by its events", square))
 

@@ -123,7 +123,7 @@ def draw_timeline(
     )
     spans = marks[~marks["counted"] & (marks["stop"] > marks["start"])]
     labelled = len(spans) <= SPAN_LABELS
-    for backer, name, colour, own in legend.per_state(marks, actors):
+    for backer, name, colour, own, rank in legend.per_state(marks, actors):
         points = own[~own["counted"] & (own["stop"] == own["start"])]
         if len(points):
             fig.add_trace(
@@ -166,7 +166,7 @@ def draw_timeline(
             quartile = pd.qcut(bins["n"].rank(method="first"), min(len(COUNT_WIDTHS), len(bins)), labels=False)
             for level, part in bins.groupby(quartile):
                 fig.add_trace(_bars(part, (x, y), COUNT_WIDTHS[int(level)], colour, 0.55, name, backer))
-        fig.add_trace(key_trace(name, "circle", colour, group=backer))  # a plain dot, whatever the shapes
+        fig.add_trace(key_trace(name, "circle", colour, group=backer, rank=rank))  # a plain dot, whatever the shapes
     shown_kinds = set(marks.loc[~marks["counted"] & (marks["stop"] == marks["start"]), "kind"])
     for kind in [k for k in SYMBOLS if k in shown_kinds]:
         fig.add_trace(key_trace(kind, SYMBOLS[kind], KEY_GREY))
@@ -207,8 +207,8 @@ def draw_timeline(
     return notes
 
 
-def key_trace(name: str, symbol: str, colour: str, group: str | None = None) -> dict:
-    """A legend entry with no point of its own."""
+def key_trace(name: str, symbol: str, colour: str, group: str | None = None, rank: int = 1000) -> dict:
+    """A legend entry with no point of its own (plotly's default rank, 1000, lists it after the states)."""
     return dict(
         type="scatter",
         x=[None],
@@ -216,6 +216,7 @@ def key_trace(name: str, symbol: str, colour: str, group: str | None = None) -> 
         mode="markers",
         name=name,
         legendgroup=group,
+        legendrank=rank,
         marker={"symbol": symbol, "color": colour, "size": 12},
     )
 

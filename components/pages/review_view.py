@@ -258,7 +258,7 @@ def render_review(curated: Dataset, data: Path, seeds: Path, back: str, user: Ac
     said = st.session_state.pop(SAID_KEY, None)
     if said:
         (st.success if said[0] else st.error)(text.md(said[1]))
-    with st.expander("Add an article", expanded=not curated.sources.shape[0]):
+    with st.expander("Add an article", expanded=not curated.articles.shape[0]):
         render_upload(seeds, data, user)
     chosen = st.session_state.get(ARTICLE_KEY)
     try:

@@ -109,8 +109,10 @@ def _draw(side: object, f: Filter, opts: Options) -> None:
         shown = w.help
         if w.kind == COUNTRIES:
             shown += f" ({', '.join(opts.default_countries) or 'none'})."
+        # select_all=False: typing a name and pressing Enter takes the first match, not every match ('Turkey' would
+        # take Protesters (Turkey), Police Forces of Turkey, ... too)
         side.multiselect(w.label, getattr(opts, f.field), key=key, placeholder=w.placeholder,
-                         help=text.md(shown) if shown else None, **extra)  # fmt: skip
+                         help=text.md(shown) if shown else None, select_all=False, **extra)  # fmt: skip
         if f.field == "actors":
             included = [f"{a} includes {', '.join(opts.sponsored[a])}." for a in st.session_state[key]
                         if opts.sponsored.get(a)]  # fmt: skip

@@ -20,8 +20,8 @@ from components import access, audit, errors, progress, text
 from components.access import Access
 from components.files import upload_name
 from components.filter_types import REVIEW, VIEW
+from components.formats.refusal import UnreadableFile
 from components.pages import signin
-from components.sources.csvfile import SourceFileError
 from components.store import Store
 
 UPLOAD_KEY, ROUND_KEY, SAID_KEY = "import_upload", "_import_round", "_import_said"
@@ -95,7 +95,7 @@ def import_upload(store: Store, uploaded: UploadedFile, user: Access) -> tuple[b
                 shutil.copyfileobj(uploaded, out, CHUNK)
             result = store.import_file(path, progress=show, origin=f"uploaded through the dashboard as {name}")
             digest = getattr(result, "sha256", "") or audit.digest(path)  # the store's, once it gives it
-        except SourceFileError as err:
+        except UnreadableFile as err:
             return False, str(err).replace(tmp + "/", "")
         except OSError as err:  # its message names server folders: the reason alone
             return False, f"{name}: could not be stored ({err.strerror or type(err).__name__})."
@@ -123,7 +123,7 @@ def _release(uploaded: UploadedFile) -> None:
 
 def _render_files(store: Store) -> None:
     """The dataset files loaded, for editors and viewers alike."""
-    files = store.sources()
+    files = store.files()
     if files.empty:
         st.caption("No dataset file imported yet.")
         return

@@ -21,8 +21,19 @@ import duckdb
 import pandas as pd
 
 from components import countries
-from components.schema import SQL_TYPES, TEXT, Events, Model, StoredProblems
-from components.sources.csvfile import LINE, RawTable
+from components.formats.csvfile import LINE, RawTable
+from components.schema import (
+    INT,
+    SQL_TYPES,
+    TEXT,
+    Col,
+    Events,
+    Model,
+    StoredProblems,
+    outside_box,
+    sql_number,
+    sql_whole,
+)
 from components.sql import execute, ident
 
 _steps = itertools.count()
@@ -48,9 +59,23 @@ def lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def by_rule(column: str, rule: Col, expected: str = "", required: bool | None = None, value: str = "") -> Check:
+    """The check of a column by a rule declared as a schema.Col: its compiled condition (Col.invalid) and its words,
+    unless the format words the same rule its own way. `required`: whether an empty cell is a problem, when the
+    format's files need not give the column; `value`: a parsed helper holding the cell read by `rule.value` (read
+    once; a test holds the helpers to it)."""
+    return Check(column, rule.invalid(column, required, value), lit(expected or rule.expected()))
+
+
+def declared(column: str, expected: str = "", required: bool | None = None, value: str = "") -> Check:
+    """The check of a column the curated events declare too (schema.Events, same name): the one rule of that column,
+    for events.csv and every dataset."""
+    return by_rule(column, Events.spec(column), expected, required, value)
+
+
 def required(*columns: str) -> tuple[Check, ...]:
-    """A check per column that must not be empty."""
-    return tuple(Check(c, f"{c} = ''", lit("a value: this column must not be empty")) for c in columns)
+    """A check per column that must not be empty (a required text column's rule)."""
+    return tuple(by_rule(c, Col()) for c in columns)
 
 
 def in_history(column: str, parsed: str) -> Check:
@@ -59,25 +84,10 @@ def in_history(column: str, parsed: str) -> Check:
                  f"'a date from 1900 to ' || {latest_day()}")  # fmt: skip
 
 
-def bounds(column: str) -> tuple[float, float]:
-    """The range declared for a column of the curated events (schema.Events): the one statement of that range."""
-    col = Events.spec(column)
-    return col.low, col.high
-
-
-def _within(sql: str, column: str) -> str:
-    """SQL: true when a parsed value lies in the range schema.Events declares for the column."""
-    low, high = bounds(column)
-    return f"{sql} BETWEEN {low:g} AND {high:g}"
-
-
 def coordinates() -> tuple[Check, ...]:
-    """latitude and longitude (both formats name them so), each within its declared range when given."""
-    return tuple(
-        Check(name, f"{name} <> '' AND NOT coalesce({_within(parsed, name)}, false)",
-              lit(f"a {name} from {bounds(name)[0]:g} to {bounds(name)[1]:g}"))
-        for name, parsed in ((Events.latitude, "_lat"), (Events.longitude, "_lon"))
-    )  # fmt: skip
+    """latitude and longitude (both formats name them so, and parse them as _lat and _lon), each by its rule in
+    schema.Events."""
+    return declared(Events.latitude, value="_lat"), declared(Events.longitude, value="_lon")
 
 
 @dataclass(frozen=True)
@@ -219,31 +229,28 @@ def _boxes(con: duckdb.DuckDBPyConnection, raw: RawTable, fmt: Format) -> pd.Dat
 
 def _point_check(lat: str, lon: str) -> Check:
     """A point must lie in the box of the country its row names: this catches swapped latitude and longitude."""
-    in_range = f"{_within(lat, Events.latitude)} AND {_within(lon, Events.longitude)}"  # out of range: its own problem
-    outside = f"NOT ({lat} BETWEEN _south AND _north AND {lon} BETWEEN _west AND _east)"
     return Check(
         "latitude, longitude",
-        f"_south IS NOT NULL AND {in_range} AND {outside}",
+        outside_box(lat, lon),  # the curated files' check too (loader.check_in_country)
         "_expected",  # countries.EXPECTED, written per country in the box table: the loader's words
         f"{lat}::VARCHAR || ', ' || {lon}::VARCHAR",
     )
 
 
-# SQL snippets shared by the formats.
+# SQL snippets shared by the formats: what a number is, and a whole number in a range, by schema.Col's rules.
 def number(column: str) -> str:
     """A cell as a number, NULL when empty or not a number."""
-    return f"try_cast(nullif({column}, '') AS DOUBLE)"
+    return sql_number(column)
 
 
 def whole(column: str) -> str:
-    """A cell as a whole number, NULL when empty, not a number, not whole, or beyond BIGINT (1e19 overflowed the
-    cast: try_cast makes it NULL, so the column's check lists it)."""
-    return f"CASE WHEN {number(column)} % 1 = 0 THEN try_cast({number(column)} AS BIGINT) END"
+    """A cell as a whole number, NULL when empty, not a number, not whole, or beyond BIGINT."""
+    return sql_whole(column)
 
 
 def not_whole_in(column: str, low: int, high: int) -> str:
     """True when a non-empty cell is not a whole number from low to high."""
-    return f"{column} <> '' AND NOT coalesce({whole(column)} BETWEEN {low} AND {high}, false)"
+    return Col(INT, required=False, low=low, high=high).invalid(column)
 
 
 def latest_day() -> str:

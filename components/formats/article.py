@@ -6,7 +6,7 @@ import pandas as pd
 
 from components import dates
 from components.loader import Dataset
-from components.schema import LINE, REPORTED, TIME_PRECISION, Events, Model, Sources, split_list
+from components.schema import LINE, REPORTED, TIME_PRECISION, ArticleMeta, Events, Model, split_list
 
 FILE = Events.file
 
@@ -14,7 +14,7 @@ FILE = Events.file
 def to_model(dataset: Dataset) -> pd.DataFrame:
     """One model row per valid article event: the quote is its evidence, the article's date its report."""
     events = dataset.events
-    published = dataset.sources.set_index(Sources.article)[Sources.published]
+    published = dataset.articles.set_index(ArticleMeta.article)[ArticleMeta.published]
     lists = [events[c].map(split_list) for c in (Events.assoc_actor_1, Events.assoc_actor_2)]
     names = [
         [a1, *x1, *([a2] if a2 else []), *x2]

@@ -2,9 +2,10 @@
 
 DuckDB parses the file (fast, in parallel, all cells as text) and sets aside the rows it cannot parse. It does not
 say on which physical line each good row starts, and a quoted note may span several lines. A vectorised scan of the
-bytes finds every record boundary (a newline outside quotes: an even count of `"` before it), so each record gets
-its line; two counts cross-check the scan against DuckDB's parse, so a file they read differently is refused
-rather than misnumbered. The file is read in chunks, so memory stays bounded whatever its size.
+bytes (components/sources/records.py) finds every record boundary (a newline outside quotes: an even count of `"`
+before it), so each record gets its line; two counts cross-check the scan against DuckDB's parse, so a file they
+read differently is refused rather than misnumbered. The file is read in chunks, so memory stays bounded whatever
+its size.
 
 No text of the file reaches SQL: DuckDB reads the cells into positional columns the project names (c0, c1, ...),
 and the header's names stay in Python, where a format maps its declared columns onto those positions. Inputs are
@@ -24,29 +25,18 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from components.formats.records import CHUNK, CR_ONLY, Cells, Records, field_count, measure, scan
+from components.formats.refusal import UnreadableFile, refuse
 from components.progress import Report, quiet
 from components.sql import execute, ident
 
-CHUNK = 64 << 20  # bytes scanned at a time: bounded memory whatever the file's size
-SMALL_CHUNK = 1 << 20  # bytes at a time when cells are measured (several arrays per byte)
-QUOTE, NEWLINE, CR, COMMA = 34, 10, 13, 44
 LINE, WIDTH = "_line", "_fields"  # columns added to every raw table: the record's first line, and its field count
 MAX_COLUMNS = 500  # ACLED has 31 columns, UCDP 49: ten times more is no dataset file
 MAX_CELL = 100_000  # characters in a cell; ACLED's notes and UCDP's headlines are far below
 MAX_LINE = 20_000_000  # bytes DuckDB holds of one record; a longer one is set aside and measured here
 ECHO = 60  # characters of an oversized cell repeated in its problem
 TOO_LARGE = f"a cell of at most {MAX_CELL:,} characters"
-CR_ONLY = "lines end with CR only; save the file with LF or CRLF line endings"
 _tables = itertools.count()
-
-
-class SourceFileError(Exception):
-    """A file that cannot be read at all: one line naming the file (never its folder) and where it fails."""
-
-
-def refuse(path: Path, reason: str) -> SourceFileError:
-    """The error for a file: its plain name, then why. Never a folder of the server."""
-    return SourceFileError(f"{path.name}: {reason}")
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None) -> object:
@@ -55,7 +45,7 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None 
 
 
 def check_utf8(path: Path, progress: Report = quiet) -> None:
-    """Raise SourceFileError naming the byte offset of the first byte that is not UTF-8."""
+    """Raise UnreadableFile naming the byte offset of the first byte that is not UTF-8."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     offset, size = 0, max(path.stat().st_size, 1)
     with path.open("rb") as f:
@@ -75,136 +65,6 @@ def check_utf8(path: Path, progress: Report = quiet) -> None:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         raise refuse(path, "not UTF-8 text: the file ends inside a character") from None
-
-
-@dataclass(frozen=True)
-class Records:
-    """Every record of a file, blank ones included, in order: where it starts and which lines it spans."""
-
-    starts: np.ndarray  # byte offset
-    lines: np.ndarray  # physical line it starts on (1-based)
-    blank: np.ndarray  # an empty line, which no reader counts as a row
-    inner_newlines: int  # line breaks inside quoted cells, over the whole file
-    sizes: np.ndarray  # bytes of each record, its line break left out
-    newlines: int = 0  # line breaks in the whole file
-
-    def inner(self, i: int) -> int:
-        """Line breaks inside record i (its quoted cells)."""
-        following = self.lines[i + 1] if i + 1 < len(self.lines) else self.newlines + 2
-        return int(following - self.lines[i] - 1)
-
-
-def scan(path: Path, progress: Report = quiet) -> Records:
-    """Find every record boundary: a newline with an even number of quotes before it in the file."""
-    size = path.stat().st_size
-    ends, end_lines, before_end = [], [], []  # boundary newlines, the line each ends, the byte before each
-    parity, newlines, last = 0, 0, NEWLINE
-    pending_cr = None  # a carriage return outside quotes ending a chunk: alone unless the next chunk starts with LF
-    with path.open("rb") as f:
-        offset = 0
-        while chunk := f.read(CHUNK):
-            progress("finding rows", offset / max(size, 1))
-            data = np.frombuffer(chunk, dtype=np.uint8)
-            if pending_cr is not None and data[0] != NEWLINE:
-                raise refuse(path, f"{CR_ONLY} (the first at byte {pending_cr:,})")
-            quotes = np.flatnonzero(data == QUOTE)
-            breaks = np.flatnonzero(data == NEWLINE)
-            outside = (np.searchsorted(quotes, breaks) + parity) % 2 == 0
-            _lone_cr(path, data, quotes, parity, offset)
-            pending_cr = None
-            if data[-1] == CR and (len(quotes) + parity) % 2 == 0:
-                pending_cr = offset + len(data) - 1
-            local = breaks[outside]
-            ends.append(local + offset)
-            end_lines.append(np.flatnonzero(outside) + newlines + 1)
-            previous = np.concatenate([[last], data])  # the byte before each position, across chunk edges
-            before_end.append(previous[local])
-            parity = (parity + len(quotes)) % 2
-            newlines += len(breaks)
-            last = data[-1]
-            offset += len(chunk)
-    if parity:
-        raise refuse(path, "a quote is opened and never closed, so the end of the file is unreadable")
-    boundary = np.concatenate(ends) if ends else np.zeros(0, np.int64)
-    starts = np.concatenate([[0], boundary + 1])
-    lines = np.concatenate([[1], np.concatenate(end_lines) + 1]) if ends else np.ones(1, np.int64)
-    length = np.concatenate([boundary, [size]]) - starts
-    last_byte = np.concatenate([*before_end, [last]]) if ends else np.array([last])
-    blank = (length == 0) | ((length == 1) & (last_byte == CR))  # an empty line, or a lone carriage return
-    return Records(starts, lines, blank, newlines - len(boundary), length, newlines)
-
-
-def _lone_cr(path: Path, data: np.ndarray, quotes: np.ndarray, parity: int, offset: int) -> None:
-    """Refuse a file where a carriage return outside quotes ends a line with no line feed after it (old Mac): the
-    scan and DuckDB would count its rows differently. The chunk's last byte is left to the next chunk."""
-    crs = np.flatnonzero(data[:-1] == CR)
-    if not len(crs):
-        return
-    alone = crs[(data[crs + 1] != NEWLINE) & ((np.searchsorted(quotes, crs) + parity) % 2 == 0)]
-    if len(alone):
-        raise refuse(path, f"{CR_ONLY} (the first at byte {offset + int(alone[0]):,})")
-
-
-@dataclass
-class Cells:
-    """What one record's cells measure, from its bytes: how many, and the largest (a field of the csv sense)."""
-
-    count: int = 0
-    largest: int = -1  # index of the largest cell
-    largest_chars: int = 0
-    largest_start: int = 0  # its byte offset in the file
-    end: int = 0  # byte offset of the record's line break (or of the end of the file)
-    cr_only: bool = False  # the record ends with a carriage return alone
-
-
-def measure(path: Path, start: int, stop: int | None = None) -> Cells:
-    """Count and measure the cells of the record starting at byte `start`, in chunks, without holding it whole:
-    a comma outside quotes ends a cell, a line break outside quotes the record (or byte `stop`)."""
-    found = Cells()
-    parity, chars, cell_start, position = 0, 0, start, start
-    stop = path.stat().st_size if stop is None else stop
-    with path.open("rb") as f:
-        f.seek(start)
-        while position < stop:
-            data = np.frombuffer(f.read(min(SMALL_CHUNK, stop - position)), dtype=np.uint8)
-            if not len(data):
-                break
-            quotes = data == QUOTE
-            outside = (np.cumsum(quotes, dtype=np.int64) - quotes + parity) % 2 == 0
-            ends = np.flatnonzero(outside & ((data == NEWLINE) | (data == CR)))
-            if len(ends):
-                data, outside = data[: ends[0]], outside[: ends[0]]
-            # Characters of UTF-8 text: every byte but continuation bytes (10xxxxxx).
-            counted = np.concatenate([[0], np.cumsum((data & 0xC0) != 0x80, dtype=np.int64)])
-            commas = np.flatnonzero(outside & (data == COMMA))
-            bounds = np.concatenate([[0], commas + 1])
-            closes = np.concatenate([commas, [len(data)]])
-            lengths = counted[closes] - counted[bounds]
-            lengths[0] += chars  # the cell carried over from the previous chunk
-            done = lengths[:-1] if not len(ends) else lengths  # the last cell may go on in the next chunk
-            if len(done) and int(done.max()) > found.largest_chars:
-                i = int(done.argmax())
-                found.largest, found.largest_chars = found.count + i, int(done[i])
-                found.largest_start = cell_start if i == 0 else position + int(bounds[i])
-            found.count += len(done)
-            if len(ends):
-                found.end = position + int(ends[0])
-                f.seek(found.end)
-                after = f.read(2)
-                found.cr_only = after[:1] == b"\r" and after[1:2] != b"\n"
-                return found
-            if len(commas):
-                cell_start = position + int(commas[-1]) + 1
-                chars = int(lengths[-1])
-            else:
-                chars = int(lengths[0])
-            parity = (parity + int(quotes.sum())) % 2
-            position += len(data)
-    if chars > found.largest_chars or found.largest < 0:  # the file ends inside the record's last cell
-        found.largest, found.largest_chars, found.largest_start = found.count, chars, cell_start
-    found.count += 1
-    found.end = position
-    return found
 
 
 def cell_text(path: Path, cells: Cells) -> tuple[str, int]:
@@ -237,7 +97,7 @@ def read_header(path: Path) -> list[str]:
     return header
 
 
-def _header_cell(path: Path, index: int, chars: int) -> SourceFileError:
+def _header_cell(path: Path, index: int, chars: int) -> UnreadableFile:
     """The refusal of a first row holding a cell over MAX_CELL."""
     return refuse(path, f"column {index + 1} of its first row is {chars:,} characters; a cell may hold at most "
                   f"{MAX_CELL:,}")  # fmt: skip
@@ -359,7 +219,7 @@ def _rejected(
             head, chars = cell_text(path, cells)
             return line, name, f"{head}… ({chars:,} characters)", TOO_LARGE
         return line, "(row)", f"{int(records.sizes[i]):,} bytes", f"a row of at most {MAX_LINE:,} bytes"
-    return line, "(row)", f"{_field_count(text)} fields", f"{len(columns)} fields, as in the header"
+    return line, "(row)", f"{field_count(text)} fields", f"{len(columns)} fields, as in the header"
 
 
 def _oversized(
@@ -417,12 +277,3 @@ def _columns_measured(con: duckdb.DuckDBPyConnection, table: str, fields: list[s
     row = execute(con, f"SELECT {', '.join(newlines + longest)} FROM {ident(table)}").fetchall()[0]
     inner = int(sum(v or 0 for v in row[: len(fields)]))
     return inner, [i for i, most in enumerate(row[len(fields) :]) if (most or 0) > MAX_CELL]
-
-
-def _field_count(text: str) -> int:
-    """The number of fields of one raw record (commas outside quotes, plus one), for the message about a row of the
-    wrong width; counted over the bytes, so that no cell is too large for the csv module."""
-    data = np.frombuffer(text.strip("\r\n").encode("utf-8"), dtype=np.uint8)
-    quotes = data == QUOTE
-    outside = (np.cumsum(quotes, dtype=np.int64) - quotes) % 2 == 0
-    return int((outside & (data == COMMA)).sum()) + 1

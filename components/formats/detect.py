@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from components.sources.acled import ACLED
-from components.sources.base import Format
-from components.sources.csvfile import SourceFileError, read_header, refuse
-from components.sources.ucdp import UCDP
+from components.formats.acled import ACLED
+from components.formats.base import Format
+from components.formats.csvfile import read_header
+from components.formats.refusal import UnreadableFile, refuse
+from components.formats.ucdp import UCDP
 
 FORMATS = {f.name: f for f in (ACLED, UCDP)}
 
 
-class UnknownFormat(SourceFileError):
+class UnknownFormat(UnreadableFile):
     """A file that is none of the known formats: the message names the formats tried."""
 
 

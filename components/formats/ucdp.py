@@ -5,11 +5,12 @@ Sources for every rule: docs/codebooks.md (the GED and Candidate codebooks as qu
 
 from __future__ import annotations
 
-from components.sources.base import (
+from components.formats.base import (
     MAX_WHOLE,
     Check,
     Format,
     coordinates,
+    declared,
     in_history,
     lit,
     not_whole_in,
@@ -64,8 +65,9 @@ UCDP = Format(
         "_high": whole("high"),
     },
     checks=(
-        *required("id", "type_of_violence", "side_a", "date_prec", "date_start", "date_end", "where_prec", "country",
-                  "best"),
+        *required("id", "type_of_violence", "side_a", "date_prec", "date_start", "date_end", "where_prec", "best"),
+        declared("country"),  # the columns events.csv declares too, by its rules (schema.Events)
+        *coordinates(),
         Check("id", not_whole_in("id", 0, MAX_WHOLE), lit(f"a whole number from 0 to {MAX_WHOLE:,}")),
         Check("date_start", "date_start <> '' AND _start IS NULL", lit("a date YYYY-MM-DD")),
         Check("date_end", "date_end <> '' AND _end IS NULL", lit("a date YYYY-MM-DD")),
@@ -74,7 +76,6 @@ UCDP = Format(
         Check("date_prec", not_whole_in("date_prec", 1, 5), lit("1 to 5")),
         Check("where_prec", not_whole_in("where_prec", 1, 7), lit("1 to 7")),
         Check("type_of_violence", not_whole_in("type_of_violence", 1, 3), lit("1, 2 or 3")),
-        *coordinates(),
         *(Check(c, not_whole_in(c, 0, MAX_DEATHS), lit(f"a whole number of deaths from 0 to {MAX_DEATHS:,}"))
           for c in ("best", "low", "high")),
     ),  # fmt: skip

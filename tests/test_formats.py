@@ -10,8 +10,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from components.sources import csvfile
-from components.sources.detect import UnknownFormat, detect
+from components.formats import csvfile
+from components.formats.detect import UnknownFormat, detect
+from components.formats.refusal import UnreadableFile
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAME_SEVEN = ["acled_current.csv", "acled_numeric_inter.csv", "acled_export_tool.csv", "acled_spreadsheet.csv"]
@@ -71,7 +72,7 @@ def test_a_file_of_no_known_format_names_the_formats_tried():
 
 def test_a_file_that_is_not_utf8_names_the_byte():
     """Windows-1252 bytes: one message naming the file and the offset of the first bad byte."""
-    with pytest.raises(csvfile.SourceFileError, match=r"not_utf8\.csv: not UTF-8 text: byte 606 is b'\\x96'"):
+    with pytest.raises(UnreadableFile, match=r"not_utf8\.csv: not UTF-8 text: byte 606 is b'\\x96'"):
         csvfile.check_utf8(FIXTURES / "not_utf8.csv")
 
 

@@ -6,13 +6,12 @@ Sources for every rule: docs/codebooks.md (the ACLED codebook and real files rea
 from __future__ import annotations
 
 from components import precision
-from components.schema import Events
-from components.sources.base import (
+from components.formats.base import (
     MAX_WHOLE,
     Check,
     Format,
-    bounds,
     coordinates,
+    declared,
     in_history,
     lit,
     not_whole_in,
@@ -57,8 +56,6 @@ def _words(column: str, codes: dict) -> str:
     return f"CASE {column} {cases} WHEN '0' THEN '' ELSE {column} END"
 
 
-MAX_DEATHS = int(bounds(Events.fatalities)[1])  # in one event (as events.csv declares): more is a typo, not a count
-ISO_LOW, ISO_HIGH = (int(b) for b in bounds(Events.iso))  # ISO 3166 numeric codes, as events.csv declares them
 START = precision.sql_start("_day", "_tp")  # the one rule of components/precision.py, as the curated file's
 END = precision.sql_end("_day", "_tp")
 
@@ -82,21 +79,22 @@ ACLED = Format(
         "_timestamp": whole("timestamp"),
     },
     checks=(
-        *required("event_id_cnty", "event_date", "time_precision", "event_type", "actor1", "country"),
+        # The columns events.csv declares too, by its rules (schema.Events): the same cell is valid in both.
+        *(declared(c) for c in ("event_id_cnty", "event_type", "actor1", "country")),  # required text
+        declared("time_precision", "1 (day), 2 (week) or 3 (month)", value="_tp"),  # in ACLED's words
+        declared("geo_precision", "1, 2 or 3", value="_geo"),
+        *coordinates(),
+        declared("fatalities", required=False, value="_fatalities"),  # a file need not have these columns (2016's
+        declared("iso", required=False),  # exports have no iso): an empty cell is no problem, a given one is checked
+        # ACLED's own: the date in its several forms (events.csv writes YYYY-MM-DD), its year, the timestamp.
+        *required("event_date"),
         Check("event_date", "event_date <> '' AND _day IS NULL",
               lit("a date such as 2020-06-04, 04 June 2020 or 4-Jun-20")),
         in_history("event_date", "_day"),
         Check("year", "year <> '' AND _day IS NOT NULL AND _year IS DISTINCT FROM year(_day)",
               "'the year of event_date, ' || year(_day)"),
-        Check("time_precision", not_whole_in("time_precision", 1, 3), lit("1 (day), 2 (week) or 3 (month)")),
-        Check("geo_precision", not_whole_in("geo_precision", 1, 3), lit("1, 2 or 3")),
-        *coordinates(),
-        Check("fatalities", not_whole_in("fatalities", 0, MAX_DEATHS),
-              lit(f"a whole number of deaths from 0 to {MAX_DEATHS:,}")),
         Check("timestamp", not_whole_in("timestamp", 0, MAX_WHOLE),
               lit(f"a Unix timestamp in seconds: a whole number from 0 to {MAX_WHOLE:,}")),
-        Check("iso", not_whole_in("iso", ISO_LOW, ISO_HIGH),
-              lit(f"an ISO 3166 numeric country code: a whole number from {ISO_LOW} to {ISO_HIGH}")),
     ),  # fmt: skip
     mapping={
         "uid": "'ACLED:' || country || ':' || event_id_cnty",  # old ids repeat across countries (LIB: Libya, Liberia)

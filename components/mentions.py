@@ -1,0 +1,45 @@
+"""Known names in a text: where an article mentions an actor or a place, by its name or one of its aliases."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from components.schema import split_list
+
+ACRONYM = re.compile(r"[A-Z]{2,5}")  # "US" matches only in capitals, never the pronoun "us"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name found in a text: where, the canonical name, and the words as written."""
+
+    start: int
+    end: int
+    name: str
+    words: str
+
+
+def name_finder(frame: pd.DataFrame, name_col: str, alias_col: str) -> list[tuple[re.Pattern, str]]:
+    """A pattern per name and alias, longest first: whole words, any spaces, case-insensitive except acronyms."""
+    names = {a: n for n, cell in zip(frame[name_col], frame[alias_col]) for a in [n, *split_list(cell)]}
+    return [
+        (re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, alias.split())) + r"(?!\w)",
+                    0 if ACRONYM.fullmatch(alias) else re.I), name)
+        for alias, name in sorted(names.items(), key=lambda item: -len(item[0]))
+    ]  # fmt: skip
+
+
+def find_names(text: str, finder: list[tuple[re.Pattern, str]]) -> list[Mention]:
+    """The names in a text, in order; where aliases overlap the longest match wins (the most specific name)."""
+    matches = sorted(
+        ((m.start(), m.end(), name, m.group(0)) for pattern, name in finder for m in pattern.finditer(text)),
+        key=lambda m: (m[0] - m[1], m[0]),
+    )
+    taken: list[Mention] = []
+    for start, end, name, words in matches:
+        if not any(start < t.end and t.start < end for t in taken):
+            taken.append(Mention(start, end, name, words))
+    return sorted(taken, key=lambda t: t.start)
