@@ -20,10 +20,10 @@ import os
 import sys
 from pathlib import Path
 
-from components import access, audit, dates, filters, loader
+from components import access, audit, config, dates, filters, loader
+from components.config import data_dir, seeds_dir
 from components.formats.detect import FORMATS
 from components.formats.refusal import UnreadableFile
-from components.loader import data_dir, seeds_dir
 from components.progress import Bar
 from components.store import Store, StoreError
 
@@ -252,7 +252,7 @@ def served_address(options: list[str]) -> str | None:
 def serve(args: argparse.Namespace) -> int:
     """`streamlit run dashboard.py` in this process, once the modules its first page needs are loaded: the first
     analyst after a restart does not wait for pandas, DuckDB and the views to load (about 0.3 s on 2 cores)."""
-    for folder, variable in ((args.data, loader.DATA_ENV), (args.seeds, loader.SEEDS_ENV)):
+    for folder, variable in ((args.data, config.DATA_ENV), (args.seeds, config.SEEDS_ENV)):
         if folder is not None:
             os.environ[variable] = str(folder.resolve())
     address = served_address(args.streamlit)

@@ -95,7 +95,7 @@ def describe(found: Box) -> str:
     return f"latitude {south:.1f} to {north:.1f}, longitude {west:.1f} to {east:.1f}"
 
 
-# The country-box check, stated once for both paths (loader.check_in_country over the curated files, and the
+# The country-box check, stated once for both paths (cells.check_in_country over the curated files, and the
 # datasets' SQL in sources/base.py): a named country's box and the words of its problem come from `box_table`.
 EXPECTED = "a point in {country} ({box}, from Natural Earth); are latitude and longitude swapped?"
 BOX_COLUMNS = ("country", "south", "west", "north", "east", "expected")

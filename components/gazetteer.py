@@ -13,8 +13,8 @@ from typing import Any
 
 from geopy.exc import GeopyError
 
+from components.config import data_dir
 from components.files import write_atomic
-from components.loader import data_dir
 from components.schema import Places
 
 USER_AGENT = "conflict-monitor/0.1 (Libya foreign forces dashboard)"  # Nominatim's policy asks for an identifying agent

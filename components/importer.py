@@ -21,6 +21,7 @@ import pandas as pd
 
 from components import eventrows, loader
 from components.actors import Registry
+from components.cells import Problem
 from components.datafiles import (
     README,
     SIDECAR,
@@ -38,7 +39,7 @@ from components.formats import article, csvfile
 from components.formats.detect import Detected, detect
 from components.formats.refusal import UnreadableFile
 from components.geo import DISTANCE_MACROS  # distance_km, for the radius filter
-from components.loader import Dataset, Problem
+from components.loader import Dataset
 from components.progress import Report, quiet
 from components.schema import (
     SQL_TYPES,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from components import access, audit, countries, extracted, loader, precision
+from components import access, audit, cells, countries, extracted, loader, precision
 from components.extract import Candidate
 from components.files import copy_atomic, locked, write_atomic
 from components.loader import DataFileError, Dataset
@@ -112,7 +112,7 @@ def read_decisions(data: Path) -> pd.DataFrame:
             f"{str(err).replace(str(path), path.name)}; the decisions on candidates cannot be read until that line "
             f"of {Reviews.file} is corrected or removed"
         ) from None
-    valid, problems = loader.check_cells(raw, Reviews, Reviews.file)
+    valid, problems = cells.check_cells(raw, Reviews, Reviews.file)
     bad = {p.line for p in problems}
     return raw[~valid[LINE].isin(bad)][Reviews.names()].reset_index(drop=True)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import duckdb
 
+from components.cells import Problem
 from components.datafiles import SIDECAR
 from components.files import write_atomic
-from components.loader import Problem
 from components.schema import Model, StoredFiles
 from components.sql import execute
 

@@ -8,8 +8,8 @@ import json
 import shutil
 from pathlib import Path
 
-from components.config import STORE_ENV
-from components.loader import DATA_ENV, SEEDS_ENV, Dataset, load
+from components.config import DATA_ENV, SEEDS_ENV, STORE_ENV
+from components.loader import Dataset, load
 from components.schema import Actors, Events, Places
 from components.store import Store
 

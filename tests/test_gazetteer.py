@@ -8,7 +8,7 @@ import pytest
 from builders import copy_data, copy_seeds
 from geopy.exc import GeocoderUnavailable
 
-from components import gazetteer, loader
+from components import config, gazetteer, loader
 
 REPO = Path(__file__).resolve().parent.parent
 SIRTE = (31.20892, 16.58866)
@@ -165,7 +165,7 @@ def test_main_geocode_uses_data_environment(root, places, monkeypatch, capsys):
     """Without --data, `geocode` works on the directory named by CONFLICT_MONITOR_DATA."""
     fake = FakeGeocoder({"Sirte, Libya": SIRTE})
     monkeypatch.setattr(gazetteer, "nominatim", lambda: fake)
-    monkeypatch.setenv(loader.DATA_ENV, str(root / "data"))
+    monkeypatch.setenv(config.DATA_ENV, str(root / "data"))
     gazetteer.main(["geocode"])
     assert fake.calls == ["Sirte, Libya"]
     assert str(places) in capsys.readouterr().out

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from builders import ARTICLE, FROZEN_DATA, FROZEN_SEEDS, TEXT, copy_data, copy_seeds, write_dataset
 
-from components import loader
+from components import config, loader
 from components.loader import DataFileError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -387,27 +387,27 @@ def test_unterminated_quote(root):
 
 def test_data_dir_reads_environment_at_call_time(tmp_path, monkeypatch):
     """data_dir() follows CONFLICT_MONITOR_DATA as it is when called, and falls back to data/ in the repo."""
-    monkeypatch.delenv(loader.DATA_ENV, raising=False)
-    assert loader.data_dir() == REPO / "data"
-    monkeypatch.setenv(loader.DATA_ENV, str(tmp_path / "one"))
-    assert loader.data_dir() == tmp_path / "one"
-    monkeypatch.setenv(loader.DATA_ENV, str(tmp_path / "two"))
-    assert loader.data_dir() == tmp_path / "two"
+    monkeypatch.delenv(config.DATA_ENV, raising=False)
+    assert config.data_dir() == REPO / "data"
+    monkeypatch.setenv(config.DATA_ENV, str(tmp_path / "one"))
+    assert config.data_dir() == tmp_path / "one"
+    monkeypatch.setenv(config.DATA_ENV, str(tmp_path / "two"))
+    assert config.data_dir() == tmp_path / "two"
 
 
 def test_load_uses_data_dir_from_environment(root, edit, monkeypatch):
     """load() with no arguments reads the directories named by the environment variables."""
     line = edit(EVENTS, "LBY-MEMO-0005", "time_precision", "4")
-    monkeypatch.setenv(loader.DATA_ENV, str(root / "data"))
-    monkeypatch.setenv(loader.SEEDS_ENV, str(root / "seeds"))
+    monkeypatch.setenv(config.DATA_ENV, str(root / "data"))
+    monkeypatch.setenv(config.SEEDS_ENV, str(root / "seeds"))
     dataset = loader.load()
     assert_rejected(dataset, EVENTS, line, "time_precision", "4", "LBY-MEMO-0005")
 
 
 def test_missing_data_dir_from_environment(tmp_path, monkeypatch):
     """An environment variable naming a directory without the files gives a file problem naming each file there."""
-    monkeypatch.setenv(loader.DATA_ENV, str(tmp_path / "nowhere"))
-    monkeypatch.setenv(loader.SEEDS_ENV, str(FROZEN_SEEDS))
+    monkeypatch.setenv(config.DATA_ENV, str(tmp_path / "nowhere"))
+    monkeypatch.setenv(config.SEEDS_ENV, str(FROZEN_SEEDS))
     dataset = loader.load()
     assert [m.split(":")[0] for m in dataset.file_problems] == [
         str(tmp_path / "nowhere" / file) for file in (ACTORS, PLACES, EVENTS)

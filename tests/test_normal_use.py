@@ -15,8 +15,7 @@ from builders import FROZEN_DATA, FROZEN_SEEDS, REPO, copy_data, copy_seeds
 
 from components import loader, review
 from components.articles import ingest
-from components.config import STORE_ENV
-from components.loader import DATA_ENV, SEEDS_ENV
+from components.config import DATA_ENV, SEEDS_ENV, STORE_ENV
 from components.review import ACCEPTED, PENDING, REJECTED
 from components.schema import Events
 from components.store import Store
@@ -48,7 +47,7 @@ PROBE = '''"""Written by tests/test_normal_use.py into a used copy of the reposi
 import os
 from pathlib import Path
 
-from components import loader
+from components import config, loader
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -57,7 +56,7 @@ def test_the_key_tests_ran_in_the_changed_copy_and_read_the_frozen_one():
     """This repository's data/ has the accepted event, the environment names it, the tests read another."""
     assert Path(loader.__file__).resolve().parent.parent == REPO
     assert os.environ["{event_env}"] in (REPO / "data" / "events.csv").read_text(encoding="utf-8")
-    assert loader.data_dir() != REPO / "data" and loader.seeds_dir() != REPO / "seeds"
+    assert config.data_dir() != REPO / "data" and config.seeds_dir() != REPO / "seeds"
 '''
 
 

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 from geopy.distance import geodesic
 
-from components import corroboration, countries, dates, geo, importer, loader, precision, schema
+from components import cells as cell_checks
+from components import corroboration, countries, dates, geo, importer, precision, schema
 from components.actors import Registry
 from components.formats import acled, base, csvfile, ucdp
 from components.formats.detect import detect
@@ -81,7 +82,7 @@ def test_the_curated_and_the_dataset_path_give_the_same_span(i, case, dataset_sp
     day, code, first, last = case
     events = pd.DataFrame(
         {Events.event_date: pd.to_datetime([day]), Events.time_precision: pd.array([code], dtype="Int64")}
-    )  # as loader.check_cells types events.csv
+    )  # as cell_checks.check_cells types events.csv
     curated = (dates.starts(events).iloc[0].date(), dates.ends(events).iloc[0].date())
     assert curated == (first, last)
     assert dataset_spans[f"LBY{i}"] == (first, last)
@@ -122,7 +123,7 @@ def test_both_paths_reject_a_point_outside_its_country_with_the_same_words(tmp_p
         {Events.country: ["Sudan", "Libya"], Events.latitude: pd.array([SIRTE[0], SIRTE[0]], dtype="Float64"),
          Events.longitude: pd.array([SIRTE[1], SIRTE[1]], dtype="Float64"), LINE: [2, 3]}
     )  # fmt: skip
-    [curated] = loader.check_in_country(frame, Events.file, Events.country, Events.latitude, Events.longitude)
+    [curated] = cell_checks.check_in_country(frame, Events.file, Events.country, Events.latitude, Events.longitude)
     row = {**LIBYA_ROW, "event_id_cnty": "SDN1", "event_date": "2020-06-10", "year": "2020", "time_precision": "1",
            "country": "Sudan", "latitude": str(SIRTE[0]), "longitude": str(SIRTE[1])}  # fmt: skip
     events, problems = acled_file(tmp_path / "sudan.csv", [row])
@@ -180,12 +181,12 @@ def test_changing_only_the_schema_bound_changes_both_paths(monkeypatch):
     bad = con.execute(f"SELECT {latitude.bad} FROM (SELECT '85' AS latitude, 85.0 AS _lat)").fetchone()[0]
     assert bad is True
     raw = pd.DataFrame({c: [""] for c in Events.names()} | {Events.latitude: ["85"], LINE: [2], "_width": [0]})
-    _, problems = loader.check_cells(raw, Events, Events.file)
+    _, problems = cell_checks.check_cells(raw, Events, Events.file)
     assert any(p.column == Events.latitude and p.expected == "a latitude from -90 to 80" for p in problems)
 
 
 # One rule book, table-driven: cells of each declared column, valid (True) or not, written out by hand. Each is
-# checked by the curated files' loader (loader.check_cells) and by the column's compiled SQL alone (Col.invalid).
+# checked by the curated files' loader (cell_checks.check_cells) and by the column's compiled SQL alone (Col.invalid).
 # fmt: off
 RULES: dict[type[schema.Table], dict[str, list[tuple[str, bool]]]] = {
     schema.Events: {
@@ -243,7 +244,7 @@ def test_the_curated_path_and_the_compiled_rule_agree(table, column, cells):
     lines = list(range(2, len(cells) + 2))
     raw = pd.DataFrame({c: [""] * len(cells) for c in table.names()} | {column: values}, dtype=str)
     raw[LINE], raw["_width"] = lines, len(table.names())
-    typed, problems = loader.check_cells(raw, table, table.file)
+    typed, problems = cell_checks.check_cells(raw, table, table.file)
     mine = [p for p in problems if p.column == column]
     assert {p.line for p in mine} == {line for line, (_, valid) in zip(lines, cells) if not valid}
     assert {p.expected for p in mine} <= {rule.expected()}
@@ -264,7 +265,7 @@ def test_a_repeated_unique_cell_is_a_problem_on_its_later_lines():
     values = ["A", "B", "A", "", "", "A"]
     raw = pd.DataFrame({c: [""] * len(values) for c in Events.names()} | {Events.event_id_cnty: values}, dtype=str)
     raw[LINE], raw["_width"] = range(2, len(values) + 2), len(Events.names())
-    _, problems = loader.check_cells(raw, Events, Events.file)
+    _, problems = cell_checks.check_cells(raw, Events, Events.file)
     repeated = [p.line for p in problems if p.column == Events.event_id_cnty and p.expected == schema.REPEATED]
     assert repeated == [4, 7]
 
@@ -285,7 +286,7 @@ def test_a_bad_cell_is_a_problem_on_both_paths_with_the_same_words(tmp_path, col
     [dataset] = problems[problems["column"] == column].to_dict("records")
     assert (dataset["line"], dataset["value"]) == (2, cell)
     raw = pd.DataFrame({c: [""] for c in Events.names()} | {column: [cell], LINE: [2], "_width": [0]}, dtype=str)
-    [curated] = [p for p in loader.check_cells(raw, Events, Events.file)[1] if p.column == column]
+    [curated] = [p for p in cell_checks.check_cells(raw, Events, Events.file)[1] if p.column == column]
     assert curated.expected == Events.spec(column).expected()
     words = {"time_precision": "1 (day), 2 (week) or 3 (month)", "geo_precision": "1, 2 or 3"}
     assert dataset["expected"] == words.get(column, curated.expected)

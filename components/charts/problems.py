@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from components.loader import Problem
+from components.cells import Problem
 from components.queries.problems import FILE
 
 ROW_LINE, REASONS = "Line", "Problems"

@@ -9,6 +9,10 @@ from components.loader import Dataset
 from components.schema import LINE, REPORTED, TIME_PRECISION, ArticleMeta, Events, Model, split_list
 
 FILE = Events.file
+SAME_NAME = (  # columns of events.csv that the model holds as they are, under the same name
+    Events.sub_event_type, Events.actor1, Events.assoc_actor_1, Events.actor2, Events.assoc_actor_2, Events.inter1,
+    Events.inter2, Events.interaction, Events.country, Events.admin1, Events.admin2, Events.location,
+)  # fmt: skip
 
 
 def to_model(dataset: Dataset) -> pd.DataFrame:
@@ -34,19 +38,8 @@ def to_model(dataset: Dataset) -> pd.DataFrame:
             Model.date_basis: events[Events.date_basis],
             Model.reported: events[REPORTED].dt.date,
             Model.event_type: events[Events.event_kind],
-            Model.sub_event_type: events[Events.sub_event_type],
-            Model.actor1: events[Events.actor1],
-            Model.assoc_actor_1: events[Events.assoc_actor_1],
-            Model.actor2: events[Events.actor2],
-            Model.assoc_actor_2: events[Events.assoc_actor_2],
             Model.actors: names,
-            Model.inter1: events[Events.inter1],
-            Model.inter2: events[Events.inter2],
-            Model.interaction: events[Events.interaction],
-            Model.country: events[Events.country],
-            Model.admin1: events[Events.admin1],
-            Model.admin2: events[Events.admin2],
-            Model.location: events[Events.location],
+            **{column: events[column] for column in SAME_NAME},
             Model.latitude: events[Events.latitude].astype("float64"),
             Model.longitude: events[Events.longitude].astype("float64"),
             Model.geo_precision: events[Events.geo_precision].astype("Int64"),

@@ -231,7 +231,7 @@ def _point_check(lat: str, lon: str) -> Check:
     """A point must lie in the box of the country its row names: this catches swapped latitude and longitude."""
     return Check(
         "latitude, longitude",
-        outside_box(lat, lon),  # the curated files' check too (loader.check_in_country)
+        outside_box(lat, lon),  # the curated files' check too (cells.check_in_country)
         "_expected",  # countries.EXPECTED, written per country in the box table: the loader's words
         f"{lat}::VARCHAR || ', ' || {lon}::VARCHAR",
     )

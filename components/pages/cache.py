@@ -14,9 +14,8 @@ import streamlit as st
 from components import corroboration, progress, text
 from components.charts import events
 from components.charts.problems import build_problems
-from components.config import store_path
+from components.config import data_dir, seeds_dir, store_path
 from components.filter_types import Filters
-from components.loader import data_dir, seeds_dir
 from components.queries import problems
 from components.snapshot import Prepared, Selection, prepare, select
 from components.store import Store, StoreError
