@@ -39,7 +39,8 @@ def _note(text: str, x: float, y: float, size: int, **style: object) -> dict:
 def build_briefing(view: Selection, actors: pd.DataFrame) -> go.Figure:
     """The briefing frame, 1920x1080: everything a slide needs to explain itself."""
     fig = Canvas()
-    map_notes = places_map.draw_map(fig, view.map, actors, view.ctx.empty)
+    # the map's box: a third of 1920 wide, 0.63 of 1080 high
+    map_notes = places_map.draw_map(fig, view.map, actors, view.ctx.empty, circles=view.circles, box=(620.0, 680.0))
     fig.update_layout(geo={"domain": {"x": [0.0, 0.33], "y": [0.17, 0.80]}})
     timeline_notes = timeline.draw_timeline(fig, view.timeline, actors, view.anchors, view.ctx.empty)
     fig.update_layout(

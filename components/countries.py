@@ -96,7 +96,7 @@ def describe(found: Box) -> str:
 
 
 # The country-box check, stated once for both paths (cells.check_in_country over the curated files, and the
-# datasets' SQL in sources/base.py): a named country's box and the words of its problem come from `box_table`.
+# datasets' SQL in formats/base.py): a named country's box and the words of its problem come from `box_table`.
 EXPECTED = "a point in {country} ({box}, from Natural Earth); are latitude and longitude swapped?"
 BOX_COLUMNS = ("country", "south", "west", "north", "east", "expected")
 

@@ -56,7 +56,7 @@ class Col:
 
     Its rules (kind, required, choices, low..high, unique) are stated here once and compiled to SQL over a cell's
     trimmed text (`invalid`, `typed`, `repeated`): the loader runs them over the curated files (cells.check_cells)
-    and the datasets' checks over a column the curated events declare too (sources/base.py), in DuckDB."""
+    and the datasets' checks over a column the curated events declare too (formats/base.py), in DuckDB."""
 
     kind: str = TEXT
     required: bool = True  # a required cell must not be empty
@@ -258,7 +258,7 @@ def outside_box(lat: str, lon: str) -> str:
     """SQL: true when a point lies outside the box of the country its row names: latitude and longitude swapped, say.
     The box is countries.box_table's, joined to the row with its columns prefixed (_south, _west, _north, _east; NULL
     for a country the map's file does not hold: not checked). The one statement of the check, for the curated files
-    (cells.check_in_country) and the datasets (sources/base.py); a coordinate breaking its own rule (schema.Events
+    (cells.check_in_country) and the datasets (formats/base.py); a coordinate breaking its own rule (schema.Events
     latitude, longitude) is its own problem, not this one."""
     lat_rule, lon_rule = Events.spec(Events.latitude).allows(lat), Events.spec(Events.longitude).allows(lon)
     inside = f"{lat} BETWEEN _south AND _north AND {lon} BETWEEN _west AND _east"

@@ -23,6 +23,7 @@ from components.queries.places import MapData
 from components.queries.reader import Reader
 from components.queries.timeline import TimelineData
 from components.schema import Model
+from components.schema import Places as PlaceCols
 from components.store import Session, Store
 
 
@@ -39,6 +40,7 @@ class Prepared:
     datasets: tuple[str, ...]  # 'ACLED: 2 files, 1,000,000 events', for the source line
     checked: int  # rows read in every file: events and rows with problems
     file_problems: tuple[str, ...]  # curated files, and files under data/sources/, that could not be used
+    anchor_places: tuple[str, ...] = ()  # the curated places (not a whole country): named first on the map
 
 
 def prepare(store: Store) -> Prepared:
@@ -58,8 +60,10 @@ def prepare(store: Store) -> Prepared:
     curated_rows = len(curated.events) + len(curated.actors) + len(curated.places) + len(curated.rejected)
     checked = curated_rows + int(files["rows_read"].sum())
     unusable = (*curated.file_problems, *store.unreadable.values())
+    places = curated.places
+    anchor_places = tuple(places.loc[places[PlaceCols.precision] != "country", PlaceCols.name])
     return Prepared(store, curated, registry, resolved, opts, dates.anchors(milestones, latest), datasets, checked,
-                    unusable)  # fmt: skip
+                    unusable, anchor_places)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ class Selection:
     timeline: TimelineData
     first_page: pd.DataFrame  # the oldest PAGE_ROWS events: the events table's first page
     figures: tuple[go.Figure, go.Figure] | None = None  # the page's map and timeline, when drawn
+    circles: tuple[tuple[str, float, float, float], ...] = ()  # the radius filter's: place, lat, lon, km
 
     def page(self, reader: Reader, number: int) -> pd.DataFrame:
         """A page of the events table: the first was queried with the rest; another is asked of the store."""
@@ -90,6 +95,8 @@ def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection
     where = filters.where(chosen, opts, registry, prepared.names)
     shown = opts.countries_of(chosen) or tuple(opts.countries)
     focus = filter_types.focus(chosen, registry)
+    centres = opts.centres if chosen.radius_km else {}
+    circles = tuple((p, *centres[p], chosen.radius_km) for p in chosen.places if p in centres)
     ctx = headline.context(
         prepared.curated.articles,
         prepared.anchors,
@@ -102,8 +109,8 @@ def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection
 
     def map_view(db: Reader, condition: Where) -> tuple[MapData, go.Figure | None]:
         """The map's marks, and its figure when drawn."""
-        data = places.map_data(db, condition, shown)
-        return data, places_map.build_map(data, actors, ctx) if draw else None
+        data = places.map_data(db, condition, shown, prepared.anchor_places)
+        return data, places_map.build_map(data, actors, ctx, circles) if draw else None
 
     def timeline_view(db: Reader, condition: Where) -> tuple[TimelineData, go.Figure | None]:
         """The timeline's marks, and its figure when drawn."""
@@ -128,4 +135,4 @@ def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection
     (marks, where_chart), (lane_marks, when_chart) = drawn, lanes
     figures = (where_chart, when_chart) if draw else None
     return Selection(chosen, opts, prepared.anchors, where, marks.total, table, ctx, marks, lane_marks, first,
-                     figures)  # fmt: skip
+                     figures, circles)  # fmt: skip

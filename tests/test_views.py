@@ -7,9 +7,10 @@ import random
 import pandas as pd
 import pytest
 from builders import EVENTS, store_of, tiny_store, write_dataset
+from geopy.distance import geodesic
 
 from components import dates, filter_types, legend, snapshot
-from components.charts import events, forces, headline, places_map, timeline
+from components.charts import events, forces, headline, labels, places_map, timeline
 from components.filter_types import Filters
 from components.queries import events as events_query
 from components.queries import places as places_query
@@ -120,7 +121,7 @@ def test_map_marks_approximate_places_and_names_every_place(small):
         if trace.mode == "markers" and trace.lat[0] is not None:
             symbols.update(zip(trace.lat, trace.marker.symbol))
     assert symbols == {32.0: "circle-open", 32.3: "circle", 29.0: "circle"}
-    labels = next(t for t in fig.data if t.mode == "text" and "Alpha" in "".join(t.text))
+    labels = next(t for t in fig.data if "text" in t.mode and "Alpha" in "".join(t.text))
     assert sorted(labels.text) == ["<b>Alpha</b>", "<b>Beta</b>", "<b>Gamma</b>"]
     note = fig.layout.annotations[0].text
     assert "no place named: 1 event" in note and "Tiny Times, 2 Mar 2021" in note
@@ -156,15 +157,20 @@ def test_map_is_offline(article):
     fig = places_map.build_map(shown.map, article.registry.actors, shown.ctx)
     assert {t.type for t in fig.data} == {"scattergeo"}
     assert fig.layout.geo.scope == "africa" and fig.layout.geo.resolution == 50
-    names = {name for t in fig.data if t.mode == "text" for name in t.text}
+    names = {name for t in fig.data if "text" in t.mode for name in t.text}
     assert {"<b>Tripoli</b>", "<b>Sirte</b>", "<b>Jufra</b>"} <= names
 
 
 def test_map_labels_do_not_overlap_for_close_places():
-    """Two places a few kilometres apart get labels on different sides."""
-    points = pd.DataFrame({"location": ["Tripoli", "Tajura"], "latitude": [32.89, 32.88], "longitude": [13.19, 13.35]})
-    first, second = places_map._label_positions(points)
-    assert first != second
+    """Two places a few kilometres apart get labels on different sides, their boxes disjoint, in pixels."""
+    points = pd.DataFrame({"location": ["Tripoli", "Tajura"], "latitude": [32.89, 32.88], "longitude": [13.19, 13.35],
+                           "size": [18.0, 18.0]})  # fmt: skip
+    frame = labels.Frame(*labels.fit(points["latitude"], points["longitude"], places_query.LIBYA).values())
+    first, second = labels.place(points, [], frame)
+    assert first and second and first != second
+    rows = zip(points["location"], points["latitude"], points["longitude"], (first, second))
+    boxes = [labels.boxes(n, frame.pixels(y, x), 18.0)[p] for n, y, x, p in rows]
+    assert not labels._overlap(*boxes) and all(frame.holds(b) for b in boxes)
 
 
 def test_map_of_nothing_still_draws(small):
@@ -304,9 +310,25 @@ def test_long_lane_names_are_shortened_on_the_axis_but_never_confused():
 
 
 def test_a_name_that_would_cover_another_is_left_out_and_said():
-    """At scale, names are placed in order of events and one that fits nowhere is dropped; below it, none is."""
+    """Names are placed in the order given and one that fits nowhere is dropped; none covers a mark or another."""
     names = [f"Town {i}" for i in range(6)]
-    points = pd.DataFrame({"location": names, "latitude": [32.9] * 6, "longitude": [13.2] * 6})
-    positions = places_map._label_positions(points, drop=True)
-    assert positions[:4] == list(places_map.LABEL_POSITIONS) and positions[4:] == [None, None]
-    assert None not in places_map._label_positions(points), "below the scale, every place the events name is named"
+    points = pd.DataFrame({"location": names, "latitude": [32.9] * 6, "longitude": [13.2] * 6, "size": [18.0] * 6})
+    frame = labels.Frame((27.0, 35.0), (9.0, 19.0))
+    positions = labels.place(points, [(32.9, 13.2, 18.0)], frame)
+    assert positions[:4] == list(labels.POSITIONS) and positions[4:] == [None, None]
+    near_edge = points.head(1).assign(longitude=18.9)  # east of it the frame ends: the name goes west
+    assert labels.place(near_edge, [], frame) == ["top left"]
+
+
+def test_the_map_frames_its_marks_and_draws_the_radius_circle(article):
+    """Sirte within 50 km: the frame fits the events shown (not the whole of Libya), the circle is drawn, geodesic,
+    in the legend, and every name placed lies inside the frame."""
+    shown = view(article, places=("Sirte",), radius_km=50)
+    fig = places_map.build_map(shown.map, article.registry.actors, shown.ctx, shown.circles)
+    lat, lon = fig.layout.geo.lataxis.range, fig.layout.geo.lonaxis.range
+    assert lat[1] - lat[0] < 10 and lon[1] - lon[0] < 12, "a frame around Sirte, not Libya's 16 by 21 degrees"
+    assert lat[0] <= 31.2 <= lat[1] and lon[0] <= 16.6 <= lon[1]
+    ring = next(t for t in fig.data if t.name == "Within 50 km of Sirte")
+    centre = article.options.centres["Sirte"]
+    assert all(abs(geodesic(centre, p).km - 50) < 0.01 for p in zip(ring.lat, ring.lon))
+    assert ring.lat[0] == pytest.approx(ring.lat[-1]) and len(ring.lat) > 60

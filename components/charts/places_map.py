@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from geopy.distance import geodesic
 
 from components import dates, evidence, legend, text
+from components.charts import labels
 from components.charts.canvas import Canvas
 from components.charts.headline import Context, title_height, title_layout
-from components.queries.places import CELL_DEGREES, LABELLED, LIBYA, MapData
+from components.queries.places import CELL_DEGREES, LABELLED, MapData
 from components.schema import Model
 
 TOPOJSON_URL = "app/static/topojson/"  # served by Streamlit's static serving: no CDN, no internet
@@ -22,12 +24,13 @@ NEIGHBOURS = {  # label points for the map's furniture, placed by eye inside eac
     "CHAD": (19.6, 19.5),
     "SUDAN": (19.6, 25.6),
     "EGYPT": (27.0, 26.4),
+    "LIBYA": (27.4, 17.6),
     "Mediterranean Sea": (34.1, 19.0),
 }
 GEO = {  # Libya and its neighbours, from the Natural Earth layers plotly.js draws itself
     "scope": "africa",
     "resolution": 50,
-    "projection_type": "mercator",
+    "projection": {"type": "mercator"},  # nested, not projection_type: figures are built unvalidated (canvas.py)
     "showcountries": True,
     "countrycolor": "#7a7a7a",
     "countrywidth": 1.2,
@@ -40,46 +43,10 @@ GEO = {  # Libya and its neighbours, from the Natural Earth layers plotly.js dra
     "showlakes": False,
     "showframe": False,
 }
-LABEL_POSITIONS = ("top right", "bottom right", "top left", "bottom left")
 HEIGHT = 640
+PAGE_WIDTH = 420  # pixels: the map column at its narrowest (a 1280-wide window): names are measured there
 MAP_CREDIT = "Map: Natural Earth"
 KEY_GREY = "#444444"
-
-
-def _label_positions(
-    points: pd.DataFrame, frame: dict[str, tuple[float, float]] = LIBYA, drop: bool = False
-) -> list[str | None]:
-    """Place each name, in the order given (most events first), inside the map's frame where it overlaps no name
-    placed before it; else where it overlaps none (cut by the frame); else, with `drop`, leave it out (None): at
-    scale a dozen names in one city would be read as none. Without `drop` every place the events name is named."""
-    box_w, box_h = 0.42, 0.9  # degrees per character and per line at this map's scale
-    placed: list[tuple[float, float, float, float]] = []
-    chosen: list[str | None] = []
-    for p in points.to_dict("records"):
-        width = box_w * len(p[Model.location]) + 0.5
-        boxes = {}
-        for position in LABEL_POSITIONS:
-            dx = 0.3 if "right" in position else -0.3 - width
-            dy = 0.2 if "top" in position else -0.2 - box_h
-            boxes[position] = (p[Model.longitude] + dx, p[Model.latitude] + dy, width, box_h)
-        free = [pos for pos, box in boxes.items() if not any(_overlap(box, other) for other in placed)]
-        framed = [pos for pos in free if _inside(boxes[pos], frame)]
-        position = (framed or free or [None if drop else LABEL_POSITIONS[-1]])[0]
-        if position is not None:
-            placed.append(boxes[position])
-        chosen.append(position)
-    return chosen
-
-
-def _inside(box: tuple[float, float, float, float], frame: dict[str, tuple[float, float]]) -> bool:
-    """True when an (x, y, width, height) box lies within the map's frame."""
-    (south, north), (west, east) = frame["lat"], frame["lon"]
-    return west <= box[0] and box[0] + box[2] <= east and south <= box[1] and box[1] + box[3] <= north
-
-
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
-    """True when two (x, y, width, height) boxes intersect."""
-    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
 def _marks(geo: str, own: pd.DataFrame, name: str, marker: dict, hovers: list[str], rank: int) -> dict:
@@ -106,8 +73,9 @@ def _place_traces(fig: Canvas, marks: pd.DataFrame, actors: pd.DataFrame, geo: s
         }
         hovers = [evidence.hover(list(s), int(n)) for s, n in zip(own["samples"], own["n"])]
         fig.add_trace(_marks(geo, own, name, marker, hovers, rank))
-    hollow = {"size": 14, "symbol": "circle-open", "color": KEY_GREY, "line": {"width": 3}}
-    fig.add_trace(_key(geo, "Hollow: approximate place (near it, or a wider area)", hollow))
+    if marks["approx"].any():  # a legend entry only for what is drawn
+        hollow = {"size": 14, "symbol": "circle-open", "color": KEY_GREY, "line": {"width": 3}}
+        fig.add_trace(_key(geo, "Hollow: approximate place (near it, or a wider area)", hollow))
 
 
 def _cell_traces(fig: Canvas, marks: pd.DataFrame, actors: pd.DataFrame, geo: str) -> None:
@@ -125,45 +93,86 @@ def _cell_traces(fig: Canvas, marks: pd.DataFrame, actors: pd.DataFrame, geo: st
     fig.add_trace(_key(geo, f"Square: a {CELL_DEGREES}° cell (about 28 km), sized by its events", square))
 
 
-def draw_map(fig: Canvas, data: MapData, actors: pd.DataFrame, empty: str, geo: str = "geo") -> list[str]:
+def _sizes(data: MapData) -> pd.Series:
+    """The pixels of each mark, as its trace draws it."""
+    if data.aggregated:
+        return data.marks["n"].map(lambda n: legend.count_size(int(n)))
+    return data.marks["n"].map(lambda n: legend.marker_size(int(n), 18, 6))
+
+
+def circle(lat: float, lon: float, km: float, points: int = 72) -> tuple[list[float], list[float]]:
+    """The points at `km` from a centre on the WGS 84 ellipsoid, the circle the radius filter keeps inside."""
+    ring = [geodesic(kilometers=km).destination((lat, lon), bearing) for bearing in range(0, 361, 360 // points)]
+    return [p.latitude for p in ring], [p.longitude for p in ring]
+
+
+def draw_map(
+    fig: Canvas,
+    data: MapData,
+    actors: pd.DataFrame,
+    empty: str,
+    geo: str = "geo",
+    circles: tuple[tuple[str, float, float, float], ...] = (),
+    box: tuple[float, float] = (420.0, 420.0),
+) -> list[str]:
     """Draw the marks on one geo subplot of a figure ("geo", or "geo2"...); return notes for under it.
 
-    `empty` is what the map says when no event matches: which filters to widen.
+    `empty` is what the map says when no event matches: which filters to widen. `circles` (place, lat, lon, km) are
+    the radius filter's; `box` the subplot's pixels at their fewest, where the names are measured.
     """
     if data.aggregated:
         _cell_traces(fig, data.marks, actors, geo)
     else:
         _place_traces(fig, data.marks, actors, geo)
-    positions = _label_positions(data.labels, data.extent, drop=data.aggregated)  # most events first
-    labels = data.labels.iloc[[i for i, p in enumerate(positions) if p is not None]]
+    rings = [(place, km, *circle(lat, lon, km)) for place, lat, lon, km in circles]
+    for place, km, lats, lons in rings:
+        fig.add_trace(dict(type="scattergeo", geo=geo, lat=lats, lon=lons, mode="lines", hoverinfo="skip",
+                           name=text.plot(f"Within {km:g} km of {place}"), legendrank=999,
+                           line={"width": 2, "color": KEY_GREY, "dash": "dash"}))  # fmt: skip
+    points = data.marks[data.marks[Model.latitude].notna()]
+    ring_lats = [y for _, _, lats, _ in rings for y in lats]
+    ring_lons = [x for _, _, _, lons in rings for x in lons]
+    frame = labels.fit(pd.concat([points[Model.latitude], pd.Series(ring_lats, dtype=float)], ignore_index=True),
+                       pd.concat([points[Model.longitude], pd.Series(ring_lons, dtype=float)], ignore_index=True),
+                       data.extent)  # fmt: skip
+    sizes = _sizes(data)
+    size_at = points.assign(size=sizes).groupby([Model.latitude, Model.longitude])["size"].max()
+    wanted = data.labels.assign(size=[float(size_at.get((y, x), 0.0)) for y, x in
+                                      zip(data.labels[Model.latitude], data.labels[Model.longitude])])  # fmt: skip
+    marks = list(zip(points[Model.latitude], points[Model.longitude], sizes[points.index]))
+    positions = labels.place(wanted, marks, labels.Frame(frame["lat"], frame["lon"], *box))
+    named = wanted.iloc[[i for i, p in enumerate(positions) if p is not None]]
     fig.add_trace(
         dict(
             type="scattergeo",
             geo=geo,
-            lat=labels[Model.latitude].tolist(),
-            lon=labels[Model.longitude].tolist(),
-            mode="text",
-            text=[f"<b>{text.plot(p)}</b>" for p in labels[Model.location]],
+            lat=named[Model.latitude].tolist(),
+            lon=named[Model.longitude].tolist(),
+            mode="markers+text",  # an unseen marker as large as the place's own: the name is set off beside it
+            marker={"size": named["size"].tolist(), "opacity": 0},
+            text=[f"<b>{text.plot(p)}</b>" for p in named[Model.location]],
             textposition=[p for p in positions if p is not None],
-            textfont={"size": 15, "color": "#1a1a1a"},
+            textfont={"size": labels.FONT_PX, "color": "#1a1a1a"},
             hoverinfo="skip",
             showlegend=False,
         )
     )
+    view = labels.Frame(frame["lat"], frame["lon"], *box)
+    furniture = {name: at for name, at in NEIGHBOURS.items() if view.holds(labels.centred(name, view.pixels(*at), 11))}
     fig.add_trace(
         dict(
             type="scattergeo",
             geo=geo,
-            lat=[v[0] for v in NEIGHBOURS.values()],
-            lon=[v[1] for v in NEIGHBOURS.values()],
+            lat=[v[0] for v in furniture.values()],
+            lon=[v[1] for v in furniture.values()],
             mode="text",
-            text=list(NEIGHBOURS),
+            text=list(furniture),  # the neighbours whose name fits whole in the frame
             textfont={"size": 11, "color": "#8a8a8a"},
             hoverinfo="skip",
             showlegend=False,
         )
     )
-    axes = {"lataxis_range": list(data.extent["lat"]), "lonaxis_range": list(data.extent["lon"])}
+    axes = {"lataxis": {"range": list(frame["lat"])}, "lonaxis": {"range": list(frame["lon"])}}
     fig.update_layout({geo: {**GEO, **axes}})
     if not data.total:
         return [empty]
@@ -172,11 +181,12 @@ def draw_map(fig: Canvas, data: MapData, actors: pd.DataFrame, empty: str, geo: 
         notes.append(_list_note("Beyond this map's extent", data.outside))
     if data.aggregated:
         notes.append(f"{data.total:,} events at too many places to mark one by one: aggregated by grid cell.")
-    named = sum(p is not None for p in positions)
-    if named < len(data.labels):
-        notes.append(f"Named: {named} of the places with most events (a name that would cover another is left out).")
-    elif named == LABELLED:
-        notes.append(f"Named: the {LABELLED} places with most events.")
+    left_out = [name for name, p in zip(wanted[Model.location], positions) if p is None]
+    if left_out:
+        shown_names = ", ".join(left_out[:6]) + (f" and {len(left_out) - 6} more" if len(left_out) > 6 else "")
+        notes.append(f"Not named, for want of room: {shown_names} (their marks are drawn).")
+    if len(data.labels) == LABELLED:
+        notes.append(f"Names: the {LABELLED} places with most events at most.")
     return notes
 
 
@@ -195,13 +205,16 @@ def _list_note(what: str, places: list[tuple[str, int]], shown: int = 5) -> str:
     return f"{what} — " + "; ".join(parts) + ". They are in the events table."
 
 
-def build_map(data: MapData, actors: pd.DataFrame, ctx: Context) -> go.Figure:
+def build_map(
+    data: MapData, actors: pd.DataFrame, ctx: Context, circles: tuple[tuple[str, float, float, float], ...] = ()
+) -> go.Figure:
     """A figure of the marks, coloured by the foreign state involved, sized by the number of events."""
     fig = Canvas()
-    notes = draw_map(fig, data, actors, ctx.empty) + [ctx.source_short + " · " + MAP_CREDIT]
     title = ctx.title("Where", 55)
     top, bottom = title_height(title) + 12, 170  # pixels: title above; legend, then notes, below the map
     plot = HEIGHT - top - bottom
+    notes = draw_map(fig, data, actors, ctx.empty, circles=circles, box=(PAGE_WIDTH, plot))
+    notes.append(ctx.source_short + " · " + MAP_CREDIT)
     fig.update_layout(
         title=title_layout(title),
         height=HEIGHT,

@@ -2,7 +2,7 @@
 
 DuckDB parses the file (fast, in parallel, all cells as text) and sets aside the rows it cannot parse. It does not
 say on which physical line each good row starts, and a quoted note may span several lines. A vectorised scan of the
-bytes (components/sources/records.py) finds every record boundary (a newline outside quotes: an even count of `"`
+bytes (components/formats/records.py) finds every record boundary (a newline outside quotes: an even count of `"`
 before it), so each record gets its line; two counts cross-check the scan against DuckDB's parse, so a file they
 read differently is refused rather than misnumbered. The file is read in chunks, so memory stays bounded whatever
 its size.

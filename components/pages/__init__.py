@@ -1,3 +1,3 @@
-"""The pages: the only modules that import Streamlit. Each draws what a pure builder of the core made (queries in
-components/selection.py and the views' modules, figures in their build_* functions); the command line and the
-core never import them."""
+"""The pages: the only modules that import Streamlit. Each draws what the layers below made (queries in
+components/queries/, figures and tables in components/charts/, both run by components/snapshot.py); the command line
+and the core never import them."""

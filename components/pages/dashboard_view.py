@@ -1,5 +1,5 @@
-"""The dashboard's views drawn with Streamlit: each takes what its pure builder made (components/headline.py,
-places_map.py, timeline.py, forces.py, events.py, problems.py) and only draws it."""
+"""The dashboard's views drawn with Streamlit: each takes what its pure builder made (components/charts/) and only
+draws it."""
 
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ class MapData:
     """What the map draws: its marks (one row each), and the counts of what it cannot draw."""
 
     marks: pd.DataFrame  # backer, location, latitude, longitude, n, approx, samples (place marks) or places (cells)
-    labels: pd.DataFrame  # location, latitude, longitude: the places named on the map
+    labels: pd.DataFrame  # location, latitude, longitude, n: the places to name, the most wanted first
     extent: dict[str, tuple[float, float]]
     aggregated: bool = False
     total: int = 0
@@ -49,7 +49,9 @@ def extent(shown: list[str] | tuple[str, ...]) -> dict[str, tuple[float, float]]
     }
 
 
-def map_data(reader: Reader, where: Where, shown: list[str] | tuple[str, ...]) -> MapData:
+def map_data(
+    reader: Reader, where: Where, shown: list[str] | tuple[str, ...], anchors: tuple[str, ...] = ()
+) -> MapData:
     """Query the store for the map's marks: by place, or by grid cell when there are more than MAX_MARKS.
 
     One pass over the events counts them per state and place into a small temporary table; every count the map
@@ -77,10 +79,12 @@ def map_data(reader: Reader, where: Where, shown: list[str] | tuple[str, ...]) -
             "GROUP BY 1 ORDER BY 2 DESC, 1",
             frame,
         )
-        labels = db.df(  # one label a place, at the point most of its events use
+        labels = db.df(  # one label a place, at the point most of its events use; the anchors first, when shown
             f"""SELECT location, arg_max(latitude, n) AS latitude, arg_max(longitude, n) AS longitude, sum(n) AS n
                 FROM (SELECT location, latitude, longitude, sum(n) AS n FROM marks WHERE {POINT} AND location <> ''
-                      GROUP BY ALL) GROUP BY location ORDER BY n DESC, location LIMIT {LABELLED}"""
+                      GROUP BY ALL) GROUP BY location
+                ORDER BY list_contains($anchors::VARCHAR[], location) DESC, n DESC, location LIMIT {LABELLED}""",
+            {"anchors": list(anchors)},
         )
         aggregated = places > MAX_MARKS
         marks = _cells(db, where) if aggregated else _places(db, where)

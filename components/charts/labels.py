@@ -1,0 +1,123 @@
+"""Where the map looks and where its names go: a frame fitted to the marks, and labels placed in the figure's pixels.
+
+Plotly's geo subplot fits the frame's ranges into its box keeping the projection's proportions (Mercator here), so
+a degree is a known number of pixels: each label's box is measured in pixels, tried at four positions around its
+point, and kept only where it covers no mark and no name already placed, inside the frame. A name that fits
+nowhere is left out and listed in the map's note.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from components.schema import Model
+
+POSITIONS = ("top right", "bottom right", "top left", "bottom left")
+FONT_PX = 15  # the names' font size
+CHAR_PX = 0.62 * FONT_PX  # the width of a bold character of that font, on average (measured on the map's names)
+LINE_PX = 1.3 * FONT_PX
+PAD_PX = 3.0  # plotly's gap between a point (or its marker's edge) and its text
+MIN_SPAN = (8.0, 10.0)  # degrees of latitude and longitude a fitted frame shows at least: enough to place it in Libya
+MARGIN = 0.15  # of the marks' span, added around them
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The ranges a geo subplot shows and the pixels of its box."""
+
+    lat: tuple[float, float]
+    lon: tuple[float, float]
+    width: float = 420.0  # pixels: the narrowest the page's map column gets (a 1280-wide window)
+    height: float = 420.0
+
+    def _scale(self) -> float:
+        """Pixels per projected unit: the ranges fitted into the box, proportions kept."""
+        dx = math.radians(self.lon[1] - self.lon[0])
+        dy = _mercator(self.lat[1]) - _mercator(self.lat[0])
+        return min(self.width / max(dx, 1e-9), self.height / max(dy, 1e-9))
+
+    def pixels(self, lat: float, lon: float) -> tuple[float, float]:
+        """A point's place in the box, from its centre, in pixels (y up)."""
+        scale = self._scale()
+        x = (math.radians(lon) - math.radians(sum(self.lon) / 2)) * scale
+        y = (_mercator(lat) - (_mercator(self.lat[0]) + _mercator(self.lat[1])) / 2) * scale
+        return x, y
+
+    def holds(self, box: tuple[float, float, float, float]) -> bool:
+        """True when an (x, y, width, height) box in pixels lies inside the shown area."""
+        scale = self._scale()
+        half_w = min(self.width, math.radians(self.lon[1] - self.lon[0]) * scale) / 2
+        half_h = min(self.height, (_mercator(self.lat[1]) - _mercator(self.lat[0])) * scale) / 2
+        return -half_w <= box[0] and box[0] + box[2] <= half_w and -half_h <= box[1] and box[1] + box[3] <= half_h
+
+
+def _mercator(lat: float) -> float:
+    """Mercator's y of a latitude."""
+    return math.log(math.tan(math.pi / 4 + math.radians(max(min(lat, 85.0), -85.0)) / 2))
+
+
+def fit(lats: pd.Series, lons: pd.Series, bounds: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """The frame of the marks: their box with a margin, at least MIN_SPAN wide, inside `bounds` (the countries')."""
+    inside = lats.between(*bounds["lat"]) & lons.between(*bounds["lon"])
+    if not inside.any():
+        return bounds
+    frame = {}
+    for axis, values, least in (("lat", lats[inside], MIN_SPAN[0]), ("lon", lons[inside], MIN_SPAN[1])):
+        low, high = float(values.min()), float(values.max())
+        pad = max((high - low) * MARGIN, (least - (high - low)) / 2, 0.5)
+        low, high = low - pad, high + pad
+        lo_bound, hi_bound = bounds[axis]
+        if high - low >= hi_bound - lo_bound:
+            frame[axis] = (lo_bound, hi_bound)
+            continue
+        shift = max(lo_bound - low, 0.0) - max(high - hi_bound, 0.0)  # slid back inside, its size kept
+        frame[axis] = (low + shift, high + shift)
+    return frame
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """True when two (x, y, width, height) boxes intersect."""
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def boxes(name: str, at: tuple[float, float], marker_px: float) -> dict[str, tuple[float, float, float, float]]:
+    """The box of a name at each position around its point (plotly sets the text off by half its marker)."""
+    width, height, off = CHAR_PX * len(name), LINE_PX, marker_px / 2 + PAD_PX
+    x, y = at
+    return {
+        position: (
+            x + off if "right" in position else x - off - width,
+            y + off if "top" in position else y - off - height,
+            width,
+            height,
+        )
+        for position in POSITIONS
+    }
+
+
+def centred(name: str, at: tuple[float, float], font_px: float) -> tuple[float, float, float, float]:
+    """The box of a name centred on its point, at a font size."""
+    width, height = 0.62 * font_px * len(name), 1.3 * font_px
+    return (at[0] - width / 2, at[1] - height / 2, width, height)
+
+
+def place(labels: pd.DataFrame, marks: list[tuple[float, float, float]], frame: Frame) -> list[str | None]:
+    """A position for each name in the order given (the first are the most wanted), or None where it would cover a
+    mark or a name already placed, or leave the frame. `labels` has location, latitude, longitude and the size of
+    the mark at that point (`size`, pixels); `marks` are (lat, lon, size) of every mark drawn."""
+    obstacles = []
+    for lat, lon, size in marks:
+        x, y = frame.pixels(lat, lon)
+        obstacles.append((x - size / 2, y - size / 2, size, size))
+    chosen: list[str | None] = []
+    for name, lat, lon, size in zip(labels[Model.location], labels[Model.latitude], labels[Model.longitude],
+                                    labels["size"]):  # fmt: skip
+        options = boxes(name, frame.pixels(lat, lon), size)
+        free = [p for p in POSITIONS if frame.holds(options[p]) and not any(_overlap(options[p], o) for o in obstacles)]
+        chosen.append(free[0] if free else None)
+        if free:
+            obstacles.append(options[free[0]])
+    return chosen
