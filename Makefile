@@ -25,7 +25,7 @@ run: $(VENV)/.run-installed
 	$(BIN)/conflict-monitor serve --server.address $(ADDRESS) --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
-# Two workers, a test file each at a time (its servers and stores are made once): about 2.5 minutes on 2 cores.
+# Two workers, a test file each at a time (its servers and stores are made once): about 2 minutes on 2 cores.
 test: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
