@@ -172,6 +172,23 @@ def test_removing_an_actor_chip_updates_url_and_table(page: Page, app_url: str) 
     assert_only_local(page)
 
 
+def test_enter_in_a_filter_selects_the_first_match_only(page: Page, app_url: str) -> None:
+    """Typing part of a name and pressing Enter adds one actor (the first match), not every actor that matches."""
+    page.goto(app_url)
+    wait_for_dashboard(page)
+    actors = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(has_text="Actor")
+    field = actors.locator("input")
+    field.click()
+    field.fill("Turk")  # matches Turkey and Turkish armed forces
+    field.press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]actor=Turkey(&|$)"))
+    field.press("Escape")  # the list closes (while open, the rest of the page is hidden from assistive tools)
+    wait_for_dashboard(page)
+    assert page.url.count("actor=") == 1, page.url
+    expect(chip_remover(page, "Turkey")).to_be_visible()
+    expect(chip_remover(page, "Turkish armed forces")).to_have_count(0)
+
+
 def test_unknown_link_values_are_named_in_a_notice(page: Page, app_url: str) -> None:
     """Values in a link that match nothing are named in a notice, and the page still works."""
     page.goto(f"{app_url}/?actor=Nobody&place=Atlantis")
