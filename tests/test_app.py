@@ -141,7 +141,7 @@ def test_briefing_view_without_a_renderer_falls_back_to_the_live_frame(monkeypat
         raise exports.RenderError("no Chromium")
 
     monkeypatch.setattr(exports, "render", fail)
-    briefing_view._image.clear()  # a frame rendered by an earlier test must not hide the failure
+    briefing_view._image.cache_clear()  # a frame rendered by an earlier test must not hide the failure
     at = start({"view": "briefing"})
     assert "no Chromium" in at.warning[0].value
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
@@ -167,7 +167,7 @@ def test_briefing_toggle_writes_the_view_to_the_url():
 def test_an_empty_result_draws_every_view(query, monkeypatch):
     """Nothing matches: no traceback; the charts keep their axes and say which filters to widen."""
     monkeypatch.setattr(exports, "render", lambda fig, fmt: (_ for _ in ()).throw(exports.RenderError("no image")))
-    briefing_view._image.clear()
+    briefing_view._image.cache_clear()
     at = start(query)
     figures = charts(at)
     notes = " ".join(a["text"] for f in figures for a in f["layout"].get("annotations", [])).replace("<br>", " ")

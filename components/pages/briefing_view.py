@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import json
 import shlex
@@ -30,9 +31,10 @@ a.briefing-exit {position: fixed; top: 6px; right: 10px; z-index: 1000; font-siz
 </style>"""  # the frame alone, no sidebar, header or toolbar, scaled down whole to fit any screen
 
 
-@st.cache_data(show_spinner="Rendering the briefing…", max_entries=16)
+@functools.lru_cache(maxsize=16)
 def _image(figure_json: str, fmt: str) -> bytes:
-    """Render a figure given as JSON (the cache key) to PNG or PDF."""
+    """Render a figure given as JSON (the cache key) to PNG or PDF. Not st.cache_data: a download renders it in a
+    thread of the server's own, with no script run (Streamlit's cache would log a warning there)."""
     return exports.render(go.Figure(json.loads(figure_json)), fmt)
 
 
@@ -47,7 +49,8 @@ def render_briefing(view: Selection, actors: pd.DataFrame, back: str) -> None:
     alt = html.escape(f"{view.ctx.heading}. {view.ctx.filters}. {view.ctx.source}")
     fig = build_briefing(view, actors)
     try:
-        png = base64.b64encode(_image(fig.to_json(), "png")).decode("ascii")
+        with st.spinner("Rendering the briefing…"):
+            png = base64.b64encode(_image(fig.to_json(), "png")).decode("ascii")
     except exports.RenderError as err:  # no Chromium for kaleido: show the live figure rather than nothing
         st.warning(text.md(f"The briefing image cannot be rendered here ({err}); showing the live frame instead."))
         st.plotly_chart(fig, theme=None, width="stretch")
@@ -75,6 +78,7 @@ def render_exports(view: Selection, store: Store, actors: pd.DataFrame) -> None:
             file_name=f"{name}.{fmt}",
             mime=mime,
             key=f"export_{fmt}",
+            on_click="ignore",  # no rerun: a rerun replaces the file id, and a click meanwhile would spin forever
         )
     if view.total > IN_BROWSER_ROWS:  # a download is held in the server's memory: past this, the command streams it
         side.caption(
@@ -91,6 +95,7 @@ def render_exports(view: Selection, store: Store, actors: pd.DataFrame) -> None:
         file_name=f"{events_name}.csv",
         mime="text/csv",
         key="export_csv",
+        on_click="ignore",  # no rerun: a rerun replaces the button's file id, and a click meanwhile would spin forever
     )
     side.download_button(
         "Events GeoJSON (QGIS, ArcGIS)",
@@ -98,4 +103,5 @@ def render_exports(view: Selection, store: Store, actors: pd.DataFrame) -> None:
         file_name=f"{events_name}.geojson",
         mime="application/geo+json",
         key="export_geojson",
+        on_click="ignore",  # no rerun: a rerun replaces the button's file id, and a click meanwhile would spin forever
     )

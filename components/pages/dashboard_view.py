@@ -121,5 +121,10 @@ def render_problems(data: ProblemsData, table: pd.DataFrame, download: object) -
             st.caption(f"The first {problems.LISTED} rows with problems; the CSV below has every one.")
         render_table(table, "problems")
         st.download_button(
-            "All problems (CSV)", data=download, file_name="data-issues.csv", mime="text/csv", key="export_problems"
+            "All problems (CSV)",
+            data=download,
+            file_name="data-issues.csv",
+            mime="text/csv",
+            key="export_problems",
+            on_click="ignore",  # no rerun (see briefing_view.render_exports)
         )

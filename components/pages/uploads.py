@@ -135,7 +135,9 @@ def render_audit(data: Path) -> None:
     """The audit log: who changed what and when, latest first, a page at a time, and the whole file to download."""
     st.header("Changes")
     entries = audit.read(data)
-    st.download_button("Download the audit log (CSV)", audit.raw(data), file_name=audit.FILE, mime="text/csv")
+    st.download_button(
+        "Download the audit log (CSV)", audit.raw(data), file_name=audit.FILE, mime="text/csv", on_click="ignore"
+    )
     if not entries:
         st.caption("No change recorded yet: imports, ingested articles and review decisions are listed here.")
         return
