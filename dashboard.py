@@ -41,7 +41,9 @@ def main() -> None:
         with map_column:
             dashboard_view.render_map(where_chart, exports.file_name("map", as_of, view.filters, ""))
         with timeline_column:
-            dashboard_view.render_timeline(when_chart, exports.file_name("timeline", as_of, view.filters, ""))
+            dashboard_view.render_timeline(
+                when_chart, exports.file_name("timeline", as_of, view.filters, ""), view.timeline.hidden
+            )
         dashboard_view.render_forces(view.forces)
         number = dashboard_view.page_number(view.total)
         table = cache.events_page(view, prepared, store.key, view.filters, number)

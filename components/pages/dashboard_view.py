@@ -9,9 +9,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import exports, tables, text
+from components import dates, exports, tables, text
 from components.charts import events, headline, places_map
 from components.charts.headline import Context
+from components.pages.sidebar import EXTENT_KEY
 from components.queries import problems
 from components.queries.problems import ProblemsData
 from components.schema import GEO_PRECISION
@@ -46,9 +47,19 @@ def render_map(fig: go.Figure, file_name: str) -> None:
     st.plotly_chart(fig, config=config, width="stretch", theme=None)
 
 
-def render_timeline(fig: go.Figure, file_name: str) -> None:
-    """Draw the timeline; its image button saves a 2x PNG named for what it shows."""
+def render_timeline(fig: go.Figure, file_name: str, hidden: int = 0) -> None:
+    """Draw the timeline; its image button saves a 2x PNG named for what it shows. Events outside its window are
+    announced above it, with the one click that shows them."""
+    if hidden:
+        note, button = st.columns([3, 1], vertical_alignment="center")
+        note.info(f"{dates.plural(hidden, 'event')} outside the window from the ceasefire to the latest report.")
+        button.button("Show every event", key="show_every_event", on_click=_show_every_event)
     st.plotly_chart(fig, config=exports.toolbar(file_name), width="stretch", theme=None)
+
+
+def _show_every_event() -> None:
+    """Turn on the sidebar's 'every event' switch (its state, before the next run draws it)."""
+    st.session_state[EXTENT_KEY] = True
 
 
 def render_forces(forces: pd.DataFrame) -> None:

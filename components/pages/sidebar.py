@@ -26,6 +26,7 @@ from components.filter_types import (
 from components.filters import FILTERS, from_query, to_query
 
 WIDGETS = [f for f in FILTERS if f.widget is not None]  # in the table's order
+EXTENT_KEY = next(f.state_key for f in WIDGETS if f.field == "extent")  # the timeline's "every event" switch
 BRIEFING_KEY = "briefing"  # the page's view (not a filter of the events): a toggle, and the review page by its link
 REVIEW_KEY = "_review"  # no widget: the review page is opened by its link, and left by the link back
 SEEDED, NOTICES, BOUNDS = "_seeded_from_url", "_url_notices", "_date_bounds"
