@@ -101,3 +101,12 @@ def stop(proc: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+# A dashboard page has run once: its map (with the countries drawn) and its timeline are on the page.
+CHARTS_DRAWN = """() => {
+    const plots = [...document.querySelectorAll('.js-plotly-plot')];
+    const map = plots.find((p) => p.querySelector('.geo'));
+    const timeline = plots.find((p) => !p.querySelector('.geo') && p.querySelector('.scatterlayer .point'));
+    return Boolean(map && timeline) && map.querySelectorAll('.geo .countries path').length > 0;
+}"""
