@@ -92,12 +92,15 @@ def start_streamlit(
         time.sleep(0.2)
 
 
-def stop(proc: subprocess.Popen) -> None:
-    """Terminate the server, and kill it if it does not stop."""
-    if proc.poll() is None:
+def stop(*procs: subprocess.Popen) -> None:
+    """Terminate the servers together, and kill those that have not stopped within half a second: a test server's
+    graceful shutdown (closing its sessions' websockets) costs seconds, and the tests are done with it."""
+    running = [p for p in procs if p.poll() is None]
+    for proc in running:
         proc.terminate()
+    for proc in running:
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=0.5)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
@@ -110,3 +113,22 @@ CHARTS_DRAWN = """() => {
     const timeline = plots.find((p) => !p.querySelector('.geo') && p.querySelector('.scatterlayer .point'));
     return Boolean(map && timeline) && map.querySelectorAll('.geo .countries path').length > 0;
 }"""
+
+
+def start_replicas(script: Path, logs: list[Path], cwd: Path, env: dict[str, str]) -> list[subprocess.Popen]:
+    """Several servers of one script, started side by side (each start is mostly waiting), each on a free port and
+    logging to its file; all are stopped if one fails to start."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    ports = []
+    while len(ports) < len(logs):  # distinct ports: two free_port calls can return the same one
+        port = free_port()
+        if port not in ports:
+            ports.append(port)
+    with ThreadPoolExecutor(max_workers=len(logs)) as pool:
+        starting = [pool.submit(start_streamlit, script, port, log, cwd, env) for port, log in zip(ports, logs)]
+        started = [f.result() for f in starting if f.exception() is None]
+        if len(started) < len(starting):
+            stop(*started)
+            raise next(f.exception() for f in starting if f.exception() is not None)
+    return started

@@ -22,7 +22,7 @@ from string import Template
 import pytest
 from apptest import shown
 from builders import shipped
-from serving import free_port, start_streamlit, stop
+from serving import free_port, start_replicas, stop
 from sessions import crowd
 
 REPO = Path(__file__).resolve().parent.parent
@@ -80,8 +80,8 @@ def proxied(tmp_path_factory):
                    check=True, capture_output=True)  # fmt: skip
     data, seeds = shipped(root)
     env = {"CONFLICT_MONITOR_DATA": str(data), "CONFLICT_MONITOR_STORE": str(root / "store")}
-    ports = [free_port(), free_port()]
-    replicas = [start_streamlit(REPO / "dashboard.py", p, root / f"replica-{p}.log", cwd=REPO, env=env) for p in ports]
+    replicas = start_replicas(REPO / "dashboard.py", [root / "replica-1.log", root / "replica-2.log"], REPO, env)
+    ports = [int(proc.args[proc.args.index("--server.port") + 1]) for proc in replicas]
     listen = free_port()
     site = root / "site.conf"
     site.write_text(Template(SITE.read_text()).safe_substitute(
@@ -100,8 +100,7 @@ def proxied(tmp_path_factory):
     finally:
         proxy.terminate()
         proxy.wait(timeout=10)
-        for replica in replicas:
-            stop(replica)
+        stop(*replicas)
 
 
 def _get(url: str, tls: ssl.SSLContext, gzipped: bool) -> tuple[int, dict, bytes]:

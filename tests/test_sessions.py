@@ -9,7 +9,7 @@ from pathlib import Path
 import generate
 import pytest
 from builders import shipped
-from serving import free_port, start_streamlit, stop
+from serving import start_replicas, stop
 from sessions import crowd, open_together, summary
 
 from components import cli
@@ -35,14 +35,12 @@ def replicas(tmp_path_factory):
     store.close()
     env = {"CONFLICT_MONITOR_DATA": str(data), "CONFLICT_MONITOR_SEEDS": str(seeds),
            "CONFLICT_MONITOR_STORE": str(root / "store")}  # fmt: skip
-    servers = [start_streamlit(REPO / "dashboard.py", port, root / f"serve-{port}.log", cwd=REPO, env=env)
-               for port in (free_port(), free_port())]  # fmt: skip
+    servers = start_replicas(REPO / "dashboard.py", [root / "serve-1.log", root / "serve-2.log"], REPO, env)
     urls = [f"http://127.0.0.1:{proc.args[proc.args.index('--server.port') + 1]}" for proc in servers]
     try:
         yield urls, data, seeds, root
     finally:
-        for proc in servers:
-            stop(proc)
+        stop(*servers)
 
 
 def test_twenty_analysts_at_once_see_no_error(replicas):
