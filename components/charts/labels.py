@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from components.schema import Model
@@ -45,6 +46,14 @@ class Frame:
         x = (math.radians(lon) - math.radians(sum(self.lon) / 2)) * scale
         y = (_mercator(lat) - (_mercator(self.lat[0]) + _mercator(self.lat[1])) / 2) * scale
         return x, y
+
+    def pixels_of(self, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+        """Many points' places in the box at once (as `pixels`), one row of x and y each."""
+        scale = self._scale()
+        x = (np.radians(lons) - math.radians(sum(self.lon) / 2)) * scale
+        y = (np.log(np.tan(np.pi / 4 + np.radians(np.clip(lats, -85.0, 85.0)) / 2))
+             - (_mercator(self.lat[0]) + _mercator(self.lat[1])) / 2) * scale  # fmt: skip
+        return np.column_stack([x, y])
 
     def holds(self, box: tuple[float, float, float, float]) -> bool:
         """True when an (x, y, width, height) box in pixels lies inside the shown area."""
@@ -107,17 +116,24 @@ def centred(name: str, at: tuple[float, float], font_px: float) -> tuple[float, 
 def place(labels: pd.DataFrame, marks: list[tuple[float, float, float]], frame: Frame) -> list[str | None]:
     """A position for each name in the order given (the first are the most wanted), or None where it would cover a
     mark or a name already placed, or leave the frame. `labels` has location, latitude, longitude and the size of
-    the mark at that point (`size`, pixels); `marks` are (lat, lon, size) of every mark drawn."""
-    obstacles = []
-    for lat, lon, size in marks:
-        x, y = frame.pixels(lat, lon)
-        obstacles.append((x - size / 2, y - size / 2, size, size))
+    the mark at that point (`size`, pixels); `marks` are (lat, lon, size) of every mark drawn (thousands at scale:
+    they are tested as arrays)."""
+    table = np.array(marks, dtype=float).reshape(-1, 3)
+    at, size = frame.pixels_of(table[:, 0], table[:, 1]), table[:, 2]
+    left, bottom, right, top = at[:, 0] - size / 2, at[:, 1] - size / 2, at[:, 0] + size / 2, at[:, 1] + size / 2
+    placed: list[tuple[float, float, float, float]] = []
     chosen: list[str | None] = []
-    for name, lat, lon, size in zip(labels[Model.location], labels[Model.latitude], labels[Model.longitude],
-                                    labels["size"]):  # fmt: skip
-        options = boxes(name, frame.pixels(lat, lon), size)
-        free = [p for p in POSITIONS if frame.holds(options[p]) and not any(_overlap(options[p], o) for o in obstacles)]
-        chosen.append(free[0] if free else None)
-        if free:
-            obstacles.append(options[free[0]])
+    for name, lat, lon, own in zip(labels[Model.location], labels[Model.latitude], labels[Model.longitude],
+                                   labels["size"]):  # fmt: skip
+        options = boxes(name, frame.pixels(lat, lon), own)
+        position = None
+        for p in POSITIONS:
+            x, y, w, h = options[p]
+            covers = (left < x + w) & (x < right) & (bottom < y + h) & (y < top)
+            if frame.holds(options[p]) and not covers.any() and not any(_overlap(options[p], o) for o in placed):
+                position = p
+                break
+        chosen.append(position)
+        if position is not None:
+            placed.append(options[position])
     return chosen
