@@ -49,6 +49,17 @@ class Options:
     sponsored: dict[str, list[str]] = field(default_factory=dict)  # state -> the forces it sponsors
     centres: dict[str, tuple[float, float]] = field(default_factory=dict)  # place -> the point a radius starts at
     days: tuple[dt.date, dt.date] = (dt.date.min, dt.date.max)  # first and last day any event may fall on
+    # the countries of each actor's and each place's events: filter key -> value -> countries (what the sidebar
+    # offers when countries are chosen)
+    found_in: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+
+    def offered(self, key: str, values: list[str], countries: tuple[str, ...] | list[str]) -> list[str]:
+        """The values of a filter found in these countries (all of them when none is chosen), in their order."""
+        where = self.found_in.get(key)
+        if not countries or where is None:
+            return values
+        wanted = set(countries)
+        return [v for v in values if wanted.intersection(where.get(v, ()))]
 
     def countries_of(self, filters: Filters) -> tuple[str, ...]:
         """The countries a view is limited to: those chosen, else the default; () for every country."""

@@ -240,6 +240,27 @@ def test_dataset_and_country_filters_come_from_the_link(imported):
     assert at.title[0].value.startswith("Foreign military forces in Libya")
 
 
+def test_actors_and_places_are_offered_for_the_countries_chosen(tmp_path, monkeypatch):
+    """With Libya chosen (the default) the actor and place lists hold Libya's; with Tunisia, Tunisia's (curated
+    actors first); a value already chosen stays offered."""
+    from builders import shipped, store_of
+
+    data, seeds = shipped(tmp_path)
+    store = store_of(data, seeds, tmp_path)
+    store.import_file(Path(__file__).resolve().parent / "fixtures" / "acled_multicountry.csv")
+    store.close()
+    use_data(monkeypatch, data, seeds, tmp_path / "store")
+    at = start()
+    actors, places = at.sidebar.multiselect(key="actor").options, at.sidebar.multiselect(key="place").options
+    assert "Protesters (Libya)" in actors and "Protesters (Tunisia)" not in actors and "Turkey" in actors
+    assert "Benghazi" in places and "Tunis" not in places and "Al Arish" not in places
+    ok(at.sidebar.multiselect(key="actor").set_value(["Turkey"]).run())
+    ok(at.sidebar.multiselect(key="country").set_value(["Tunisia"]).run())
+    actors, places = at.sidebar.multiselect(key="actor").options, at.sidebar.multiselect(key="place").options
+    assert actors == ["Turkey", "Protesters (Tunisia)"], actors  # the chosen one kept, first as curated
+    assert sorted(places) == ["Medenine", "Tunis"]
+
+
 def test_data_issues_are_grouped_by_file(imported):
     """The panel counts problem rows per file, lists them with their reasons, and offers them all as CSV."""
     at = start()

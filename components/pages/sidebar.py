@@ -26,6 +26,7 @@ from components.filter_types import (
 from components.filters import FILTERS, from_query, to_query
 
 WIDGETS = [f for f in FILTERS if f.widget is not None]  # in the table's order
+COUNTRIES_KEY = next(f.state_key for f in WIDGETS if f.widget.kind == COUNTRIES)
 EXTENT_KEY = next(f.state_key for f in WIDGETS if f.field == "extent")  # the timeline's "every event" switch
 BRIEFING_KEY = "briefing"  # the page's view (not a filter of the events): a toggle, and the review page by its link
 REVIEW_KEY = "_review"  # no widget: the review page is opened by its link, and left by the link back
@@ -102,6 +103,11 @@ def _counted(opts: Options, key: str) -> object:
     return lambda value: f"{value} ({counts[value]:,})" if value in counts else value
 
 
+def _countries(opts: Options) -> list[str]:
+    """The countries the country widget holds now (empty: every country)."""
+    return list(st.session_state.get(COUNTRIES_KEY, []))
+
+
 def _draw(side: object, f: Filter, opts: Options) -> None:
     """One filter's widget, of its kind, bound to its key in the page's state."""
     w, key = f.widget, f.state_key
@@ -112,7 +118,11 @@ def _draw(side: object, f: Filter, opts: Options) -> None:
             shown += f" ({', '.join(opts.default_countries) or 'none'})."
         # select_all=False: typing a name and pressing Enter takes the first match, not every match ('Turkey' would
         # take Protesters (Turkey), Police Forces of Turkey, ... too)
-        side.multiselect(w.label, getattr(opts, f.field), key=key, placeholder=w.placeholder,
+        offered = getattr(opts, f.field)
+        if w.kind == NAMES:  # the actors and places of the countries chosen, and those already chosen
+            keep = set(st.session_state.get(key, [])) | set(opts.offered(f.key, offered, _countries(opts)))
+            offered = [v for v in offered if v in keep]
+        side.multiselect(w.label, offered, key=key, placeholder=w.placeholder,
                          help=text.md(shown) if shown else None, select_all=False, **extra)  # fmt: skip
         if f.field == "actors":
             included = [f"{a} includes {', '.join(opts.sponsored[a])}." for a in st.session_state[key]
