@@ -151,6 +151,19 @@ def test_foreign_forces_are_drawn_above_the_events_that_name_none(article, chart
     assert {t.name for t in entries} <= {t.name for t in drawn}
 
 
+def test_a_mark_that_stands_for_several_events_says_how_many(article):
+    """Events of one actor on one day are one mark: it is labelled with their count, never a lone symbol."""
+    shown = view(article, extent="all", countries=())
+    fig = timeline.build_timeline(shown.timeline, article.registry.actors, article.anchors, shown.ctx)
+    marks = shown.timeline.marks
+    several = marks[~marks["counted"] & (marks["start"] == marks["stop"]) & (marks["n"] > 1)]
+    assert len(several)  # the article has such a day
+    labelled = {(x, lane, label) for t in fig.data if t.mode == "markers+text"
+                for x, lane, label in zip(t.x, t.y, t.text) if label}  # fmt: skip
+    assert {str(int(n)) for n in several["n"]} <= {label for _, _, label in labelled}
+    assert all(int(label) > 1 for _, _, label in labelled)
+
+
 def test_map_is_offline(article):
     """The map is a scatter_geo on plotly's own Natural Earth layers: no tile or style server."""
     shown = view(article)

@@ -133,7 +133,10 @@ def draw_timeline(
                     y=points["lane"].tolist(),
                     xaxis=x,
                     yaxis=y,
-                    mode="markers",
+                    mode="markers+text",  # a mark that stands for several events says how many
+                    text=[f"{int(n)}" if n > 1 else "" for n in points["n"]],
+                    textposition="top center",
+                    textfont={"size": 11, "color": "#333"},
                     marker={
                         "size": [legend.marker_size(int(n), 14, 4) for n in points["n"]],
                         "color": colour,
