@@ -84,7 +84,7 @@ def test_timeline_draws_a_month_as_a_span_and_days_as_points(small):
     fig = timeline.build_timeline(shown.timeline, small.registry.actors, small.anchors, shown.ctx)
     spans = [t for t in fig.data if t.mode == "lines" and t.x[0] is not None]
     assert [(TS(t.x[0]), TS(t.x[1])) for t in spans] == [(TS("2021-02-01"), TS("2021-03-01"))]
-    points = [TS(x) for t in fig.data if t.mode == "markers" and t.x[0] is not None for x in t.x]
+    points = [TS(x) for t in fig.data if t.mode in ("markers", "markers+text") and t.x[0] is not None for x in t.x]
     assert points and not any(x.month == 2 for x in points)
 
 
@@ -141,7 +141,9 @@ def test_foreign_forces_are_drawn_above_the_events_that_name_none(article, chart
     else:
         fig = timeline.build_timeline(shown.timeline, actors, article.anchors, shown.ctx)
     points = [getattr(t, "lat", None) or getattr(t, "x", None) for t in fig.data]
-    drawn = [t for t, p in zip(fig.data, points) if p and p != (None,) and t.mode in ("markers", "lines")]
+    drawn = [
+        t for t, p in zip(fig.data, points) if p and p != (None,) and t.mode in ("markers", "markers+text", "lines")
+    ]
     colours = [t.marker.color if isinstance(t.marker.color, str) else t.line.color for t in drawn]
     grey = [i for i, c in enumerate(colours) if c == legend.GREY]
     assert grey and max(grey) < min(i for i, c in enumerate(colours) if c != legend.GREY)
