@@ -215,3 +215,11 @@ def run_entry(main: object, capsys: object, *args: object) -> tuple[int, str, st
     if code is None or isinstance(code, int):
         return code or 0, out.out, out.err
     return 1, out.out, f"{out.err}{code}\n"
+
+
+def kept_ids(prepared: object, chosen: object) -> list[str]:
+    """The event ids the filters keep in a prepared store, sorted."""
+    from components import filters
+
+    where = filters.where(chosen, prepared.options, prepared.registry, prepared.names)
+    return sorted(r[0] for r in prepared.store.rows(f"SELECT event_id FROM events WHERE {where}", where.params))
