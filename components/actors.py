@@ -32,6 +32,8 @@ class Registry:
         self.role = {a[Actors.name]: a[Actors.military_role] for a in rows}
         self.sponsor = {a[Actors.name]: a[Actors.sponsor] for a in rows}
         self.kind = {a[Actors.name]: a[Actors.kind] for a in rows}
+        self.foreign = {a[Actors.name]: bool(a[Actors.foreign]) for a in rows}
+        self.part_of = {a[Actors.name]: a[Actors.part_of] for a in rows if a[Actors.part_of]}
         self._by_name: dict[str, str] = {}
         for a in rows:  # later spellings never overwrite the canonical name itself
             for written in [*split_list(a[Actors.dataset_names]), *split_list(a[Actors.aliases])]:
@@ -61,29 +63,56 @@ class Registry:
 
     @cached_property
     def sponsored(self) -> dict[str, list[str]]:
-        """For each actor, the actors it sponsors, directly or through others (Russia -> Wagner Group)."""
+        """For each actor, the actors it includes, directly or through others: those it sponsors (Russia -> Wagner
+        Group), and the other names of one force (Wagner Group <-> Russian mercenaries: the sources link them)."""
         children: dict[str, list[str]] = {}
-        for name, sponsor in self.sponsor.items():
-            if sponsor:
-                children.setdefault(sponsor, []).append(name)
+        links = [*self.part_of.items(), *((whole, part) for part, whole in self.part_of.items())]
+        for name, parent in [*self.sponsor.items(), *links]:
+            if parent:
+                children.setdefault(parent, []).append(name)
 
         def below(name: str, seen: frozenset[str]) -> list[str]:
-            """All actors under one sponsor; `seen` stops a cycle in bad data."""
+            """All actors under one actor; `seen` stops a cycle in bad data."""
             found = []
             for child in children.get(name, []):
                 if child not in seen:
                     found += [child, *below(child, seen | {child})]
-            return found
+            return list(dict.fromkeys(found))
 
         return {name: below(name, frozenset({name})) for name in children}
 
+    def identity(self, name: str) -> str:
+        """The force a curated actor is counted as: the one the sources say it belongs to (Russian mercenaries ->
+        Wagner Group), through any chain of such links, else itself."""
+        seen = {name}
+        while self.part_of.get(name, "") not in ("", *seen):  # a cycle in bad data stops where it repeats
+            name = self.part_of[name]
+            seen.add(name)
+        return name
+
+    def members(self, name: str) -> list[str]:
+        """The actors counted as this one (itself aside), in actors.csv order."""
+        return [n for n in self.part_of if n != name and self.identity(n) == name]
+
     def expand(self, chosen: Iterable[str]) -> set[str]:
-        """The chosen actors and every force they sponsor."""
+        """The chosen actors and every actor they include (sponsored forces, actors counted as them)."""
         chosen = list(chosen)
         return set(chosen).union(*(self.sponsored.get(name, []) for name in chosen))
 
+    def speaker(self, name: str) -> str | None:
+        """The foreign state an actor speaks or acts for (the United States for its ambassador), when it has one."""
+        actor = self.canonical(name)
+        if not actor or not self.foreign.get(actor):
+            return None
+        state = self.state_of(actor)
+        return state if self.kind.get(state) == "state" else None
+
     def backer(self, names: list[str]) -> str | None:
-        """The foreign state behind an event: that of the first force it names, else of the first intervening state."""
+        """The foreign state behind an event: that of its first actor when a foreign state acts or speaks through
+        it (a statement is the speaker's: the United States', not that of the states it names), else that of the
+        first force it names, else of the first intervening state."""
+        if names and (speaking := self.speaker(names[0])):
+            return speaking
         resolved = [self.canonical(n) for n in names]
         for wanted in (FORCE, STATE):
             for name in resolved:
@@ -104,9 +133,10 @@ class Registry:
         return found
 
     def military(self, names: list[str]) -> list[str]:
-        """The foreign forces and intervening states an event names, as curated, each once: its forces table rows."""
+        """The foreign forces and intervening states an event names, as curated and counted (a force that belongs to
+        another is that one), each once: its forces table rows."""
         resolved = (self.canonical(n) for n in names)
-        return list(dict.fromkeys(n for n in resolved if n and self.role.get(n) in (FORCE, STATE)))
+        return list(dict.fromkeys(self.identity(n) for n in resolved if n and self.role.get(n) in (FORCE, STATE)))
 
     def lane(self, actor1: str) -> str:
         """The timeline lane of an event: its first actor as curated, else as written."""

@@ -17,10 +17,12 @@ GREY = "#6b6b6b"
 
 
 def states(actors: pd.DataFrame) -> list[str]:
-    """Foreign states with a military role, in registry order (so colours never shift with filters)."""
+    """Foreign states with a military role, then the other foreign states (the United States, which speaks), in
+    registry order (so colours never shift with filters): every state an event's backer can be (actors.backer)."""
     involved = actors[Actors.foreign] & (actors[Actors.military_role] != "")
     named = actors.loc[involved, Actors.sponsor].where(actors[Actors.sponsor] != "", actors[Actors.name])
-    return list(dict.fromkeys(named))
+    speaking = actors.loc[actors[Actors.foreign] & (actors[Actors.kind] == "state"), Actors.name]
+    return list(dict.fromkeys([*named, *speaking]))
 
 
 def colours(actors: pd.DataFrame) -> dict[str, str]:

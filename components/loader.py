@@ -230,7 +230,9 @@ def load(data: Path | None = None, seeds: Path | None = None) -> Dataset:
 
     for file, frame in ((Actors.file, actors), (Events.file, events)):
         problems += check_quotes(frame, texts, file)
-    problems += check_references(actors, Actors, [Actors.sponsor, Actors.supports], actors, Actors)
+    problems += check_quotes(actors, texts, Actors.file, Actors.part_of_quote)
+    problems += check_references(actors, Actors, [Actors.sponsor, Actors.supports, Actors.part_of], actors, Actors)
+    problems += check_links(actors)
     rejected_actors = rejected_rows(actors, Actors.name, problems, Actors.file)
     rejected_places = rejected_rows(places, Places.name, problems, Places.file)
     actors = _keep(actors, problems, Actors.file)
@@ -248,17 +250,37 @@ def load(data: Path | None = None, seeds: Path | None = None) -> Dataset:
     return Dataset(events, actors, places, articles, problems, failed)
 
 
-def check_quotes(frame: pd.DataFrame, texts: dict[str, str], file: str) -> list[Problem]:
-    """Each row's quote must stand verbatim in its article, and the article must be in seeds/."""
+def check_quotes(frame: pd.DataFrame, texts: dict[str, str], file: str, column: str = "quote") -> list[Problem]:
+    """Each row's quote (or another quote column) must stand verbatim in its article, and the article must be in
+    seeds/ (said once, for the row's own quote)."""
     problems = []
-    for line, article, quote in zip(frame[LINE], frame["article"], frame["quote"]):
+    for line, article, quote in zip(frame[LINE], frame["article"], frame[column]):
         if article not in texts:
-            problems.append(Problem(file, int(line), "article", article, f"an article in seeds/ with a {META_SUFFIX}"))
+            if column == "quote":
+                problems.append(
+                    Problem(file, int(line), "article", article, f"an article in seeds/ with a {META_SUFFIX}")
+                )
         elif quote and quote not in texts[article]:
             hint = " (it matches once spaces are normalised: copy the article's own spaces, e.g. no-break spaces)"
             spaced = " ".join(quote.split()) in " ".join(texts[article].split())
-            problems.append(Problem(file, int(line), "quote", quote, f"a verbatim span of {article}{hint * spaced}"))
+            problems.append(Problem(file, int(line), column, quote, f"a verbatim span of {article}{hint * spaced}"))
     return problems
+
+
+def check_links(actors: pd.DataFrame) -> list[Problem]:
+    """An actor counted as part of another says why (a quote), and names another actor, not itself."""
+    linked = actors[Actors.part_of] != ""
+    unquoted = linked & (actors[Actors.part_of_quote] == "")
+    itself = linked & (actors[Actors.part_of] == actors[Actors.name])
+    stray = ~linked & (actors[Actors.part_of_quote] != "")
+    return [
+        *(Problem(Actors.file, int(line), Actors.part_of_quote, "", "the article's words that link the two actors")
+          for line in actors.loc[unquoted, LINE]),
+        *(Problem(Actors.file, int(line), Actors.part_of, name, "another actor than the row's own")
+          for line, name in zip(actors.loc[itself, LINE], actors.loc[itself, Actors.part_of])),
+        *(Problem(Actors.file, int(line), Actors.part_of, "", "the actor the quote links this one to")
+          for line in actors.loc[stray, LINE]),
+    ]  # fmt: skip
 
 
 def check_event_rows(events: pd.DataFrame, found: Iterable[Problem] = ()) -> list[Problem]:

@@ -238,6 +238,8 @@ class Actors(Table):
     quote = Col(doc="a verbatim span stating what this row says of the actor")
     dataset_names = Col(LIST, required=False, doc="the actor as ACLED and UCDP name it (outside knowledge)")
     dataset_names_source = Col(required=False, doc="where those names were read")
+    part_of = Col(required=False, doc="the force the sources say this one belongs to: counted once, as that force")
+    part_of_quote = Col(required=False, doc="a verbatim span of the article stating that link")
 
 
 class Places(Table):

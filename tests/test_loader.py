@@ -302,6 +302,30 @@ def test_actor_quote_not_verbatim(root, edit):
     assert_rejected(dataset, ACTORS, line, "quote", "the UAE withdrew", "United Arab Emirates")
 
 
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("part_of", "Atlantis Group", "a name in actors.csv"),
+        ("part_of", "Russian mercenaries", "another actor than the row's own"),
+        ("part_of_quote", "", "the article's words that link the two actors"),
+        ("part_of_quote", "mercenaries of the Wagner Group", "a verbatim span of 000_a73a2923047b2e61.txt"),
+    ],
+    ids=["unknown actor", "itself", "no quote", "quote not verbatim"],
+)
+def test_a_link_between_actors_is_checked(root, edit, column, value, expected):
+    """Russian mercenaries are counted as the Wagner Group on the article's words: a link to an unknown actor or to
+    itself, or with no verbatim quote, rejects the row."""
+    line = edit(ACTORS, "Russian mercenaries", column, value)
+    problem = assert_rejected(load(root), ACTORS, line, column, value, "Russian mercenaries")
+    assert expected in problem.expected
+
+
+def test_a_link_quote_needs_its_link(root, edit):
+    """A quote with no actor to link to is a problem too: the row says half of something."""
+    line = edit(ACTORS, "Wagner Group", "part_of_quote", "the Kremlin-linked Wagner Group")
+    assert_rejected(load(root), ACTORS, line, "part_of", "", "Wagner Group")
+
+
 def test_row_with_too_many_fields(root):
     """A row with one field more than the header is reported, not silently cut to size."""
     path = root / "data" / EVENTS

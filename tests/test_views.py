@@ -206,7 +206,7 @@ def test_the_map_follows_the_countries_shown():
 def test_forces_rows_status_and_evidence(article):
     """Each foreign force with its sponsor, side, place, status and verbatim evidence."""
     table = view(article).forces.set_index(forces.FORCE)
-    assert list(table.index) == ["Turkish armed forces", "Russian mercenaries", "Wagner Group", "United Arab Emirates"]
+    assert list(table.index) == ["Turkish armed forces", "Wagner Group", "United Arab Emirates"]
     wagner = table.loc["Wagner Group"]
     assert wagner[forces.SPONSOR] == "Russia"
     assert wagner[forces.SIDE] == "Forces of Khalifa Haftar (through Russia)"
@@ -219,12 +219,33 @@ def test_forces_rows_status_and_evidence(article):
     assert uae[forces.KIND] == forces.NAMED_STATE
     assert uae[forces.WHERE] == forces.NOWHERE
     assert uae[forces.STATUS] == forces.NOT_REPORTED
-    assert forces.present_count(table) == 3
+    assert forces.present_count(table) == 2
+
+
+def test_a_force_the_source_links_to_another_is_counted_once_with_the_link(article):
+    """'Russian mercenaries from the Kremlin-linked Wagner Group': the mercenaries Russia has not pulled out (LBY-MEMO-
+    0005) are Wagner's, so Wagner is one row, citing the link, and the headline says how it counted."""
+    shown = view(article)
+    wagner = shown.forces.set_index(forces.FORCE).loc["Wagner Group"]
+    assert wagner[forces.ALSO] == "Russian mercenaries"
+    assert (
+        "Counted with Russian mercenaries: “Russian mercenaries from the Kremlin-linked Wagner Group”"
+        in (wagner[forces.EVIDENCE])
+    )
+    assert "Russian mercenaries" not in set(shown.forces[forces.FORCE])
+    note = headline.build_headline(shown.total, shown.forces, article.anchors).set_index(headline.FIGURE)
+    present = note.loc["Foreign forces present"]
+    assert present[headline.VALUE] == "2"
+    assert "Russian mercenaries counted as Wagner Group, as the source says" in present[headline.NOTE]
+    # choosing either name finds the other's events: one force, two names
+    by_member = view(article, actors=("Russian mercenaries",))
+    assert list(by_member.forces[forces.FORCE]) == ["Wagner Group"]
+    assert view(article, actors=("Wagner Group",)).total == 4  # LBY-MEMO-0005 and its three own events
 
 
 def test_forces_limited_to_the_chosen_actors(article):
     """With Russia chosen, only its forces are rows."""
-    assert list(view(article, actors=("Russia",)).forces[forces.FORCE]) == ["Russian mercenaries", "Wagner Group"]
+    assert list(view(article, actors=("Russia",)).forces[forces.FORCE]) == ["Wagner Group"]
 
 
 def test_forces_before_the_deadline_only(tmp_path):
@@ -269,7 +290,7 @@ def test_headline_figures(article):
     shown = view(article)
     figures = headline.build_headline(shown.total, shown.forces, article.anchors)
     assert figures.set_index(headline.FIGURE)[headline.VALUE].to_dict() == {
-        "Foreign forces present": "3",
+        "Foreign forces present": "2",
         "Days since the deadline": "6",
         "Events shown": "11",
     }

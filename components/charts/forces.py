@@ -14,8 +14,8 @@ from components.schema import Actors, Model, Places
 
 FORCE, KIND, SPONSOR, SIDE = "Force", "Kind", "Sponsor state", "Supports (Libyan side)"
 WHERE, STATUS, AS_OF, EVIDENCE = "Where", "Status at the withdrawal deadline", "Last reported", "Evidence"
-LATEST = "Latest dataset report"
-COLUMNS = [FORCE, KIND, SPONSOR, SIDE, WHERE, STATUS, AS_OF, EVIDENCE, LATEST]
+LATEST, ALSO = "Latest dataset report", "Also reported as"
+COLUMNS = [FORCE, ALSO, KIND, SPONSOR, SIDE, WHERE, STATUS, AS_OF, EVIDENCE, LATEST]
 NAMED_STATE = "state named as intervening"
 
 NOT_WITHDRAWN = "not withdrawn"
@@ -25,6 +25,7 @@ NOT_REPORTED = "no presence reported"
 NO_DEADLINE = "no withdrawal deadline in the data"
 PRESENT = (NOT_WITHDRAWN, BEFORE_ONLY)
 NOWHERE = "no location in the sources"
+LIST_JOIN = "; "
 NO_DATASET = "none in the datasets"
 
 
@@ -68,6 +69,11 @@ def _cite(event: dict) -> str:
     )
 
 
+def _links(members: list[str], actors: dict[str, dict]) -> str:
+    """The source's words that link each actor counted as a force to it, for the force's evidence."""
+    return "".join(f" · Counted with {m}: “{actors[m][Actors.part_of_quote]}”" for m in members)
+
+
 def build_forces(data: ForcesData, registry: Registry, places: pd.DataFrame, anchors: Anchors) -> pd.DataFrame:
     """One row per foreign force named in the events, and per intervening state none of whose forces is named."""
     found = data.summary.set_index("force")
@@ -90,13 +96,14 @@ def build_forces(data: ForcesData, registry: Registry, places: pd.DataFrame, anc
         rows.append(
             {
                 FORCE: name,
+                ALSO: LIST_JOIN.join(registry.members(name)),
                 KIND: NAMED_STATE if is_state else actor[Actors.kind],
                 SPONSOR: sponsor or ("—" if is_state else "not stated"),
                 SIDE: side,
                 WHERE: _where(data.places[data.places["force"] == name], country_wide),
                 STATUS: status,
                 AS_OF: dates.day(pd.Timestamp(row["last_reported"])),
-                EVIDENCE: _cite(basis),
+                EVIDENCE: _cite(basis) + _links(registry.members(name), actors),
                 LATEST: _cite(latest) if isinstance(latest, dict) else NO_DATASET,
                 "_order": (order.get(sponsor or name, len(order)), name),
             }
@@ -109,3 +116,11 @@ def build_forces(data: ForcesData, registry: Registry, places: pd.DataFrame, anc
 def present_count(forces: pd.DataFrame) -> int:
     """How many rows the sources place in Libya and do not report withdrawn."""
     return int(forces[STATUS].isin(PRESENT).sum())
+
+
+def counted_once(forces: pd.DataFrame) -> str:
+    """How the count treats forces the sources link: 'Russian mercenaries counted as Wagner Group, as the source
+    says', or '' when no row counts another actor."""
+    linked = forces[forces[ALSO] != ""]
+    said = [f"{also.replace(LIST_JOIN, ' and ')} counted as {name}" for name, also in zip(linked[FORCE], linked[ALSO])]
+    return "; ".join(said) + ", as the source says" if said else ""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from components import dates, text
-from components.charts.forces import present_count
+from components.charts.forces import counted_once, present_count
 from components.dates import Anchors
 from components.schema import ArticleMeta
 
@@ -98,12 +98,13 @@ def as_of(anchors: Anchors) -> str:
 def build_headline(shown: int, forces: pd.DataFrame, anchors: Anchors) -> pd.DataFrame:
     """The three headline figures, each with a note saying what it counts."""
     overdue = anchors.days_overdue
+    linked = counted_once(forces)
     return pd.DataFrame(
         [
             (
                 "Foreign forces present",
                 str(present_count(forces)),
-                "forces the sources place in Libya and do not report withdrawn",
+                "forces the sources place in Libya and do not report withdrawn" + (f" ({linked})" if linked else ""),
             ),
             (
                 "Days since the deadline",

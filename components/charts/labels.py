@@ -113,11 +113,21 @@ def centred(name: str, at: tuple[float, float], font_px: float) -> tuple[float, 
     return (at[0] - width / 2, at[1] - height / 2, width, height)
 
 
-def place(labels: pd.DataFrame, marks: list[tuple[float, float, float]], frame: Frame) -> list[str | None]:
+def _covers(box: tuple[float, float, float, float], left: np.ndarray, bottom: np.ndarray, right: np.ndarray,
+            top: np.ndarray) -> bool:  # fmt: skip
+    """True when a box covers any of the marks (given by their edges, as arrays)."""
+    x, y, w, h = box
+    return bool(((left < x + w) & (x < right) & (bottom < y + h) & (y < top)).any())
+
+
+def place(
+    labels: pd.DataFrame, marks: list[tuple[float, float, float]], frame: Frame, anchors: frozenset[str] = frozenset()
+) -> list[str | None]:
     """A position for each name in the order given (the first are the most wanted), or None where it would cover a
     mark or a name already placed, or leave the frame. `labels` has location, latitude, longitude and the size of
     the mark at that point (`size`, pixels); `marks` are (lat, lon, size) of every mark drawn (thousands at scale:
-    they are tested as arrays)."""
+    they are tested as arrays). An anchor of the view (Tripoli, Sirte, Jufra) that finds no free position may lie
+    over other marks (drawn with a halo, it stays legible): never over a name, never out of the frame."""
     table = np.array(marks, dtype=float).reshape(-1, 3)
     at, size = frame.pixels_of(table[:, 0], table[:, 1]), table[:, 2]
     left, bottom, right, top = at[:, 0] - size / 2, at[:, 1] - size / 2, at[:, 0] + size / 2, at[:, 1] + size / 2
@@ -126,13 +136,9 @@ def place(labels: pd.DataFrame, marks: list[tuple[float, float, float]], frame: 
     for name, lat, lon, own in zip(labels[Model.location], labels[Model.latitude], labels[Model.longitude],
                                    labels["size"]):  # fmt: skip
         options = boxes(name, frame.pixels(lat, lon), own)
-        position = None
-        for p in POSITIONS:
-            x, y, w, h = options[p]
-            covers = (left < x + w) & (x < right) & (bottom < y + h) & (y < top)
-            if frame.holds(options[p]) and not covers.any() and not any(_overlap(options[p], o) for o in placed):
-                position = p
-                break
+        free = [p for p in POSITIONS if frame.holds(options[p]) and not any(_overlap(options[p], o) for o in placed)]
+        clear = [p for p in free if not _covers(options[p], left, bottom, right, top)]
+        position = (clear or (free if name in anchors else []) or [None])[0]
         chosen.append(position)
         if position is not None:
             placed.append(options[position])

@@ -43,7 +43,9 @@ GEO = {  # Libya and its neighbours, from the Natural Earth layers plotly.js dra
     "showlakes": False,
     "showframe": False,
 }
-HEIGHT = 640
+PLOT = 420  # pixels: the map's own box; the legend and notes below it add to the figure's height
+LEGEND_LINE = 21  # pixels an entry of the legend takes (font 12, its marker up to 14 px)
+NOTE_LINE = 15  # pixels a line of the notes takes (font 11)
 PAGE_WIDTH = 420  # pixels: the map column at its narrowest (a 1280-wide window): names are measured there
 MAP_CREDIT = "Map: Natural Earth"
 KEY_GREY = "#444444"
@@ -140,7 +142,10 @@ def draw_map(
     wanted = data.labels.assign(size=[float(size_at.get((y, x), 0.0)) for y, x in
                                       zip(data.labels[Model.latitude], data.labels[Model.longitude])])  # fmt: skip
     marks = list(zip(points[Model.latitude], points[Model.longitude], sizes[points.index]))
-    positions = labels.place(wanted, marks, labels.Frame(frame["lat"], frame["lon"], *box))
+    anchors = (
+        frozenset(wanted.loc[wanted["anchor"].astype(bool), Model.location]) if "anchor" in wanted else frozenset()
+    )
+    positions = labels.place(wanted, marks, labels.Frame(frame["lat"], frame["lon"], *box), anchors)
     named = wanted.iloc[[i for i, p in enumerate(positions) if p is not None]]
     fig.add_trace(
         dict(
@@ -152,7 +157,7 @@ def draw_map(
             marker={"size": named["size"].tolist(), "opacity": 0},
             text=[f"<b>{text.plot(p)}</b>" for p in named[Model.location]],
             textposition=[p for p in positions if p is not None],
-            textfont={"size": labels.FONT_PX, "color": "#1a1a1a"},
+            textfont={"size": labels.FONT_PX, "color": "#1a1a1a", "shadow": "auto"},  # a halo: legible over marks
             hoverinfo="skip",
             showlegend=False,
         )
@@ -211,18 +216,23 @@ def build_map(
     """A figure of the marks, coloured by the foreign state involved, sized by the number of events."""
     fig = Canvas()
     title = ctx.title("Where", 55)
-    top, bottom = title_height(title) + 12, 170  # pixels: title above; legend, then notes, below the map
-    plot = HEIGHT - top - bottom
-    notes = draw_map(fig, data, actors, ctx.empty, circles=circles, box=(PAGE_WIDTH, plot))
+    top = title_height(title) + 12  # pixels: the title above the map
+    notes = draw_map(fig, data, actors, ctx.empty, circles=circles, box=(PAGE_WIDTH, PLOT))
     notes.append(ctx.source_short + " · " + MAP_CREDIT)
+    written = text.notes(notes, 62)
+    # Below the map, the legend (an entry a line) then the notes: the figure grows with them, so they never meet.
+    entries = sum(1 for t in fig.data if t.get("showlegend", True) and t.get("name"))
+    legend_px = 8 + LEGEND_LINE * entries
+    bottom = legend_px + NOTE_LINE * (written.count("<br>") + 1) + 16
+    plot = PLOT
     fig.update_layout(
         title=title_layout(title),
-        height=HEIGHT,
+        height=top + plot + bottom,
         margin={"l": 10, "r": 10, "t": top, "b": bottom},
         legend={"x": 0.01, "y": -6 / plot, "yanchor": "top", "font": {"size": 12}},
     )
     fig.add_annotation(  # at the very bottom, under the legend
-        text=text.notes(notes, 62),
+        text=written,
         xref="paper",
         yref="paper",
         x=0.01,

@@ -16,8 +16,12 @@ from components.queries.timeline import LANES, TimelineData, others
 from components.schema import Model
 
 WINDOW_FILL, OVERDUE_FILL, DEADLINE_RED = "rgba(230, 159, 0, 0.16)", "rgba(213, 94, 0, 0.14)", "#B2182B"
+WINDOW_KEY = "rgba(230, 159, 0, 0.45)"  # the band's colour as a legend key: a small square needs it stronger
+WINDOW_NAME = "Three-month withdrawal window"
+WINDOW_LABELLED = 0.3  # the band's share of the axis from which its name fits inside it (at the narrowest width)
 KEY_GREY = "#555555"
-SYMBOLS = {  # one marker shape per kind of article event, so colour can say who; dataset events are circles
+SYMBOLS = {  # one marker shape per kind of event, so that colour can say who and shape what happened
+    # the article's kinds
     "presence": "circle",
     "ground activity": "triangle-up",
     "deadline": "x",
@@ -25,10 +29,32 @@ SYMBOLS = {  # one marker shape per kind of article event, so colour can say who
     "decision": "square",
     "agreement": "star",
     "withdrawal": "triangle-down",
+    # ACLED's event types (docs/codebooks.md)
+    "Battles": "hexagram",
+    "Explosions/Remote violence": "star-triangle-up",
+    "Violence against civilians": "pentagon",
+    "Protests": "hourglass",
+    "Riots": "bowtie",
+    "Strategic developments": "hexagon",
+    # UCDP's types of violence
+    "State-based conflict": "cross",
+    "Non-state conflict": "triangle-left",
+    "One-sided violence": "triangle-right",
 }
+FAMILIES = {"Battle": "Battles", "Remote violence": "Explosions/Remote violence"}  # ACLED's pre-2019 names
+OTHER, OTHER_SYMBOL = "another event type (in the hover)", "circle-x"
+DODGE = 0.4  # lane heights between marks of one lane and day: side by side, never one under another
+SPREAD = 0.38  # how far from its lane's line a dodged mark may go: the lanes' marks never mix
+# With the lane's name above it (the page): a lane is LANE_PX high, its name from TITLE_OFFSET of a lane above the
+# line, and the marks within TITLED_SPREAD of it (plus half a marker), so that a name never touches a mark.
+LANE_PX, TITLE_OFFSET, TITLED_SPREAD, TITLED_DODGE = 64, 0.36, 0.2, 0.28
 SPAN_LABELS = 12  # spans labelled on the chart itself; beyond, their hover says what they are
 COUNT_WIDTHS = (4, 8, 12, 16)  # line widths of counted bins, by quartile of their counts
 LANE_LABEL = 34  # characters of a lane's name on the axis: the plot keeps most of the width
+LEGEND_WIDTH = 460  # pixels: the timeline at its narrowest (the page 1280 wide): the legend's rows counted there
+LEGEND_CHAR, LEGEND_ROW = 6.8, 24  # pixels of a legend character (12 px font) and of a row of the legend
+TICKS_PX = 48  # the date ticks under the plot: two lines
+NOTE_LINE, NOTE_CHARS = 15, 80  # a line of the notes (11 px font): its pixels, and its characters at most
 
 
 def _hovers(marks: pd.DataFrame, unit: str) -> list[str]:
@@ -47,6 +73,31 @@ def _hovers(marks: pd.DataFrame, unit: str) -> list[str]:
             f"<b>{text.plot(when)}: {dates.plural(int(n), 'event')}</b><br>{text.lines(what, 70)}<br><i>{how}</i>"
         )
     return found
+
+
+def kind_of(event_type: str) -> str:
+    """The legend's kind of an event type: its own, its family's (ACLED's old 'Battle-No change of territory' is a
+    battle), or OTHER."""
+    if event_type in SYMBOLS:
+        return event_type
+    return next((kind for prefix, kind in FAMILIES.items() if event_type.startswith(prefix)), OTHER)
+
+
+def symbol(event_type: str) -> str:
+    """The marker shape of an event type."""
+    return SYMBOLS.get(kind_of(event_type), OTHER_SYMBOL)
+
+
+def dodged(lanes: pd.Series, xs: pd.Series, titled: bool = False) -> pd.Series:
+    """Each mark's offset from its lane's line: marks of one lane and day sit side by side above and below the line
+    (DODGE apart, closer when many share the lane's height), so that none hides another; a lone mark stays on it.
+    Under a lane's title (`titled`) they keep to less of the lane's height."""
+    key = pd.DataFrame({"lane": lanes.to_numpy(), "x": xs.to_numpy()})
+    nth = key.groupby(["lane", "x"]).cumcount()
+    count = key.groupby(["lane", "x"])["x"].transform("size")
+    spread, dodge = (TITLED_SPREAD, TITLED_DODGE) if titled else (SPREAD, DODGE)
+    step = (2 * spread / (count - 1).clip(lower=1)).clip(upper=dodge)
+    return pd.Series(((nth - (count - 1) / 2) * step).to_numpy(), index=lanes.index)
 
 
 def _days(days: pd.Series) -> list[str]:
@@ -108,23 +159,30 @@ def draw_timeline(
     anchors: Anchors,
     empty: str,
     axes: str = "xy",
+    titled: bool = False,
 ) -> list[str]:
     """Draw the timeline on one pair of axes of a figure ("xy", or "x2y2" in a briefing); return notes for it.
 
-    `empty` is what the timeline says when no event matches: which filters to widen.
+    `empty` is what the timeline says when no event matches: which filters to widen. `titled` writes each lane's
+    name above it, over the plot's whole width (the page's narrow column), instead of beside it as an axis tick
+    (the briefing, where the lanes are low).
     """
     x, y = axes[: axes.index("y")], axes[axes.index("y") :]
+    # Lanes are numbers (the first lane on top), so that marks of one day can be set side by side within a lane.
+    height = {lane: i for i, lane in enumerate(data.lanes[::-1])}
     marks = data.marks.assign(
-        lane=data.marks["lane"].map(text.plot),  # a category of the axis: shown as written
+        lane=data.marks["lane"].map(height).astype(float),
         hover=_hovers(data.marks, data.unit),
         # days as plotly reads them, 'YYYY-MM-DD': strings are copied and sent for less than timestamps
         x0=_days(data.marks["start"]),
         x1=_days(pd.to_datetime(data.marks["stop"]) + DAY),
     )
     spans = marks[~marks["counted"] & (marks["stop"] > marks["start"])]
+    single = ~marks["counted"] & (marks["stop"] == marks["start"])
+    marks.loc[single, "lane"] += dodged(marks.loc[single, "lane"], marks.loc[single, "x0"], titled)
     labelled = len(spans) <= SPAN_LABELS
     for backer, name, colour, own, rank in legend.per_state(marks, actors):
-        points = own[~own["counted"] & (own["stop"] == own["start"])]
+        points = own[single[own.index]]
         if len(points):
             fig.add_trace(
                 dict(
@@ -135,12 +193,12 @@ def draw_timeline(
                     yaxis=y,
                     mode="markers+text",  # a mark that stands for several events says how many
                     text=[f"{int(n)}" if n > 1 else "" for n in points["n"]],
-                    textposition="top center",
+                    textposition="middle right",
                     textfont={"size": 11, "color": "#333"},
                     marker={
                         "size": [legend.marker_size(int(n), 14, 4) for n in points["n"]],
                         "color": colour,
-                        "symbol": [SYMBOLS.get(k, "circle") for k in points["kind"]],
+                        "symbol": [symbol(k) for k in points["kind"]],
                         "line": {"width": 1, "color": "white"},
                     },
                     hovertext=points["hover"].tolist(),
@@ -170,14 +228,14 @@ def draw_timeline(
             for level, part in bins.groupby(quartile):
                 fig.add_trace(_bars(part, (x, y), COUNT_WIDTHS[int(level)], colour, 0.55, name, backer))
         fig.add_trace(key_trace(name, "circle", colour, group=backer, rank=rank))  # a plain dot, whatever the shapes
-    shown_kinds = set(marks.loc[~marks["counted"] & (marks["stop"] == marks["start"]), "kind"])
-    for kind in [k for k in SYMBOLS if k in shown_kinds]:
-        fig.add_trace(key_trace(kind, SYMBOLS[kind], KEY_GREY))
+    shown_kinds = {kind_of(k) for k in marks.loc[single, "kind"]}  # a key for each shape drawn, and no other
+    for kind in [k for k in SYMBOLS if k in shown_kinds] + ([OTHER] if OTHER in shown_kinds else []):
+        fig.add_trace(key_trace(kind, symbol(kind) if kind != OTHER else OTHER_SYMBOL, KEY_GREY))
     if len(spans):
         fig.add_trace(line_key("known to the week, month or year only", 10))
     if marks["counted"].any():
         fig.add_trace(line_key(f"events counted per {data.unit} (thicker: more)", 6, 0.55))
-    notes = _draw_anchors(fig, anchors, x, y)
+    notes = _draw_anchors(fig, anchors, x, y, data.x_range)
     if data.hidden:
         notes.append(f"{dates.plural(data.hidden, 'event')} outside this window: choose 'Every event' to see them.")
     if data.folded:
@@ -194,19 +252,23 @@ def draw_timeline(
                 "tickformat": "%d %b<br>%Y",
             },
             _layout_key(y): {
-                "type": "category",  # stated, so that an empty timeline keeps its date axis and no numbers
+                "type": "linear",  # stated, so that an empty timeline keeps its date axis and no numbers
                 "automargin": True,
-                "categoryorder": "array",
-                "categoryarray": [text.plot(lane) for lane in data.lanes[::-1]],
+                "showgrid": False,
+                "zeroline": False,
                 # A dataset's actor can be named at length ("Military Forces of Libya (2014-) Libyan National
                 # Army"): the tick says the first words, the lane keeps its whole name (hovers and the table).
                 "tickmode": "array",
-                "tickvals": [text.plot(lane) for lane in data.lanes[::-1]],
-                "ticktext": [text.plot(tick) for tick in _ticks(data.lanes[::-1])],
-                "range": [-0.7, max(len(data.lanes), 1) - 0.2],
+                "tickvals": [] if titled else list(range(len(data.lanes))),
+                "ticktext": [] if titled else [text.plot(tick) for tick in _ticks(data.lanes[::-1])],
+                "range": [-0.6, max(len(data.lanes), 1) - 0.3] if titled else [-0.7, max(len(data.lanes), 1) - 0.2],
             },
         }
     )
+    for i, lane in enumerate(data.lanes[::-1] if titled else ()):  # a dozen lanes at most: a title each
+        fig.add_annotation(x=0, y=i + TITLE_OFFSET, xref=f"{x} domain", yref=y, text=f"<b>{text.plot(lane)}</b>",
+                           showarrow=False, xanchor="left", yanchor="bottom", font={"size": 13, "color": "#333"},
+                           bgcolor="rgba(255, 255, 255, 0.85)", borderpad=1)  # fmt: skip
     return notes
 
 
@@ -235,17 +297,34 @@ def _layout_key(axis: str) -> str:
     return f"{axis[0]}axis{axis[1:]}"
 
 
+def _legend_rows(names: list[str], width: float = LEGEND_WIDTH) -> int:
+    """Rows a horizontal legend of these entries takes in a figure `width` pixels wide (entries packed in order)."""
+    rows, used = 1, 0.0
+    for name in names:
+        entry = 40 + LEGEND_CHAR * len(name)
+        if used and used + entry > width:
+            rows, used = rows + 1, 0.0
+        used += entry
+    return rows
+
+
 def build_timeline(data: TimelineData, actors: pd.DataFrame, anchors: Anchors, ctx: Context) -> go.Figure:
     """The events on lanes by actor, with the withdrawal window, the deadline and the days overdue."""
     fig = Canvas()
-    notes = draw_timeline(fig, data, actors, anchors, ctx.empty) + [ctx.source_short]
+    notes = draw_timeline(fig, data, actors, anchors, ctx.empty, titled=True) + [ctx.source_short]
     title = ctx.title("When", 70)
-    # pixels: the title, then the two-line deadline label, above; tick labels, legend and notes below
-    top, bottom = title_height(title) + 40, 240
-    height = 120 + 48 * max(len(data.lanes), 2) + top + bottom
-    plot = height - top - bottom
-    fig.add_annotation(  # at the very bottom, under the legend, whatever the figure's height
-        text=text.notes(notes, 72),
+    written = text.notes(notes, NOTE_CHARS)
+    # Pixels, all known before the browser draws: the lanes' names stand above the lanes, so the plot has the whole
+    # width; below it come the ticks, the legend (its rows counted at the narrowest width) and the notes, each given
+    # its height, so that none runs into the next.
+    entries = [t["name"] for t in fig.data if t.get("showlegend", True) and t.get("name")]
+    legend_px = LEGEND_ROW * _legend_rows(entries)
+    top = title_height(title) + 40  # the title, then the two-line deadline label
+    bottom = TICKS_PX + legend_px + NOTE_LINE * (written.count("<br>") + 1) + 14
+    plot = LANE_PX * (max(len(data.lanes), 2) + 1)
+    height = top + plot + bottom
+    fig.add_annotation(  # at the very bottom, under the legend
+        text=written,
         xref="paper",
         yref="paper",
         x=0,
@@ -258,33 +337,57 @@ def build_timeline(data: TimelineData, actors: pd.DataFrame, anchors: Anchors, c
     )
     fig.update_layout(
         xaxis={"tickfont": {"size": 12}},
-        yaxis={"tickfont": {"size": 13}},
+        yaxis={"automargin": False},
         title=title_layout(title),
         height=height,
-        margin={"l": 10, "r": 20, "t": top, "b": bottom},
+        margin={"l": 12, "r": 20, "t": top, "b": bottom},
         plot_bgcolor="white",
-        legend={"orientation": "h", "y": -48 / plot, "yanchor": "top", "x": 0, "font": {"size": 12}},
+        # placed in the figure's pixels: a legend placed under the plot in paper units widens the left margin
+        legend={
+            "orientation": "h",
+            "xref": "container",
+            "yref": "container",
+            "x": 0,
+            "y": (bottom - TICKS_PX) / height,
+            "yanchor": "top",
+            "font": {"size": 12},
+        },  # fmt: skip
         hoverlabel={"align": "left"},
     )
     return fig.figure()
 
 
-def _draw_anchors(fig: Canvas, anchors: Anchors, x: str, y: str) -> list[str]:
-    """Draw the withdrawal window, the deadline and the overdue days; return notes for the caption."""
+def _share(start: pd.Timestamp, stop: pd.Timestamp, x_range: list[pd.Timestamp] | None) -> float:
+    """The part of the date axis between two days (1.0 with no range: the window is the whole axis)."""
+    if not x_range:
+        return 1.0
+    return (stop - start) / max(x_range[1] - x_range[0], DAY)
+
+
+def _draw_anchors(fig: Canvas, anchors: Anchors, x: str, y: str, x_range: list[pd.Timestamp] | None) -> list[str]:
+    """Draw the withdrawal window, the deadline and the overdue days; return notes for the caption.
+
+    The window's name is written in its band while the band is wide enough for it; on a long axis (every event)
+    the legend names it instead, so it is never cut. The deadline's label stands on the side with more room."""
     notes = []
     if anchors.ceasefire_start is not None and anchors.deadline is not None:
         fig.add_shape(_band(anchors.ceasefire_start, anchors.deadline, WINDOW_FILL, x, y))
-        fig.add_annotation(
-            x=anchors.ceasefire_start,
-            y=0,
-            xref=x,
-            yref=f"{y} domain",
-            text="Three-month withdrawal window",
-            showarrow=False,
-            xanchor="left",
-            yanchor="bottom",
-            font={"size": 12, "color": "#7a5a00"},
-        )
+        if _share(anchors.ceasefire_start, anchors.deadline, x_range) >= WINDOW_LABELLED:
+            fig.add_annotation(
+                x=anchors.ceasefire_start,
+                y=0,
+                xref=x,
+                yref=f"{y} domain",
+                text=WINDOW_NAME,
+                showarrow=False,
+                xanchor="left",
+                yanchor="bottom",
+                font={"size": 12, "color": "#7a5a00"},
+            )
+        else:
+            key = {"symbol": "square", "size": 14, "color": WINDOW_KEY}
+            fig.add_trace(dict(type="scatter", x=[None], y=[None], mode="markers", marker=key,
+                               name=f"shaded: {WINDOW_NAME.lower()}"))  # fmt: skip
         low, high = anchors.window_days
         days = f"{low}–{high}" if low != high else f"{low}"
         notes.append(
@@ -310,7 +413,7 @@ def _draw_anchors(fig: Canvas, anchors: Anchors, x: str, y: str) -> list[str]:
             yref=f"{y} domain",
             text=f"<b>Withdrawal deadline {dates.day(anchors.deadline)}{late}</b>",
             showarrow=False,
-            xanchor="right",
+            xanchor="right" if x_range is None or _share(x_range[0], anchors.deadline, x_range) > 0.5 else "left",
             yanchor="bottom",
             font={"color": DEADLINE_RED, "size": 12},
         )

@@ -29,7 +29,7 @@ class MapData:
     """What the map draws: its marks (one row each), and the counts of what it cannot draw."""
 
     marks: pd.DataFrame  # backer, location, latitude, longitude, n, approx, samples (place marks) or places (cells)
-    labels: pd.DataFrame  # location, latitude, longitude, n: the places to name, the most wanted first
+    labels: pd.DataFrame  # location, latitude, longitude, n, anchor: the places to name, the most wanted first
     extent: dict[str, tuple[float, float]]
     aggregated: bool = False
     total: int = 0
@@ -80,7 +80,8 @@ def map_data(
             frame,
         )
         labels = db.df(  # one label a place, at the point most of its events use; the anchors first, when shown
-            f"""SELECT location, arg_max(latitude, n) AS latitude, arg_max(longitude, n) AS longitude, sum(n) AS n
+            f"""SELECT location, arg_max(latitude, n) AS latitude, arg_max(longitude, n) AS longitude, sum(n) AS n,
+                       list_contains($anchors::VARCHAR[], location) AS anchor
                 FROM (SELECT location, latitude, longitude, sum(n) AS n FROM marks WHERE {POINT} AND location <> ''
                       GROUP BY ALL) GROUP BY location
                 ORDER BY list_contains($anchors::VARCHAR[], location) DESC, n DESC, location LIMIT {LABELLED}""",

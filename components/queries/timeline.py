@@ -72,12 +72,13 @@ def timeline_data(reader: Reader, where: Where, anchors: Anchors, extent: str) -
 
 
 def _single(reader: Reader, where: Where, inside: str, bounds: dict, lanes: list[str]) -> pd.DataFrame:
-    """The marks of sparse lanes: one per span of days and foreign state, with its latest events for the hover."""
+    """The marks of sparse lanes: one per span of days, foreign state and event type (a shape each), with its latest
+    events for the hover."""
     if not lanes:
         return pd.DataFrame(columns=MARK_COLUMNS)
     return reader.df(
         f"""SELECT lane, backer, false AS counted, start_date AS start, end_date AS stop, count(*) AS n,
-                   min(event_type) AS kind, max_by({SAMPLE}, start_date, {legend.HOVER_EVENTS}) AS samples,
+                   event_type AS kind, max_by({SAMPLE}, start_date, {legend.HOVER_EVENTS}) AS samples,
                    NULL AS types
             FROM {Model.file} WHERE {where} AND {inside} AND list_contains($lanes::VARCHAR[], lane)
             GROUP BY ALL ORDER BY start, lane, backer""",
