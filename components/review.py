@@ -2,7 +2,10 @@
 
 Accepting writes the event to data/events.csv only once the loader has validated the whole file with it, under a
 lock (two tabs accepting at once never lose a row), atomically (a temporary file renamed over), keeping the version
-before in data/history/. Each decision is remembered in data/reviews.csv: a rejected candidate is not proposed again.
+before in data/history/. An event at a place that data/places.csv lacks but an imported dataset gives a point adds
+that place's row to places.csv the same way, its coord_source naming the file and line. Each decision is remembered in
+data/reviews.csv: a rejected candidate is not proposed again, and each candidate of a quote that names several places
+is decided on its own.
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ import pandas as pd
 from components import access, audit, cells, countries, extracted, loader, precision
 from components.extract import Candidate
 from components.files import copy_atomic, locked, write_atomic
+from components.gazetteer import Place, UnknownPlace, with_place
 from components.loader import DataFileError, Dataset
+from components.review_notes import notes_of
 from components.schema import LINE, LIST_SEP, TIME_PRECISION, Actors, ArticleMeta, Events, Places, Reviews
 
-HISTORY = "history"  # data/history/: every version of events.csv an accept replaced
+HISTORY = "history"  # data/history/: every version of events.csv (and places.csv) an accept replaced
 LOCK = ".review.lock"
 PRECISION_CODE = {word: code for code, word in TIME_PRECISION.items()}  # events.csv keeps day, week or month
 DEFAULT_COUNTRY = "Libya"  # the monitor's country: an event whose text names no place is put there, as the seed's are
@@ -128,7 +133,10 @@ def proposals(
         (int(offset), quote_cell(quote), location): (decision, event_id)  # a later decision wins, as before
         for offset, quote, location, decision, event_id in zip(*(mine[c] for c in columns))
     }
-    coded = events[events[Events.article] == article.name]
+    # An event accepted here stands for its own candidate only (reviews.csv names it, place included): it never codes
+    # a twin of its quote, whatever place the analyst gave it. Hand-coded events are matched by their quote.
+    reviewed = set(mine.loc[mine[Reviews.decision] == "accepted", Reviews.event_id])
+    coded = events[(events[Events.article] == article.name) & ~events[Events.event_id_cnty].isin(reviewed)]
     coded_rows = list(zip(coded[Events.location], coded[Events.event_id_cnty], coded[Events.quote]))  # a handful
     places_of: dict[str, set[str]] = {}  # the places each quote gives candidates at, found once, not per candidate
     for candidate in found:
@@ -183,12 +191,7 @@ def event_row(article: Article, candidate: Candidate, edit: Edit, event_id: str,
     country = country_of(edit.location, places)
     regions = events.loc[events[Events.country] == country, Events.region]
     iso = countries.number(country)
-    how = "as proposed" if edit == proposed(candidate) else "corrected by the analyst"
     written = precision.coded(edit.start, PRECISION_CODE[edit.precision])
-    notes = (
-        f"Accepted in review ({how}) from the candidate at character {candidate.offset} of {article.name}. "
-        f"Date: {candidate.date_words}. Rule: {candidate.rule}."
-    )
     row = {
         Events.event_id_cnty: event_id,
         Events.event_date: written.isoformat(),  # a week on its middle day, as ACLED codes it (components/precision.py)
@@ -207,7 +210,7 @@ def event_row(article: Article, candidate: Candidate, edit: Edit, event_id: str,
         Events.geo_precision: "" if edit.geo_precision is None or not edit.location else str(edit.geo_precision),
         Events.source: article.publisher,
         Events.source_scale: "",
-        Events.notes: notes,
+        Events.notes: notes_of(article.name, candidate, proposed(candidate), edit),
         Events.fatalities: "0",
         Events.article: article.name,
         Events.quote: candidate.quote,
@@ -238,19 +241,23 @@ def _next_id(events: pd.DataFrame, prefix: str) -> str:
     return f"{prefix}{(0 if pd.isna(highest) else int(highest)) + 1:04d}"
 
 
-def _validated(data: Path, seeds: Path, content: bytes, line: int, event_id: str) -> None:
-    """Load the curated files with this events.csv in a scratch folder; raise ReviewError with the loader's words
-    unless the row at `line` comes out as a valid event."""
+def _validated(data: Path, seeds: Path, content: bytes, line: int, event_id: str,
+               places: tuple[bytes, int] | None = None) -> None:  # fmt: skip
+    """Load the curated files with this events.csv (and this places.csv and its new row's line, when a place is added)
+    in a scratch folder; raise ReviewError with the loader's words unless the row at `line` is a valid event."""
     with tempfile.TemporaryDirectory(prefix="conflict-monitor-review-") as scratch:
         folder = Path(scratch)
         for table in (Actors, Places):
             if (data / table.file).exists():
                 copy_atomic(data / table.file, folder / table.file)
+        if places is not None:
+            (folder / Places.file).write_bytes(places[0])
         (folder / Events.file).write_bytes(content)
         checked = loader.load(folder, seeds)
     if event_id in set(checked.events[Events.event_id_cnty]):
         return  # a problem elsewhere (another article's sidecar, say) is the data issues panel's, not this event's
-    found = [str(p) for p in checked.problems if p.file == Events.file and p.line == line] + checked.file_problems
+    ours = {(Events.file, line), (Places.file, places[1] if places else 0)}  # the new rows: the event, and its place
+    found = [str(p) for p in checked.problems if (p.file, p.line) in ours] + checked.file_problems
     raise ReviewError("the loader rejects this event: " + ("; ".join(found) or "it is not among the events"))
 
 
@@ -292,10 +299,12 @@ def _decided(data: Path, article: str, candidate: Candidate) -> str | None:
     return f"{row[Reviews.decision]} {row[Reviews.event_id]}".strip()
 
 
-def accept(data: Path, seeds: Path, article: Article, candidate: Candidate, edit: Edit, who: str | None = None) -> str:
+def accept(data: Path, seeds: Path, article: Article, candidate: Candidate, edit: Edit, who: str | None = None,
+           place: Place | None = None) -> str:  # fmt: skip
     """Write the candidate, as edited, to data/events.csv once the loader accepts it; return its event id. `who` goes
-    to the audit log (the page passes the editor; a script or test in-process is its OS user, as the command line)."""
-    path = data / Events.file
+    to the audit log (the page passes the editor; a script or test in-process is its OS user, as the command line).
+    `place`: the chosen place as an imported dataset gives it, written to places.csv when that file lacks it."""
+    path, gazetteer = data / Events.file, data / Places.file
     with locked(data / LOCK):
         _clean(data)
         if (already := _decided(data, article.name, candidate)) is not None:
@@ -304,9 +313,16 @@ def accept(data: Path, seeds: Path, article: Article, candidate: Candidate, edit
         try:
             text = before.decode("utf-8-sig")
             events = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-            places = pd.read_csv(data / Places.file, dtype=str, keep_default_na=False)
+            known = gazetteer.read_bytes()
+            places = pd.read_csv(io.StringIO(known.decode("utf-8-sig")), dtype=str, keep_default_na=False)
         except (OSError, ValueError, pd.errors.ParserError) as err:  # UnicodeDecodeError is a ValueError
             raise ReviewError(f"{path.name} or {Places.file} cannot be read ({err}): fix it, then accept") from None
+        try:
+            grown = with_place(known, edit.location, place, datetime.now(timezone.utc).date())
+        except UnknownPlace as err:
+            raise ReviewError(str(err)) from None
+        if grown is not None:  # the new place's country, as the row written says
+            places = pd.read_csv(io.StringIO(grown[0].decode("utf-8-sig")), dtype=str, keep_default_na=False)
         newline = "\r\n" if "\r\n" in text else "\n"
         body = before if before.endswith(b"\n") else before + newline.encode()
         code = countries.iso3(country_of(edit.location, places)) or "XXX"
@@ -314,12 +330,16 @@ def accept(data: Path, seeds: Path, article: Article, candidate: Candidate, edit
         row = event_row(article, candidate, edit, event_id, places, events)
         content = body + _csv_line(list(row.values()), newline).encode("utf-8")
         line = body.count(b"\n") + 1  # the physical line the new row starts on (the header is line 1)
-        _validated(data, seeds, content, line, event_id)
+        _validated(data, seeds, content, line, event_id, grown)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        if grown is not None:  # the place first: a kill between the two leaves a valid place no event uses yet
+            copy_atomic(gazetteer, data / HISTORY / f"{gazetteer.stem}.{stamp}{gazetteer.suffix}")
+            write_atomic(gazetteer, grown[0])
         copy_atomic(path, data / HISTORY / f"{path.stem}.{stamp}{path.suffix}")
         write_atomic(path, content)
         _record(data, article.name, candidate, "accepted", event_id)
-        _audit(data, who, audit.ACCEPT, article, candidate, hashlib.sha256(content).hexdigest(), event_id)
+        added = f"; {edit.location} added to {Places.file}, its point from {place.source}" if grown and place else ""
+        _audit(data, who, audit.ACCEPT, article, candidate, hashlib.sha256(content).hexdigest(), event_id, added)
     return event_id
 
 
@@ -336,7 +356,7 @@ def reject(data: Path, article: Article, candidate: Candidate, who: str | None =
 def _clean(data: Path) -> None:
     """Remove what a writer killed midway left (the hidden temporary files of an atomic write): under the review
     lock, no other decision is writing them."""
-    for name in (Events.file, Reviews.file):
+    for name in (Events.file, Places.file, Reviews.file):
         for left in data.glob(f".{name}.*.tmp"):
             left.unlink(missing_ok=True)
     for left in (data / HISTORY).glob(".*.tmp"):
@@ -344,9 +364,9 @@ def _clean(data: Path) -> None:
 
 
 def _audit(data: Path, who: str | None, action: str, article: Article, candidate: Candidate, sha256: str = "",
-           event_id: str = "") -> None:  # fmt: skip
+           event_id: str = "", added: str = "") -> None:  # fmt: skip
     """Record a decision in data/audit.csv: the candidate by article and offset, its quote and place in the detail
-    (sha256: of events.csv as written by an accept)."""
-    where = candidate.location or "no place"
+    (sha256: of events.csv as written by an accept; `added`: the place an accept wrote to places.csv)."""
+    where = (candidate.location or "no place") + added
     audit.record(data, who or access.os_user(), action, f"{article.name} at character {candidate.offset}", sha256,
                  [event_id] if event_id else [], f"“{candidate.quote}” ({where})")  # fmt: skip

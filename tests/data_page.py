@@ -5,6 +5,6 @@ from components.pages import cache, review_view, signin, uploads
 
 store = cache.store()
 user = signin.current()
-review_view.render_review(store.curated, store.data, store.seeds, back="", user=user)
+review_view.render_review(store.curated, store.data, store.seeds, back="", user=user, reader=store)
 uploads.render_import(store, user)
 uploads.render_audit(store.data)

@@ -1,5 +1,6 @@
 """The data page (`view=review`): ingest an article, then accept, correct or reject each candidate event (dataset
-files are imported further down the same page: components/imports.py)."""
+files are imported further down the same page: components/pages/uploads.py). A candidate's place may be any place of
+data/places.csv or of the imported datasets, each shown with where its coordinate comes from."""
 
 from __future__ import annotations
 
@@ -7,20 +8,24 @@ import hashlib
 import html
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
-from components import access, audit, dates, text
+from components import access, audit, dates, gazetteer, text
 from components.access import Access
 from components.articles import EARLIEST, PUBLISHED, PUBLISHER, ArticleError, ingest, latest
 from components.errors import log_unexpected
 from components.extract import Candidate
 from components.files import upload_name
+from components.gazetteer import Place
 from components.loader import Dataset
-from components.pages import signin
+from components.pages import cache, signin
+from components.queries import datapage
+from components.queries.reader import Reader
 from components.review import (
     ACCEPTED,
     CODED,
@@ -39,7 +44,7 @@ from components.review import (
     read_decisions,
     reject,
 )
-from components.schema import DATE_BASES, EVENT_KINDS, GEO_PRECISION, Actors, Places
+from components.schema import DATE_BASES, EVENT_KINDS, GEO_PRECISION, Actors
 
 ARTICLE_KEY, SAID_KEY = "review_article", "_review_said"
 MARK_STYLE = "background:#fde68a;padding:0 2px"  # the quote inside its paragraph: legible in a screenshot too
@@ -47,6 +52,14 @@ PAGE_KEY = "review_page"  # + the article's name: each article keeps its own pag
 PAGE_SIZE = 20  # candidate cards per page: an article of thousands of candidates is shown a page at a time
 CONTEXT_CHARS = 600  # of the paragraph either side of a quote: a paragraph of a megabyte is cut, not sent whole
 DECIDED_SHOWN, DECIDED_QUOTE = 200, 300  # decided candidates listed, and characters of each quote
+# The imported datasets' places offered in each card's list, most events first (each card carries its list: a million
+# events name thousands of places); any other is chosen by typing its name as the dataset writes it.
+DATASET_PLACES = 300
+PLACE_HELP = (
+    "The places of places.csv first, then those the imported datasets give a point (most events first), each with "
+    "where its coordinate comes from. An event at a dataset's place adds that place to places.csv, citing the file and "
+    "line. A dataset place not listed: type its name as the file writes it."
+)
 # What the page's own fields are called when an article misses something (the command line names its flags).
 FIELDS = {PUBLISHED: "set the publication date above", PUBLISHER: "set the publisher above"}
 # An absolute path's folders in a message (a temporary folder, the server's data folder): the page names plain files.
@@ -74,11 +87,17 @@ class ReviewPage:
     cards: list[Card]
     decided: list[Proposal]
     actors: list[str]
-    places: list[str]
+    places: list[str]  # the names offered: places.csv's, then the datasets'
     pending: int = 0  # pending candidates of the article, on every page
     page: int = 1
     pages: int = 1
     first: int = 0  # how many pending candidates come before this page's
+    place_of: dict[str, Place] = field(default_factory=dict)  # each offered name: where it lies, and its source
+
+    def place_label(self, name: str) -> str:
+        """A place as the list shows it: its name and where its coordinate comes from."""
+        place = self.place_of.get(name)
+        return place.label() if place else (name or "(none)")
 
 
 def around(article: Article, candidate: Candidate) -> tuple[str, str]:
@@ -88,15 +107,19 @@ def around(article: Article, candidate: Candidate) -> tuple[str, str]:
     return candidate.paragraph[:at], candidate.paragraph[at + len(candidate.quote) :]
 
 
-def build_review(curated: Dataset, data: Path, seeds: Path, chosen: str | None, page: int = 1) -> ReviewPage:
-    """The articles, and the chosen one's candidates: the pending ones of one page as cards, the decided listed."""
+def build_review(curated: Dataset, data: Path, seeds: Path, chosen: str | None, page: int = 1,
+                 located: pd.DataFrame | None = None) -> ReviewPage:  # fmt: skip
+    """The articles, and the chosen one's candidates: the pending ones of one page as cards, the decided listed; the
+    places offered are places.csv's and those of `located` (components/queries/datapage.py: the datasets' places)."""
     found = articles(curated, seeds)
     names = [a.name for a in found]
     article = found[names.index(chosen)] if chosen in names else (found[0] if found else None)
     actors = curated.actors[Actors.name].tolist()
-    places = curated.places[Places.name].tolist()
+    offered = gazetteer.offered_places(curated.places, located if located is not None else pd.DataFrame())
+    place_of = {p.name: p for p in offered}
+    places = list(place_of)
     if article is None:
-        return ReviewPage(found, None, [], [], actors, places)
+        return ReviewPage(found, None, [], [], actors, places, place_of=place_of)
     listed = proposals(article, candidates(article, curated, data), curated.events, read_decisions(data))
     waiting = [(number, p.candidate) for number, p in enumerate(listed, start=1) if p.status == PENDING]
     decided = [p for p in listed if p.status != PENDING]
@@ -104,7 +127,14 @@ def build_review(curated: Dataset, data: Path, seeds: Path, chosen: str | None, 
     page = min(max(page, 1), pages)  # fewer pages once candidates are decided: the last one
     first = (page - 1) * PAGE_SIZE
     cards = [_card_of(article, number, c) for number, c in waiting[first : first + PAGE_SIZE]]  # this page's only
-    return ReviewPage(found, article, cards, decided, actors, places, len(waiting), page, pages, first)
+    return ReviewPage(found, article, cards, decided, actors, places, len(waiting), page, pages, first, place_of)
+
+
+def find_place(curated: Dataset, reader: Reader | None, name: str) -> Place | None:
+    """A place typed by name (any case): places.csv's, else the one an imported dataset writes so, else None."""
+    wanted = name.strip().casefold()
+    located = datapage.dataset_place(reader, name.strip()) if reader is not None and wanted else pd.DataFrame()
+    return next((p for p in gazetteer.offered_places(curated.places, located) if p.name.casefold() == wanted), None)
 
 
 def _card_of(article: Article, number: int, c: Candidate) -> Card:
@@ -173,7 +203,8 @@ def render_upload(seeds: Path, data: Path, user: Access) -> None:
     st.rerun()
 
 
-def _card(page: ReviewPage, card: Card, data: Path, seeds: Path, user: Access) -> None:
+def _card(page: ReviewPage, card: Card, data: Path, seeds: Path, user: Access, curated: Dataset,
+          reader: Reader | None) -> None:  # fmt: skip
     """One candidate: its quote in its paragraph, the fields to correct, accept or reject (a viewer: read only)."""
     c, edit = card.candidate, card.edit
     if user.read_only:
@@ -200,8 +231,9 @@ def _card(page: ReviewPage, card: Card, data: Path, seeds: Path, user: Access) -
         where, precise, kind = st.columns(3)
         place_choices = [""] + page.places
         location = where.selectbox(
-            "Place", place_choices, index=place_choices.index(edit.location), format_func=lambda p: p or "(none)"
-        )
+            "Place", place_choices, index=place_choices.index(edit.location), format_func=page.place_label,
+            accept_new_options=True, help=PLACE_HELP,
+        )  # fmt: skip
         geo_choices = [None, *GEO_PRECISION]
         geo = precise.selectbox(
             "Place precision", geo_choices, index=geo_choices.index(edit.geo_precision),
@@ -217,9 +249,11 @@ def _card(page: ReviewPage, card: Card, data: Path, seeds: Path, user: Access) -
     try:
         who = access.require(user, f"candidate {card.number}")  # on the server, before any change
         if accepted:
+            place = page.place_of.get(location or "") or (find_place(curated, reader, location) if location else None)
+            location = place.name if place else (location or "")  # a typed name as its file writes it
             chosen = Edit(start, chosen_precision, chosen_basis, actor1, tuple(with_actors), actor2, location, geo,
                           event_kind)  # fmt: skip
-            event_id = accept(data, seeds, article, c, chosen, who=who)
+            event_id = accept(data, seeds, article, c, chosen, who=who, place=place)
             said = (True, f"Accepted as {event_id}: it is on the dashboard now.")
         else:
             reject(data, article, c, who=who)
@@ -247,10 +281,18 @@ def _read_only_card(card: Card) -> None:
                            f"Rule: {c.rule}."))  # fmt: skip
 
 
-def render_review(curated: Dataset, data: Path, seeds: Path, back: str, user: Access | None = None) -> None:
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _located(_reader: Reader, key: str) -> pd.DataFrame:
+    """The datasets' places offered, once per store and version (`key`: Store.key)."""
+    return datapage.dataset_places(_reader, DATASET_PLACES)
+
+
+def render_review(curated: Dataset, data: Path, seeds: Path, back: str, user: Access | None = None,
+                  reader: Reader | None = None) -> None:  # fmt: skip
     """The review page: who the user is, the upload, the article chosen, its pending candidates, then those decided
-    (a viewer sees them all, with no button that changes data)."""
+    (a viewer sees them all, with no button that changes data). `reader`: the event store (by default the page's)."""
     user = user or signin.current()
+    reader = reader if reader is not None else cache.store()
     st.title("New data")
     st.html(f'<a href="?{html.escape(back)}" target="_self">Back to the dashboard</a>')
     signin.render_status(user)
@@ -262,7 +304,9 @@ def render_review(curated: Dataset, data: Path, seeds: Path, back: str, user: Ac
         render_upload(seeds, data, user)
     chosen = st.session_state.get(ARTICLE_KEY)
     try:
-        page = build_review(curated, data, seeds, chosen, st.session_state.get(f"{PAGE_KEY}:{chosen}", 1))
+        key = getattr(reader, "key", "")  # a Store's: which store at which version
+        located = _located(reader, key) if key else datapage.dataset_places(reader, DATASET_PLACES)
+        page = build_review(curated, data, seeds, chosen, st.session_state.get(f"{PAGE_KEY}:{chosen}", 1), located)
     except ReviewError as err:  # reviews.csv damaged by hand, say: one line; the upload above still works
         st.error(text.md(plain(str(err), str(data), str(seeds))))
         return
@@ -291,7 +335,7 @@ def render_review(curated: Dataset, data: Path, seeds: Path, back: str, user: Ac
         st.number_input(f"Page (of {page.pages:,}, {PAGE_SIZE} candidates each)", min_value=1,
                         max_value=page.pages, step=1, key=page_key)  # fmt: skip
     for card in page.cards:
-        _card(page, card, data, seeds, user)
+        _card(page, card, data, seeds, user, curated, reader)
     if page.decided:
         with st.expander(f"Decided or already events ({len(page.decided):,})"):
             for proposal in page.decided[:DECIDED_SHOWN]:  # bounded: an article may have thousands

@@ -1,5 +1,5 @@
-"""Importing a dataset file from the data page (`view=review`): what `conflict-monitor import` does, in the browser;
-and the audit log of every change, latest first.
+"""Importing a dataset file from the data page (`view=review`): what `conflict-monitor import` does, in the browser,
+with the file's problem rows listed right under it; and the audit log of every change, latest first.
 
 While the dashboard runs it holds the event store, so a file can also be imported here; it is kept and loaded the
 same way (byte for byte under data/sources/, with its sidecar), and the dashboard shows its events. Only an editor
@@ -11,20 +11,27 @@ from __future__ import annotations
 import math
 import shutil
 import tempfile
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from components import access, audit, errors, progress, text
+from components import access, audit, errors, exports, progress, tables, text
 from components.access import Access
 from components.files import upload_name
 from components.filter_types import REVIEW, VIEW
 from components.formats.refusal import UnreadableFile
 from components.pages import signin
+from components.queries import datapage
+from components.queries.reader import Reader
 from components.store import Store
 
 UPLOAD_KEY, ROUND_KEY, SAID_KEY = "import_upload", "_import_round", "_import_said"
+IMPORTED_KEY = "_import_file"  # the file this session imported last: its problem rows stay listed under the uploader
+PROBLEM_ROWS = 50  # problem rows listed under an import; the download has every one
+PROBLEM_COLUMNS = {"source_file": "File", "line": "Line", "column": "Column", "value": "Value", "expected": "Expected"}
 CHUNK = 1 << 20  # bytes copied at a time from the upload to the temporary file: no second copy of a large upload
 AUDIT_PAGE = 50  # audit records a page
 AUDIT_PAGE_KEY = "audit_page"
@@ -38,6 +45,50 @@ def render_link() -> None:
     side.html(f'<a href="?{VIEW}={REVIEW}" target="_self">Import dataset files, ingest and review articles</a>')
 
 
+@dataclass(frozen=True)
+class ImportProblems:
+    """The problem rows of one imported file: how many, and the first ones with file, line, column, value, expected."""
+
+    file: str  # as stored: sources/<format>/<name>
+    rows: int  # rows with problems (not loaded)
+    problems: int  # problems in them (a row may have several)
+    table: pd.DataFrame  # File, Line, Column, Value, Expected: every problem of the first PROBLEM_ROWS rows
+
+    @property
+    def more(self) -> int:
+        """Problem rows not listed (the download has them)."""
+        return max(self.rows - self.table["Line"].nunique(), 0)
+
+
+def build_import_problems(reader: Reader, file: str, rows: int = PROBLEM_ROWS) -> ImportProblems:
+    """What the data page lists under an import: the file's problem rows, the first `rows` of them in full."""
+    first, count, problems = datapage.file_problems(reader, file, rows)
+    return ImportProblems(file, count, problems, first.rename(columns=PROBLEM_COLUMNS)[list(PROBLEM_COLUMNS.values())])
+
+
+def render_import_problems(found: ImportProblems, reader: Reader) -> None:
+    """The imported file's problem rows, where it was imported: listed (the first ones), counted, and downloadable."""
+    name = PurePosixPath(found.file).name
+    if not found.rows:
+        st.caption(text.md(f"{found.file}: every row loaded, none with a problem."))
+        return
+    st.warning(text.md(
+        f"{found.file}: {found.rows:,} row(s) with {found.problems:,} problem(s) are not loaded. Each is listed with "
+        "its line, column, value and what was expected: fix them in the file and import it again."
+    ))  # fmt: skip
+    st.html(tables.STYLE + tables.to_html(found.table, "import-problems"))
+    if found.more:
+        st.caption(f"… and {found.more:,} more row(s) with problems: the CSV below has every one.")
+    st.download_button(
+        f"Problems of {name} (CSV)",
+        data=lambda: exports.csv_bytes(datapage.all_file_problems(reader, found.file)),  # built when clicked
+        file_name=f"problems-{PurePosixPath(name).stem}.csv",
+        mime="text/csv",
+        key="import_problems_csv",
+        on_click="ignore",  # no rerun (see briefing_view.render_exports)
+    )
+
+
 def render_import(store: Store, user: Access | None = None) -> None:
     """The imported files, and for an editor a file uploader; an upload is imported once, then the page reruns with
     its events and an empty uploader (the upload's memory is released)."""
@@ -46,6 +97,12 @@ def render_import(store: Store, user: Access | None = None) -> None:
     said = st.session_state.pop(SAID_KEY, None)
     if said:
         (st.success if said[0] else st.error)(text.md(said[1]))
+    imported = st.session_state.get(IMPORTED_KEY)
+    if imported:  # the problem rows of the file just imported, here rather than at the bottom of the dashboard
+        try:
+            render_import_problems(build_import_problems(store, imported), store)
+        except Exception as err:  # one line with an id, the traceback to the server log only
+            st.error(text.md(errors.log_unexpected(err, "listing the imported file's problem rows")))
     _render_files(store)
     if user.read_only:
         st.caption(text.md(f"{user.says} Importing dataset files needs an editor."))
@@ -101,6 +158,7 @@ def import_upload(store: Store, uploaded: UploadedFile, user: Access) -> tuple[b
             return False, f"{name}: could not be stored ({err.strerror or type(err).__name__})."
         except Exception as err:  # noqa: BLE001  (the page says so in one line; the log has the traceback)
             return False, errors.log_unexpected(err, "importing the file")
+    st.session_state[IMPORTED_KEY] = result.file  # its problem rows are listed under the uploader from now on
     try:
         audit.imported(store.data, who, result, digest)
     except OSError as err:  # imported, but not recorded: say so rather than claim a clean success
