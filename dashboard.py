@@ -23,7 +23,7 @@ def main() -> None:
         from components.pages import review_view  # noqa: E402  (its text tools load only when the data page opens: -0.2 s)
 
         back = sidebar.dashboard_link(chosen)
-        review_view.render_review(store.curated, store.data, store.seeds, back=back, user=user)
+        review_view.render_review(store.curated, store.data, store.seeds, back=back, user=user, reader=store)
         uploads.render_import(store, user)
         uploads.render_audit(store.data)
         return  # not st.stop(): a run that ends normally lets Streamlit release the widgets (and uploads) it left
@@ -37,13 +37,12 @@ def main() -> None:
         dashboard_view.render_file_problems(list(prepared.file_problems))
         dashboard_view.render_headline(headline.build_headline(view.total, view.forces, view.anchors))
         where_chart, when_chart = view.figures
+        dashboard_view.render_hidden(view.timeline.hidden)
         map_column, timeline_column = st.columns([1, 1.3])
         with map_column:
             dashboard_view.render_map(where_chart, exports.file_name("map", as_of, view.filters, ""))
         with timeline_column:
-            dashboard_view.render_timeline(
-                when_chart, exports.file_name("timeline", as_of, view.filters, ""), view.timeline.hidden
-            )
+            dashboard_view.render_timeline(when_chart, exports.file_name("timeline", as_of, view.filters, ""))
         dashboard_view.render_forces(view.forces)
         number = dashboard_view.page_number(view.total)
         table = cache.events_page(view, prepared, store.key, view.filters, number)

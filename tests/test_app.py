@@ -43,12 +43,12 @@ def test_the_sidebar_has_a_widget_for_each_entry_of_the_filter_table(default):
 def test_events_outside_the_window_are_announced_with_a_way_to_show_them():
     """Above the timeline: how many events its window leaves out, and one click that shows every event."""
     at = start()
-    [note] = [i.value for i in at.info if "outside the window" in i.value]
+    [note] = [i.value for i in at.info if "outside the timeline's window" in i.value]
     hidden = int(note.split(" ")[0].replace(",", ""))
     assert hidden > 0
     ok(at.button(key="show_every_event").click().run())
     assert at.sidebar.toggle(key="extent").value is True and params(at)["timeline"] == ["all"]
-    assert not [i for i in at.info if "outside the window" in i.value]
+    assert not [i for i in at.info if "outside the timeline's window" in i.value]
 
 
 def test_actor_filter_changes_every_view_and_the_url(default):

@@ -47,13 +47,18 @@ def render_map(fig: go.Figure, file_name: str) -> None:
     st.plotly_chart(fig, config=config, width="stretch", theme=None)
 
 
-def render_timeline(fig: go.Figure, file_name: str, hidden: int = 0) -> None:
-    """Draw the timeline; its image button saves a 2x PNG named for what it shows. Events outside its window are
-    announced above it, with the one click that shows them."""
+def render_hidden(hidden: int) -> None:
+    """Announce the events outside the timeline's window, with the one click that shows them: above the map and the
+    timeline both, so that their titles stay level."""
     if hidden:
-        note, button = st.columns([3, 1], vertical_alignment="center")
-        note.info(f"{dates.plural(hidden, 'event')} outside the window from the ceasefire to the latest report.")
+        note, button = st.columns([4, 1], vertical_alignment="center")
+        note.info(f"{dates.plural(hidden, 'event')} outside the timeline's window from the ceasefire to the latest "
+                  "report.")  # fmt: skip
         button.button("Show every event", key="show_every_event", on_click=_show_every_event)
+
+
+def render_timeline(fig: go.Figure, file_name: str) -> None:
+    """Draw the timeline; its image button saves a 2x PNG named for what it shows."""
     st.plotly_chart(fig, config=exports.toolbar(file_name), width="stretch", theme=None)
 
 
