@@ -148,6 +148,7 @@ class Widget:
     placeholder: str = ""
     help: str = ""
     counted: bool = False  # each option with its number of events: 'ACLED (12,345)'
+    note: Callable[[list, Options], str | None] | None = None  # words under the widget about what it holds
 
 
 def read_known(f: Filter, values: list[str], opts: Options, chosen: Filters) -> tuple[Filters, list[Refusal]]:

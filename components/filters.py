@@ -75,6 +75,14 @@ def _actors_words(f: Filter, filters: Filters, opts: Options) -> str | None:
     return f"{f.label}: " + ", ".join(named) if named else None
 
 
+def _actors_note(chosen: list, opts: Options) -> str | None:
+    """Under the actor list: what each chosen actor includes besides itself ('Russia includes Wagner Group.')."""
+    included = [f"{a} includes {', '.join(opts.sponsored[a])}." for a in chosen if opts.sponsored.get(a)]
+    if not included:
+        return None
+    return "A state includes the forces it sponsors, and a force the names the sources give it: " + " ".join(included)
+
+
 def _places_clause(f: Filter, filters: Filters, scope: Scope, bind: Params) -> str | None:
     """At one of the places, or within the radius of one."""
     if not filters.places:
@@ -224,7 +232,7 @@ def _countries_words(f: Filter, filters: Filters, opts: Options) -> str | None:
 FILTERS: list[Filter] = [  # in the order of the header's words, file names and the sidebar; a place before its radius
     Filter("actors", ACTOR, "Actor", "actor", "--actor", "repeat for several; a state includes its forces", True,
            clause=_actors_clause, words=_actors_words, slug=slugs,
-           widget=Widget(NAMES, "Actor", placeholder="All actors",
+           widget=Widget(NAMES, "Actor", placeholder="All actors", note=_actors_note,
                          help="The curated actors first, then the datasets' actors by number of events. "
                               "Type to search.")),
     Filter("places", PLACE, "Place", "place", "--place", "repeat for several", True, clause=_places_clause,

@@ -33,11 +33,17 @@ REVIEW_KEY = "_review"  # no widget: the review page is opened by its link, and 
 SEEDED, NOTICES, BOUNDS = "_seeded_from_url", "_url_notices", "_date_bounds"
 
 
+def _ends(f: Filter) -> tuple[str, str]:
+    """The two Filters fields a DAYS widget stands for: its entry's, and the next entry's (the table says so)."""
+    return f.field, FILTERS[FILTERS.index(f) + 1].field
+
+
 def _to_state(f: Filter, filters: Filters, opts: Options) -> object:
     """A filter's value as its widget holds it."""
     kind = f.widget.kind
     if kind == DAYS:  # both ends: an open end is the data's first or last day
-        return (filters.start or opts.days[0], filters.end or opts.days[1])
+        first, last = _ends(f)
+        return (getattr(filters, first) or opts.days[0], getattr(filters, last) or opts.days[1])
     if kind == COUNTRIES:
         return list(opts.countries_of(filters))  # the default, filled in
     if kind == SWITCH:
@@ -52,9 +58,10 @@ def _from_state(f: Filter, value: object, opts: Options) -> dict:
     if kind == DAYS:
         bounds = opts.days
         start, end = (tuple(value) + (None, None))[:2] if isinstance(value, tuple) else (value, value)
+        first, last = _ends(f)
         return {  # the full span is no filter at all
-            "start": start if start and start > bounds[0] else None,
-            "end": end if end and end < bounds[1] else None,
+            first: start if start and start > bounds[0] else None,
+            last: end if end and end < bounds[1] else None,
         }
     if kind == COUNTRIES:  # the default stays out of links
         return {f.field: None if tuple(value) == opts.default_countries else tuple(value)}
@@ -124,11 +131,9 @@ def _draw(side: object, f: Filter, opts: Options) -> None:
             offered = [v for v in offered if v in keep]
         side.multiselect(w.label, offered, key=key, placeholder=w.placeholder,
                          help=text.md(shown) if shown else None, select_all=False, **extra)  # fmt: skip
-        if f.field == "actors":
-            included = [f"{a} includes {', '.join(opts.sponsored[a])}." for a in st.session_state[key]
-                        if opts.sponsored.get(a)]  # fmt: skip
-            if included:
-                side.caption(text.md("A state includes the forces it sponsors: " + " ".join(included)))
+        note = w.note(list(st.session_state[key]), opts) if w.note else None
+        if note:
+            side.caption(text.md(note))
     elif w.kind == KM:
         side.number_input(w.label, min_value=0.0, max_value=MAX_RADIUS_KM, step=10.0, format="%.0f", key=key,
                           help=w.help)  # fmt: skip
