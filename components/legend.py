@@ -32,7 +32,7 @@ def colours(actors: pd.DataFrame) -> dict[str, str]:
 
 def legend_label(state: str, actors: pd.DataFrame) -> str:
     """'Russia and its forces' where the state sponsors forces, else the state's name; NONE for no state."""
-    sponsors = set(actors.loc[actors[Actors.military_role] == "force", Actors.sponsor])
+    sponsors = set(actors.loc[actors[Actors.military_role] == "force", Actors.sponsor]) - {""}  # a force may have none
     return f"{state} and its forces" if state in sponsors else state or NONE
 
 

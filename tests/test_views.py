@@ -185,7 +185,7 @@ def test_map_labels_do_not_overlap_for_close_places():
     assert first and second and first != second
     rows = zip(points["location"], points["latitude"], points["longitude"], (first, second))
     boxes = [labels.boxes(n, frame.pixels(y, x), 18.0)[p] for n, y, x, p in rows]
-    assert not labels._overlap(*boxes) and all(frame.holds(b) for b in boxes)
+    assert not labels.overlap(*boxes) and all(frame.holds(b) for b in boxes)
 
 
 def test_map_of_nothing_still_draws(small):

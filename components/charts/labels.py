@@ -20,7 +20,6 @@ POSITIONS = ("top right", "bottom right", "top left", "bottom left")
 FONT_PX = 15  # the names' font size
 CHAR_PX = 0.62 * FONT_PX  # the width of a bold character of that font, on average (measured on the map's names)
 LINE_PX = 1.3 * FONT_PX
-PAD_PX = 3.0  # plotly's gap between a point (or its marker's edge) and its text
 MIN_SPAN = (8.0, 10.0)  # degrees of latitude and longitude a fitted frame shows at least: enough to place it in Libya
 MARGIN = 0.15  # of the marks' span, added around them
 
@@ -87,14 +86,15 @@ def fit(lats: pd.Series, lons: pd.Series, bounds: dict[str, tuple[float, float]]
     return frame
 
 
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+def overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
     """True when two (x, y, width, height) boxes intersect."""
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
 def boxes(name: str, at: tuple[float, float], marker_px: float) -> dict[str, tuple[float, float, float, float]]:
-    """The box of a name at each position around its point (plotly sets the text off by half its marker)."""
-    width, height, off = CHAR_PX * len(name), LINE_PX, marker_px / 2 + PAD_PX
+    """The box of a name at each position around its point. plotly.js sets a text off its point by r = (marker
+    radius) / 0.8 + 1 pixels (drawing.textPointPosition: "a little more than the nominal marker size")."""
+    width, height, off = CHAR_PX * len(name), LINE_PX, marker_px / 2 / 0.8 + 1
     x, y = at
     return {
         position: (
@@ -136,7 +136,7 @@ def place(
     for name, lat, lon, own in zip(labels[Model.location], labels[Model.latitude], labels[Model.longitude],
                                    labels["size"]):  # fmt: skip
         options = boxes(name, frame.pixels(lat, lon), own)
-        free = [p for p in POSITIONS if frame.holds(options[p]) and not any(_overlap(options[p], o) for o in placed)]
+        free = [p for p in POSITIONS if frame.holds(options[p]) and not any(overlap(options[p], o) for o in placed)]
         clear = [p for p in free if not _covers(options[p], left, bottom, right, top)]
         position = (clear or (free if name in anchors else []) or [None])[0]
         chosen.append(position)

@@ -163,7 +163,14 @@ def draw_map(
         )
     )
     view = labels.Frame(frame["lat"], frame["lon"], *box)
-    furniture = {name: at for name, at in NEIGHBOURS.items() if view.holds(labels.centred(name, view.pixels(*at), 11))}
+    taken = [labels.boxes(p, view.pixels(y, x), size)[at] for p, y, x, size, at in
+             zip(named[Model.location], named[Model.latitude], named[Model.longitude], named["size"],
+                 [p for p in positions if p is not None])]  # fmt: skip
+    furniture = {  # a neighbour's name where it fits whole in the frame and covers no place's name
+        name: at for name, at in NEIGHBOURS.items()
+        if view.holds(box := labels.centred(name, view.pixels(*at), 11))
+        and not any(labels.overlap(box, t) for t in taken)
+    }  # fmt: skip
     fig.add_trace(
         dict(
             type="scattergeo",

@@ -49,6 +49,7 @@ SPREAD = 0.38  # how far from its lane's line a dodged mark may go: the lanes' m
 # line, and the marks within TITLED_SPREAD of it (plus half a marker), so that a name never touches a mark.
 LANE_PX, TITLE_OFFSET, TITLED_SPREAD, TITLED_DODGE = 64, 0.36, 0.2, 0.28
 SPAN_LABELS = 12  # spans labelled on the chart itself; beyond, their hover says what they are
+LABEL_CHAR = 6.6  # pixels of a character of a span's label (12 px font), on average
 COUNT_WIDTHS = (4, 8, 12, 16)  # line widths of counted bins, by quartile of their counts
 LANE_LABEL = 34  # characters of a lane's name on the axis: the plot keeps most of the width
 LEGEND_WIDTH = 460  # pixels: the timeline at its narrowest (the page 1280 wide): the legend's rows counted there
@@ -98,6 +99,29 @@ def dodged(lanes: pd.Series, xs: pd.Series, titled: bool = False) -> pd.Series:
     spread, dodge = (TITLED_SPREAD, TITLED_DODGE) if titled else (SPREAD, DODGE)
     step = (2 * spread / (count - 1).clip(lower=1)).clip(upper=dodge)
     return pd.Series(((nth - (count - 1) / 2) * step).to_numpy(), index=lanes.index)
+
+
+def _span_label(kind: str, start: object, stop: object) -> str:
+    """What a span says on the chart: 'agreement (October 2020)'."""
+    return f"{kind} ({dates.span(start, stop)})"
+
+
+def _span_labels(spans: pd.DataFrame, x_range: list[pd.Timestamp] | None, plot_px: float) -> set:
+    """The spans (by index) whose label fits: centred on its bar, inside the plot, clear of the labels already kept in
+    its lane (left to right). A few spans at most (SPAN_LABELS): one pass each."""
+    if not x_range:
+        return set()
+    first, days = pd.Timestamp(x_range[0]), max((pd.Timestamp(x_range[1]) - pd.Timestamp(x_range[0])) / DAY, 1)
+    kept: set = set()
+    ends: dict[float, float] = {}  # lane -> right edge of its last label, pixels
+    for i, row in spans.sort_values("start").iterrows():
+        middle = pd.Timestamp(row["start"]) + (pd.Timestamp(row["stop"]) + DAY - pd.Timestamp(row["start"])) / 2
+        centre = (middle - first) / DAY / days * plot_px
+        half = LABEL_CHAR * len(_span_label(row["kind"], row["start"], row["stop"])) / 2
+        if centre - half >= 0 and centre + half <= plot_px and centre - half > ends.get(row["lane"], -1e9) + 6:
+            kept.add(i)
+            ends[row["lane"]] = centre + half
+    return kept
 
 
 def _days(days: pd.Series) -> list[str]:
@@ -160,12 +184,14 @@ def draw_timeline(
     empty: str,
     axes: str = "xy",
     titled: bool = False,
+    plot_px: float = LEGEND_WIDTH,
 ) -> list[str]:
     """Draw the timeline on one pair of axes of a figure ("xy", or "x2y2" in a briefing); return notes for it.
 
     `empty` is what the timeline says when no event matches: which filters to widen. `titled` writes each lane's
     name above it, over the plot's whole width (the page's narrow column), instead of beside it as an axis tick
-    (the briefing, where the lanes are low).
+    (the briefing, where the lanes are low). `plot_px`: the plot's width in pixels at its narrowest, where the spans'
+    labels are measured (one that would run into another of its lane, or off the plot, is left to the hover).
     """
     x, y = axes[: axes.index("y")], axes[axes.index("y") :]
     # Lanes are numbers (the first lane on top), so that marks of one day can be set side by side within a lane.
@@ -180,7 +206,7 @@ def draw_timeline(
     spans = marks[~marks["counted"] & (marks["stop"] > marks["start"])]
     single = ~marks["counted"] & (marks["stop"] == marks["start"])
     marks.loc[single, "lane"] += dodged(marks.loc[single, "lane"], marks.loc[single, "x0"], titled)
-    labelled = len(spans) <= SPAN_LABELS
+    labelled = _span_labels(spans, data.x_range, plot_px) if len(spans) <= SPAN_LABELS else set()
     for backer, name, colour, own, rank in legend.per_state(marks, actors):
         points = own[single[own.index]]
         if len(points):
@@ -211,13 +237,13 @@ def draw_timeline(
         own_spans = spans[spans[Model.backer] == backer]
         if len(own_spans):  # an event known to a week, month or year: a bar over it, never a false day
             fig.add_trace(_bars(own_spans, (x, y), 12, colour, 0.75, name, backer))
-            for row in own_spans.itertuples() if labelled else ():
+            for row in own_spans[own_spans.index.isin(labelled)].itertuples():
                 fig.add_annotation(
                     x=pd.Timestamp(row.start) + (pd.Timestamp(row.stop) + DAY - pd.Timestamp(row.start)) / 2,
                     y=row.lane,
                     xref=x,
                     yref=y,
-                    text=text.plot(f"{row.kind} ({dates.span(row.start, row.stop)})"),
+                    text=text.plot(_span_label(row.kind, row.start, row.stop)),
                     yshift=15,
                     showarrow=False,
                     font={"size": 12},

@@ -14,6 +14,7 @@ import streamlit as st
 
 from components import dates, exports, text
 from components.briefing import build_briefing
+from components.charts import places_map
 from components.filter_types import Filters
 from components.filters import flags
 from components.snapshot import Selection
@@ -22,6 +23,7 @@ from components.store import Store
 COMMAND_STYLE = "display:block;white-space:pre-wrap;word-break:break-all;font-family:monospace;font-size:0.8rem"
 IN_BROWSER_ROWS = 200_000  # about 80 MB of CSV held in memory for one download; more goes through the command
 
+LIVE_FRAME = {"topojsonURL": places_map.TOPOJSON_URL, "displaylogo": False}  # the live frame, when no image renders
 BRIEFING_STYLE = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header, [data-testid="stToolbar"],
 [data-testid="stDecoration"] {display: none !important}
@@ -53,7 +55,9 @@ def render_briefing(view: Selection, actors: pd.DataFrame, back: str) -> None:
             png = base64.b64encode(_image(fig.to_json(), "png")).decode("ascii")
     except exports.RenderError as err:  # no Chromium for kaleido: show the live figure rather than nothing
         st.warning(text.md(f"The briefing image cannot be rendered here ({err}); showing the live frame instead."))
-        st.plotly_chart(fig, theme=None, width="stretch")
+        # At its own 1920x1080: the frame is laid out in pixels, and a stretched one would set its text anew. The
+        # map's files from the app itself, as on the dashboard: a live map would otherwise ask plotly's CDN.
+        st.plotly_chart(fig, theme=None, width="content", height="content", config=LIVE_FRAME)
         return
     # One element, so no gap adds to the frame's height; inline, since st.image caps images at 1460 px wide.
     frame = f'<img class="briefing-frame" src="data:image/png;base64,{png}" alt="{alt}">'
