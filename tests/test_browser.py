@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from serving import CHARTS_DRAWN, DEFAULT_TIMEOUT_MS, VIEWPORT, free_port, start_streamlit, stop
 
+from components.charts import places_map, timeline
 from components.config import DATA_ENV, SEEDS_ENV, STORE_ENV
 
 pytestmark = pytest.mark.browser
@@ -121,6 +122,10 @@ def test_page_draws_map_timeline_and_tables(page: Page, app_url: str, artifacts)
     """The first page draws the map (Tripoli, Sirte, Jufra named), the timeline and both tables."""
     page.goto(app_url)
     wait_for_dashboard(page)
+    # the charts' widths in a 1280-wide window: the narrowest the charts measure their names and legends for
+    widths = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')].map((p) => p.clientWidth)")
+    assert page.viewport_size["width"] == 1280
+    assert widths[0] >= places_map.PAGE_WIDTH - 1 and widths[1] >= timeline.PAGE_WIDTH - 1, widths
 
     forces = forces_table(page)
     expect(forces).to_contain_text("Wagner Group")

@@ -116,7 +116,7 @@ def test_a_long_axis_names_the_window_in_its_legend(imported):
     wide = view(imported, extent=ALL)
     fig = timeline.build_timeline(wide.timeline, imported.registry.actors, imported.anchors, wide.ctx)
     names = {t.name for t in fig.data}
-    assert f"shaded: {timeline.WINDOW_NAME.lower()}" in names
+    assert "shaded: withdrawal window" in names
     assert timeline.WINDOW_NAME not in {a.text for a in fig.layout.annotations}
     narrow = view(imported)
     fig = timeline.build_timeline(narrow.timeline, imported.registry.actors, imported.anchors, narrow.ctx)

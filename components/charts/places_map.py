@@ -46,7 +46,8 @@ GEO = {  # Libya and its neighbours, from the Natural Earth layers plotly.js dra
 PLOT = 420  # pixels: the map's own box; the legend and notes below it add to the figure's height
 LEGEND_LINE = 21  # pixels an entry of the legend takes (font 12, its marker up to 14 px)
 NOTE_LINE = 15  # pixels a line of the notes takes (font 11)
-PAGE_WIDTH = 420  # pixels: the map column at its narrowest (a 1280-wide window): names are measured there
+PAGE_WIDTH = 390  # pixels: the map column at its narrowest (a 1280-wide window; measured in Chromium): names are
+# measured there
 MAP_CREDIT = "Map: Natural Earth"
 KEY_GREY = "#444444"
 

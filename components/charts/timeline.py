@@ -5,6 +5,8 @@ Lanes are actors (queries/timeline.py): the dozen with most events, the rest fol
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -52,8 +54,10 @@ SPAN_LABELS = 12  # spans labelled on the chart itself; beyond, their hover says
 LABEL_CHAR = 6.6  # pixels of a character of a span's label (12 px font), on average
 COUNT_WIDTHS = (4, 8, 12, 16)  # line widths of counted bins, by quartile of their counts
 LANE_LABEL = 34  # characters of a lane's name on the axis: the plot keeps most of the width
-LEGEND_WIDTH = 460  # pixels: the timeline at its narrowest (the page 1280 wide): the legend's rows counted there
+PAGE_WIDTH = 510  # pixels: the timeline's column at its narrowest (a 1280-wide window; measured in Chromium)
+LEGEND_WIDTH = PAGE_WIDTH - 40  # the plot's width there: the legend's rows and the spans' labels are measured on it
 LEGEND_CHAR, LEGEND_ROW = 6.8, 24  # pixels of a legend character (12 px font) and of a row of the legend
+LEGEND_GAP = 45  # pixels of an entry besides its text: its symbol, the gaps
 TICKS_PX = 48  # the date ticks under the plot: two lines
 NOTE_LINE, NOTE_CHARS = 15, 80  # a line of the notes (11 px font): its pixels, and its characters at most
 
@@ -258,9 +262,9 @@ def draw_timeline(
     for kind in [k for k in SYMBOLS if k in shown_kinds] + ([OTHER] if OTHER in shown_kinds else []):
         fig.add_trace(key_trace(kind, symbol(kind) if kind != OTHER else OTHER_SYMBOL, KEY_GREY))
     if len(spans):
-        fig.add_trace(line_key("known to the week, month or year only", 10))
+        fig.add_trace(line_key("dated to a week, month or year", 10))
     if marks["counted"].any():
-        fig.add_trace(line_key(f"events counted per {data.unit} (thicker: more)", 6, 0.55))
+        fig.add_trace(line_key(f"counts per {data.unit} (thicker: more)", 6, 0.55))
     notes = _draw_anchors(fig, anchors, x, y, data.x_range)
     if data.hidden:
         notes.append(f"{dates.plural(data.hidden, 'event')} outside this window: choose 'Every event' to see them.")
@@ -324,14 +328,14 @@ def _layout_key(axis: str) -> str:
 
 
 def _legend_rows(names: list[str], width: float = LEGEND_WIDTH) -> int:
-    """Rows a horizontal legend of these entries takes in a figure `width` pixels wide (entries packed in order)."""
-    rows, used = 1, 0.0
-    for name in names:
-        entry = 40 + LEGEND_CHAR * len(name)
-        if used and used + entry > width:
-            rows, used = rows + 1, 0.0
-        used += entry
-    return rows
+    """Rows a horizontal legend of these entries takes in a plot `width` pixels wide, packed as plotly.js packs them
+    (legend/draw.js): one row when all fit in it, else every entry as wide as the widest, so many a row."""
+    if not names:
+        return 0
+    entries = [LEGEND_GAP + LEGEND_CHAR * len(name) for name in names]
+    if sum(entries) + 5 * (len(entries) - 1) < width:
+        return 1
+    return math.ceil(len(entries) / max(1, int(width // max(entries))))
 
 
 def build_timeline(data: TimelineData, actors: pd.DataFrame, anchors: Anchors, ctx: Context) -> go.Figure:
@@ -413,7 +417,7 @@ def _draw_anchors(fig: Canvas, anchors: Anchors, x: str, y: str, x_range: list[p
         else:
             key = {"symbol": "square", "size": 14, "color": WINDOW_KEY}
             fig.add_trace(dict(type="scatter", x=[None], y=[None], mode="markers", marker=key,
-                               name=f"shaded: {WINDOW_NAME.lower()}"))  # fmt: skip
+                               name="shaded: withdrawal window"))  # fmt: skip
         low, high = anchors.window_days
         days = f"{low}–{high}" if low != high else f"{low}"
         notes.append(
