@@ -54,7 +54,7 @@ from components.sidecars import Imported, read_sidecar, write_sidecar
 from components.sql import execute, ident
 
 # Bump when the model or a format's mapping changes: a store built by other code is rebuilt from the files.
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 MEMORY_LIMIT = "1GB"
 
 
@@ -224,13 +224,15 @@ class Builder:
 
     def twin(self, digest: str, format_name: str) -> Imported | None:
         """What an earlier import of the same bytes gave, or None: the same file again adds and copies nothing."""
-        same = f"SELECT source_file, rows_read, events, problem_rows FROM {StoredFiles.file} WHERE sha256 = ?"
+        same = f"""SELECT source_file, rows_read, events, problem_rows, merged_rows FROM {StoredFiles.file}
+                   WHERE sha256 = ?"""
         found = self._all(same, [digest])
         if not found:
             return None
-        rel, rows, events, problem_rows = found[0]
+        rel, rows, events, problem_rows, merged = found[0]
         uids = self._one(f"SELECT count(DISTINCT uid) FROM {Model.file} WHERE source_file = ?", [rel])
-        return Imported(rel, format_name, rows, events, problem_rows, unchanged=uids, copied=False, sha256=digest)
+        return Imported(rel, format_name, rows, events, problem_rows, unchanged=uids, copied=False, sha256=digest,
+                        merged_rows=merged)  # fmt: skip
 
     def import_file(self, path: Path, detected: Detected, digest: str, progress: Report, origin: str) -> Imported:
         """Copy a checked file in byte for byte and load it; the copy is removed again if loading fails."""
@@ -270,7 +272,8 @@ class Builder:
         """Read, check and map one file, then replace its rows in the store in one transaction."""
         raw = csvfile.read(self.con, path, detected.names, progress)
         progress("checking rows", 0.0)
-        events, problems = detected.format.load(self.con, raw, rel)
+        loaded = detected.format.run(self.con, raw, rel)
+        events, problems = loaded.events, loaded.problems
         progress("storing", 0.0)
         stat = path.stat()
         imported_at = imported_at or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
@@ -309,12 +312,13 @@ class Builder:
                     Problem(*row) for row in self._all(f'SELECT * FROM {ident(problems)} ORDER BY line, "column"')
                 ],
                 sha256=digest,
+                merged_rows=loaded.merged,
             )
             execute(
                 self.con,
-                f"INSERT INTO {StoredFiles.file} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO {StoredFiles.file} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [rel, detected.format.name, digest, stat.st_size, stat.st_mtime_ns, seq, result.rows_read,
-                 result.events, result.problem_rows, imported_at],
+                 result.events, result.problem_rows, result.merged_rows, imported_at],
             )  # fmt: skip
             self.con.execute("COMMIT")
         except BaseException:

@@ -378,6 +378,7 @@ class StoredFiles(Table):
     rows_read = Col(INT)
     events = Col(INT)
     problem_rows = Col(INT)
+    merged_rows = Col(INT, doc="rows merged into an earlier row's event (an ACLED monadic file's second actors)")
     imported_at = Col()
 
 

@@ -18,7 +18,8 @@ from components.sql import execute
 
 @dataclass
 class Imported:
-    """What one file gave: rows read = events + problem rows, and how the events changed the store."""
+    """What one file gave: rows read = events + merged rows + problem rows (merged rows: the second actor's row of an
+    event in ACLED's monadic export, none in any other file), and how the events changed the store."""
 
     file: str
     format: str
@@ -31,14 +32,18 @@ class Imported:
     problems: list[Problem] = field(default_factory=list)
     copied: bool = True  # False when the same bytes were already imported
     sha256: str = ""
+    merged_rows: int = 0
 
     def line(self) -> str:
         """The command's one line per file."""
         again = "" if self.copied else " (the same bytes were imported before: nothing copied)"
+        merged, events = self.merged_rows, self.events
+        # Said only when rows were merged, so that a dyadic file's line is as it always was.
+        monadic = f"{merged:,} rows merged into their events (monadic: {events + merged:,} rows, {events:,} events), "
         return (
             f"{self.file}: {self.format}, {self.rows_read:,} rows read: {self.events:,} events "
             f"({self.added:,} added, {self.updated:,} updated, {self.unchanged:,} unchanged), "
-            f"{self.problem_rows:,} rows with problems{again}"
+            f"{monadic if merged else ''}{self.problem_rows:,} rows with problems{again}"
         )
 
 
@@ -72,6 +77,7 @@ def write_sidecar(con: duckdb.DuckDBPyConnection, path: Path, result: Imported, 
         "rows_read": result.rows_read,
         "events": result.events,
         "problem_rows": result.problem_rows,
+        "merged_rows": result.merged_rows,
         "imported_at": imported_at,
         "first_day": str(span[0]) if span[0] else None,
         "last_day": str(span[1]) if span[1] else None,

@@ -20,12 +20,18 @@ SAME_SEVEN = ["acled_current.csv", "acled_numeric_inter.csv", "acled_export_tool
 
 def load(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, csvfile.RawTable]:
     """Read, check and map one file in a fresh in-memory DuckDB: its model rows, its problems and its raw table."""
+    return loaded(path)[:3]
+
+
+def loaded(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, csvfile.RawTable, int]:
+    """As `load`, and the rows merged into an earlier row's event (a monadic file's second actors)."""
     con = duckdb.connect()
     csvfile.check_utf8(path)
     found = detect(path)
     raw = csvfile.read(con, path, found.names)
-    events, problems = found.format.load(con, raw, path.name)
-    return con.execute(f"SELECT * FROM {events}").df(), con.execute(f"SELECT * FROM {problems}").df(), raw
+    result = found.format.run(con, raw, path.name)
+    events, problems = (con.execute(f"SELECT * FROM {t}").df() for t in (result.events, result.problems))
+    return events, problems, raw, result.merged
 
 
 def one(events: pd.DataFrame, event_id: str) -> pd.Series:
@@ -43,11 +49,13 @@ def one(events: pd.DataFrame, event_id: str) -> pd.Series:
     ],  # fmt: skip
 )
 def test_every_shape_is_recognised_and_every_row_accounted_for(name, fmt):
-    """Each fixture is detected as its format, and rows read = events + rows with problems."""
+    """Each fixture is detected as its format, and rows read = events + merged rows (a monadic file's second actors)
+    + rows with problems."""
     path = FIXTURES / name
     assert detect(path).format.name == fmt
-    events, problems, raw = load(path)
-    assert raw.rows == len(events) + problems["line"].nunique()
+    events, problems, raw, merged = loaded(path)
+    assert raw.rows == len(events) + merged + problems["line"].nunique()
+    assert merged == (4 if name == "acled_monadic.csv" else 0)
 
 
 def test_headers_match_in_any_case_and_order(tmp_path):

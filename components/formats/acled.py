@@ -1,4 +1,5 @@
-"""ACLED files as analysts download them: the current export, older exports and API files, reduced field sets.
+"""ACLED files as analysts download them: the current export, older exports and API files, reduced field sets, and
+the monadic export (one row per actor of an event).
 
 Sources for every rule: docs/codebooks.md (the ACLED codebook and real files read there).
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 from components import precision
 from components.formats.base import (
     MAX_WHOLE,
+    ActorRows,
     Check,
     Format,
     coordinates,
@@ -56,6 +58,10 @@ def _words(column: str, codes: dict) -> str:
     return f"CASE {column} {cases} WHEN '0' THEN '' ELSE {column} END"
 
 
+# The monadic export (API `export_type=monadic`) has one row per actor of an event and no columns for a second actor:
+# the first row of an event gives actor1, the second row's actor1, assoc_actor_1 and inter1 are the event's actor2,
+# assoc_actor_2 and inter2, every other column is the event's (docs/codebooks.md, *Monadic files*).
+MONADIC = ActorRows(own=("actor1", "assoc_actor_1", "inter1"), second=("actor2", "assoc_actor_2", "inter2"))
 START = precision.sql_start("_day", "_tp")  # the one rule of components/precision.py, as the curated file's
 END = precision.sql_end("_day", "_tp")
 
@@ -68,6 +74,7 @@ ACLED = Format(
               "longitude"),  # fmt: skip
     old_names=OLD_NAMES,
     id_column="event_id_cnty",
+    actor_rows=MONADIC,
     parsed={
         "_day": f"try_strptime(replace(event_date, '-Sept-', '-Sep-'), {DATE_FORMATS})::DATE",
         "_tp": whole("time_precision"),

@@ -4,7 +4,9 @@ A format (acled.py, ucdp.py) declares, once: its column names and their older na
 checks a row must pass (each naming the column, the value and what was expected), and how each column of the model
 (schema.Model) is computed. Everything runs as SQL over whole columns in DuckDB; a row with any problem is kept out
 of the events and listed, so rows read = events + problem rows. A row repeating an event (its id, and for ACLED its
-timestamp) of an earlier line of the same file is a problem too: one event is counted once.
+timestamp) of an earlier line of the same file is a problem too: one event is counted once. The one exception is a
+file of one row per actor (ACLED's monadic export, `ActorRows`): there an event's second row is merged into its
+first, so rows read = events + merged rows + problem rows.
 
 The SQL text holds only what the project declares: the formats' column names (through `ident`) and expressions. The
 file's own column names are never SQL: a declared column is found by name in Python and read from its position (see
@@ -21,7 +23,7 @@ import duckdb
 import pandas as pd
 
 from components import countries
-from components.formats.csvfile import LINE, RawTable
+from components.formats.csvfile import ECHO, LINE, RawTable
 from components.schema import (
     INT,
     SQL_TYPES,
@@ -91,6 +93,27 @@ def coordinates() -> tuple[Check, ...]:
 
 
 @dataclass(frozen=True)
+class ActorRows:
+    """A shape of one row per actor of an event (ACLED's monadic export, docs/codebooks.md), told by the file lacking
+    every column of `second`. The rows of one event (same id and version) agree on every column but `own`; the first
+    (by line) gives the event's first actor, the second's `own` columns fill `second`; a later row is a problem."""
+
+    own: tuple[str, ...]  # the columns of the row's actor, in the order of `second`
+    second: tuple[str, ...]  # the columns of the event's second actor, which such a file lacks
+    most: int = 2  # rows per event: the model has two actors (and a monadic export one row per actor of an event)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What a file gave: temporary tables of model rows and of problems, and the rows merged into an earlier row's
+    event (an event's second row in a file of one row per actor; none in any other file)."""
+
+    events: str
+    problems: str
+    merged: int = 0
+
+
+@dataclass(frozen=True)
 class Format:
     """A dataset's file format, declared once: columns, parsing, checks and the mapping into the model."""
 
@@ -106,6 +129,7 @@ class Format:
     point: tuple[str, str] = ("_lat", "_lon")  # parsed coordinates, checked against the country's box
     headerless: tuple[str, ...] = ()  # the column order of a release published without a header row
     id_column: str = "id"  # the column holding the event's id, named when a row repeats an earlier one
+    actor_rows: ActorRows | None = None  # the format's shape of one row per actor, if it has one
 
     def recognises(self, header: list[str]) -> bool:
         """True when every required column is in the header (names matched case-insensitively, in any order)."""
@@ -123,6 +147,11 @@ class Format:
 
     def load(self, con: duckdb.DuckDBPyConnection, raw: RawTable, source_file: str) -> tuple[str, str]:
         """Check and map a raw table: the names of a temporary table of model rows and one of problems."""
+        loaded = self.run(con, raw, source_file)
+        return loaded.events, loaded.problems
+
+    def run(self, con: duckdb.DuckDBPyConnection, raw: RawTable, source_file: str) -> Loaded:
+        """Check and map a raw table (merging the rows of one event in a file of one row per actor)."""
         n = next(_steps)
         norm, typed, checked, events, problems = (
             f"{k}_{n}" for k in ("norm", "typed", "checked", "events", "problems")
@@ -166,20 +195,22 @@ class Format:
             {"source_file": source_file},
         )
         execute(con, f"DROP TABLE {ident(raw.problems)}")
+        merged, skipped = self._merge_actor_rows(con, raw, typed, checked, source_file)
         mapping = {**self.mapping, Model.source_file: "$source_file", Model.line: line}
         columns = ", ".join(f"{mapping.get(c, _empty(c))} AS {ident(c)}" for c in Model.names())
+        besides = f"AND {line} NOT IN (SELECT line FROM {ident(skipped)} WHERE nth > 1)" if skipped else ""
         execute(
             con,
             f"""CREATE TEMP TABLE {ident(events)} AS SELECT {columns} FROM {ident(typed)}
-                WHERE {line} NOT IN (SELECT line FROM {ident(checked)}) ORDER BY {line}""",
+                WHERE {line} NOT IN (SELECT line FROM {ident(checked)}) {besides} ORDER BY {line}""",
             {"source_file": source_file},
         )
-        for table in (typed, raw.lines):
+        for table in (typed, raw.lines, *([skipped] if skipped else [])):
             execute(con, f"DROP TABLE {ident(table)}")
         self._repeats(con, events, checked, source_file)
         execute(con, f"CREATE TEMP TABLE {ident(problems)} AS SELECT * FROM {ident(checked)} ORDER BY 2, 3")
         execute(con, f"DROP TABLE {ident(checked)}")
-        return events, problems
+        return Loaded(events, problems, merged)
 
     def found(self, raw: RawTable, column: str) -> str | None:
         """The raw table's (positional) column holding a declared column, under its current name or an older one."""
@@ -187,6 +218,71 @@ class Format:
             return raw.field(column)
         older = sorted(self.older(column) & set(raw.columns))
         return raw.field(older[0]) if older else None
+
+    def _merge_actor_rows(
+        self, con: duckdb.DuckDBPyConnection, raw: RawTable, typed: str, checked: str, source_file: str
+    ) -> tuple[int, str | None]:
+        """In a file of one row per actor (`actor_rows`): fill each event's first row with its second row's actor,
+        and list as problems a second row that differs from the first in another column and every row past the
+        `most`-th. Returns the rows merged and a table of the rows of events of several rows (`nth` > 1: not read
+        as events), or (0, None) for any other file. Rows that already have a problem take no part."""
+        shape = self.actor_rows
+        if shape is None or any(self.found(raw, c) for c in shape.second):
+            return 0, None
+        line, event_id = ident(LINE), ident(self.id_column)
+        rows, differ = f"{typed}_rows", f"{typed}_differ"
+        # One window over the rows: only the events of several rows are kept (an event of one row is just an event).
+        execute(
+            con,
+            f"""CREATE TEMP TABLE {ident(rows)} AS SELECT line, id, nth, first, second FROM (
+                SELECT {line} AS line, {event_id} AS id, row_number() OVER w AS nth,
+                       first_value({line}) OVER w AS first, nth_value({line}, 2) OVER w AS second, count(*) OVER w AS n
+                FROM {ident(typed)} WHERE {line} NOT IN (SELECT line FROM {ident(checked)})
+                WINDOW w AS (PARTITION BY {event_id}, {self.mapping[Model.version]} ORDER BY {line}
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) WHERE n > 1""",
+        )
+        execute(
+            con,
+            f"""INSERT INTO {ident(checked)} SELECT $source_file, line, $column, id, $expected || id
+                || ' is already on lines ' || first || ' and ' || second FROM {ident(rows)} WHERE nth > {shape.most}""",
+            {"source_file": source_file, "column": self.id_column,
+             "expected": f"one row per actor, at most {shape.most} rows per event: "},
+        )  # fmt: skip
+        own = set(shape.own)
+        compared = [c for c in self.columns if c not in own and self.found(raw, c)]
+        # A second row that differs from its first in any column but its actor's: found in one pass (usually none),
+        # then only those rows are read column by column to name each difference.
+        unequal = " OR ".join(f"s.{ident(c)} <> f.{ident(c)}" for c in compared) or "false"
+        execute(
+            con,
+            f"""CREATE TEMP TABLE {ident(differ)} AS SELECT r.line, r.first, r.id FROM {_pairs(rows, typed)}
+                WHERE r.nth = 2 AND ({unequal})""",
+        )
+        if execute(con, f"SELECT count(*) FROM {ident(differ)}").fetchall()[0][0]:
+            union = " UNION ALL ".join(
+                f"""SELECT r.line, {lit(c)} AS "column", {_cut("s." + ident(c))} AS value, {_echo("f." + ident(c))}
+                    || ', as on line ' || r.first || ' (the first row of ' || r.id
+                    || ': the rows of one event differ only in their actor)' AS expected
+                    FROM {_pairs(differ, typed)} WHERE s.{ident(c)} <> f.{ident(c)}"""
+                for c in compared
+            )
+            execute(con, f"INSERT INTO {ident(checked)} SELECT $source_file, * FROM ({union})",
+                    {"source_file": source_file})  # fmt: skip
+        carried = ", ".join(f"s.{ident(a)} AS {ident('_second_' + b)}" for a, b in zip(shape.own, shape.second))
+        filled = ", ".join(f"{ident(b)} = m.{ident('_second_' + b)}" for b in shape.second)
+        execute(
+            con,
+            f"""UPDATE {ident(typed)} t SET {filled} FROM (
+                    SELECT r.first, {carried} FROM {_pairs(rows, typed)}
+                    WHERE r.nth = 2 AND r.line NOT IN (SELECT line FROM {ident(differ)})) m
+                WHERE t.{line} = m.first""",
+        )
+        merged = execute(
+            con,
+            f"SELECT count(*) FROM {ident(rows)} WHERE nth = 2 AND line NOT IN (SELECT line FROM {ident(differ)})",
+        ).fetchall()[0][0]
+        execute(con, f"DROP TABLE {ident(differ)}")
+        return int(merged), rows
 
     def _repeats(self, con: duckdb.DuckDBPyConnection, events: str, problems: str, source_file: str) -> None:
         """Move each event that repeats one of an earlier line of the file (same uid and version) from the events to
@@ -215,6 +311,24 @@ def _empty(column: str) -> str:
     """SQL for a model column a format does not fill: empty text, or NULL of the column's type."""
     kind = Model.spec(column).kind
     return "''" if kind == TEXT else f"NULL::{SQL_TYPES[kind]}"
+
+
+def _pairs(rows: str, typed: str) -> str:
+    """SQL FROM: each row of a table of later rows (line, first, id) as `r`, with its own cells as `s` and those of
+    its event's first row as `f`."""
+    line = ident(LINE)
+    return f"{ident(rows)} r JOIN {ident(typed)} s ON s.{line} = r.line JOIN {ident(typed)} f ON f.{line} = r.first"
+
+
+def _cut(cell: str) -> str:
+    """SQL: a cell cut to its first ECHO characters (and '…') when longer, as a problem repeats it: the problems of a
+    file stay small whatever its cells."""
+    return f"CASE WHEN length({cell}) > {ECHO} THEN left({cell}, {ECHO}) || '…' ELSE {cell} END"
+
+
+def _echo(cell: str) -> str:
+    """SQL: a cell as a message names it: cut (`_cut`), and `empty` for an empty one."""
+    return f"CASE WHEN {cell} = '' THEN 'empty' ELSE {_cut(cell)} END"
 
 
 def _boxes(con: duckdb.DuckDBPyConnection, raw: RawTable, fmt: Format) -> pd.DataFrame:
