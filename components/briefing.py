@@ -331,7 +331,8 @@ def _header(view: Selection) -> tuple[list[dict], float]:
     overdue = view.anchors.days_overdue
     counts = " · ".join(
         [
-            f"{dates.plural(forces.present_count(view.forces), 'foreign force')} present",
+            f"{dates.plural(forces.present_count(view.forces), 'foreign force')} present"
+            + (f" ({linked})" if (linked := forces.counted_once(view.forces)) else ""),
             *([f"{dates.plural(overdue, 'day')} since the deadline"] if overdue is not None else []),
             f"{dates.plural(view.total, 'event')} shown",
         ]

@@ -19,7 +19,7 @@ from components.snapshot import Prepared
 pytestmark = pytest.mark.browser
 
 # The charts' widths in the page (measured in Chromium: map and timeline columns): 1280 wide, then 1920.
-WIDTHS = {1280: (places_map.PAGE_WIDTH, timeline.PAGE_WIDTH), 1920: (669, 871)}
+WIDTHS = {1280: (places_map.PAGE_WIDTH, timeline.PAGE_WIDTH), 1920: (places_map.WIDE_WIDTH, 871)}
 VIEWS = {
     "article": ("article", Filters()),
     "article-every-event": ("article", Filters(extent=ALL)),

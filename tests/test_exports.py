@@ -107,7 +107,8 @@ def test_briefing_frame_states_its_context(article):
     assert (fig.layout.width, fig.layout.height) == (1920, 1080)
     assert "Foreign military forces in Libya — as of 29 Jan 2021" in text
     assert "Actor: Russia (incl. Russian mercenaries, Wagner Group)" in text
-    assert "1 foreign force present · 6 days since the deadline" in text
+    assert "1 foreign force present (Russian mercenaries counted as Wagner Group, as the source says)" in text
+    assert "6 days since the deadline" in text
     assert "Source: Middle East Monitor" in text
     table = next(t for t in fig.data if t.type == "table")
     assert [cell.replace("<br>", " ") for cell in table.cells.values[0]] == ["Wagner Group"]

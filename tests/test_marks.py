@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import realshaped
 from builders import shipped, store_of
 
 from components import legend, snapshot
@@ -153,3 +154,44 @@ def test_the_map_grows_to_hold_its_legend_and_notes(imported):
     needed = places_map.LEGEND_LINE * len(entries) + places_map.NOTE_LINE * (notes.count("<br>") + 1)
     assert fig.layout.margin.b >= needed
     assert fig.layout.height == fig.layout.margin.t + places_map.PLOT + fig.layout.margin.b
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    """The article's data with the real-shaped multi-country export (tests/realshaped.py) and its forces."""
+    return realshaped.big(tmp_path_factory.mktemp("big"))
+
+
+@pytest.mark.parametrize("chosen", [Filters(), Filters(actors=("Turkey",)), Filters(countries=(), extent=ALL)],
+                         ids=["default", "turkey", "everything"])  # fmt: skip
+def test_on_a_real_shaped_export_foreign_forces_are_on_top_and_the_legend_is_what_is_drawn(big, chosen):
+    """Map and timeline: every grey trace (no foreign force named) is drawn before every coloured one; each state in
+    the legend has marks drawn in its colour; each shape key has marks of its shape."""
+    shown = snapshot.select(big, chosen, draw=True)
+    for fig in shown.figures:
+        drawn = [t for t in fig.data if t.mode in ("markers", "markers+text", "lines") and t.showlegend is False
+                 or (getattr(t, "lat", None) or getattr(t, "x", None) or (None,))[0] is not None]  # fmt: skip
+        colour = [t.marker.color if t.mode != "lines" else t.line.color for t in drawn]
+        grey = [i for i, c in enumerate(colour) if c == legend.GREY]
+        coloured = [i for i, c in enumerate(colour) if isinstance(c, str) and c in legend.PALETTE]
+        assert coloured, "the export names foreign forces"
+        assert not grey or max(grey) < min(coloured)
+        states = {t.name for t in fig.data if t.showlegend is not False and t.legendrank is not None
+                  and t.legendrank < 999}  # fmt: skip
+        assert states <= {t.name for t in drawn}
+    timeline_fig = shown.figures[1]
+    assert {s for _, s in keys(timeline_fig)} == {p[2] for p in drawn_points(timeline_fig)}
+
+
+def test_marks_of_several_states_at_one_place_are_set_around_it():
+    """Three states at Sirte: three marks around it, each at least its width from the others (in pixels), their
+    reach the whole cluster's; a lone mark at Tripoli stays on its point."""
+    frame = labels.Frame((27.0, 35.0), (9.0, 19.0), 370.0, 420.0)
+    points = pd.DataFrame({"latitude": [31.2, 31.2, 31.2, 32.9], "longitude": [16.6, 16.6, 16.6, 13.2]})
+    sizes = pd.Series([30.0, 20.0, 14.0, 18.0])
+    drawn = labels.spread(points, sizes, frame)
+    assert (drawn.loc[3, "latitude"], drawn.loc[3, "longitude"]) == (32.9, 13.2) and drawn.loc[3, "reach"] == 18.0
+    at = frame.pixels_of(drawn["latitude"].to_numpy()[:3], drawn["longitude"].to_numpy()[:3])
+    apart = [((at[i] - at[j]) ** 2).sum() ** 0.5 for i in range(3) for j in range(i + 1, 3)]
+    assert min(apart) >= 30.0  # the widest mark's width apart: none covers another
+    assert drawn["reach"][:3].round(6).nunique() == 1 and drawn.loc[0, "reach"] >= 30.0 + 2 * 30.0 / 3**0.5

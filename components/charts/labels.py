@@ -22,6 +22,7 @@ CHAR_PX = 0.62 * FONT_PX  # the width of a bold character of that font, on avera
 LINE_PX = 1.3 * FONT_PX
 MIN_SPAN = (8.0, 10.0)  # degrees of latitude and longitude a fitted frame shows at least: enough to place it in Libya
 MARGIN = 0.15  # of the marks' span, added around them
+EDGE_PX = 4.0  # a name keeps this far inside the frame: the text's drawn box differs from its estimate by a few pixels
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,28 @@ class Frame:
         scale = self._scale()
         half_w = min(self.width, math.radians(self.lon[1] - self.lon[0]) * scale) / 2
         half_h = min(self.height, (_mercator(self.lat[1]) - _mercator(self.lat[0])) * scale) / 2
+        half_w, half_h = half_w - EDGE_PX, half_h - EDGE_PX
         return -half_w <= box[0] and box[0] + box[2] <= half_w and -half_h <= box[1] and box[1] + box[3] <= half_h
+
+
+def spread(points: pd.DataFrame, sizes: pd.Series, frame: Frame) -> pd.DataFrame:
+    """Where each mark is drawn: alone at its point, or with the other marks of its point around it (evenly, each
+    its own size apart from the centre), so that none hides another; with `reach`, the pixels across all a point's
+    marks take (a name is set off by that much). Whole columns at once: a map has thousands of marks."""
+    lat, lon = points[Model.latitude].to_numpy(float), points[Model.longitude].to_numpy(float)
+    key = pd.DataFrame({"lat": lat, "lon": lon, "size": sizes.to_numpy(float)})
+    group = key.groupby(["lat", "lon"])
+    nth, count = group.cumcount().to_numpy(), group["size"].transform("size").to_numpy()
+    widest = group["size"].transform("max").to_numpy()
+    # pixels from the point to each mark's centre: neighbours on the circle a mark's width apart (chord 2 r sin(pi/k))
+    radius = np.where(count > 1, widest / (2 * np.sin(np.pi / np.maximum(count, 2))) + 1, 0.0)
+    angle = np.pi / 2 + 2 * np.pi * nth / np.maximum(count, 1)
+    scale = frame._scale()
+    shifted_lon = lon + np.degrees(radius * np.cos(angle) / scale)
+    y = np.log(np.tan(np.pi / 4 + np.radians(np.clip(lat, -85.0, 85.0)) / 2)) + radius * np.sin(angle) / scale
+    shifted_lat = np.where(radius > 0, np.degrees(2 * np.arctan(np.exp(y)) - np.pi / 2), lat)  # a lone mark: as is
+    return pd.DataFrame({Model.latitude: shifted_lat, Model.longitude: shifted_lon, "reach": 2 * radius + widest},
+                        index=points.index)  # fmt: skip
 
 
 def _mercator(lat: float) -> float:
@@ -121,25 +143,37 @@ def _covers(box: tuple[float, float, float, float], left: np.ndarray, bottom: np
 
 
 def place(
-    labels: pd.DataFrame, marks: list[tuple[float, float, float]], frame: Frame, anchors: frozenset[str] = frozenset()
+    labels: pd.DataFrame,
+    marks: list[tuple[float, float, float]],
+    frame: Frame,
+    anchors: frozenset[str] = frozenset(),
+    also: tuple[Frame, ...] = (),
 ) -> list[str | None]:
     """A position for each name in the order given (the first are the most wanted), or None where it would cover a
     mark or a name already placed, or leave the frame. `labels` has location, latitude, longitude and the size of
     the mark at that point (`size`, pixels); `marks` are (lat, lon, size) of every mark drawn (thousands at scale:
     they are tested as arrays). An anchor of the view (Tripoli, Sirte, Jufra) that finds no free position may lie
-    over other marks (drawn with a halo, it stays legible): never over a name, never out of the frame."""
+    over other marks (drawn with a halo, it stays legible): never over a name, never out of the frame.
+
+    `also`: the same map at other sizes (a wider window draws it larger, the names as large as before): a position
+    is kept only where it is free at every size."""
     table = np.array(marks, dtype=float).reshape(-1, 3)
-    at, size = frame.pixels_of(table[:, 0], table[:, 1]), table[:, 2]
-    left, bottom, right, top = at[:, 0] - size / 2, at[:, 1] - size / 2, at[:, 0] + size / 2, at[:, 1] + size / 2
-    placed: list[tuple[float, float, float, float]] = []
+    sizes = [frame, *also]
+    edges = []
+    for view in sizes:
+        at, size = view.pixels_of(table[:, 0], table[:, 1]), table[:, 2]
+        edges.append((at[:, 0] - size / 2, at[:, 1] - size / 2, at[:, 0] + size / 2, at[:, 1] + size / 2))
+    placed: list[list[tuple[float, float, float, float]]] = [[] for _ in sizes]
     chosen: list[str | None] = []
     for name, lat, lon, own in zip(labels[Model.location], labels[Model.latitude], labels[Model.longitude],
                                    labels["size"]):  # fmt: skip
-        options = boxes(name, frame.pixels(lat, lon), own)
-        free = [p for p in POSITIONS if frame.holds(options[p]) and not any(overlap(options[p], o) for o in placed)]
-        clear = [p for p in free if not _covers(options[p], left, bottom, right, top)]
+        options = [boxes(name, view.pixels(lat, lon), own) for view in sizes]
+        free = [p for p in POSITIONS if all(view.holds(o[p]) and not any(overlap(o[p], b) for b in done)
+                                            for view, o, done in zip(sizes, options, placed))]  # fmt: skip
+        clear = [p for p in free if not any(_covers(o[p], *e) for o, e in zip(options, edges))]
         position = (clear or (free if name in anchors else []) or [None])[0]
         chosen.append(position)
         if position is not None:
-            placed.append(options[position])
+            for done, o in zip(placed, options):
+                done.append(o[position])
     return chosen

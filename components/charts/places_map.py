@@ -46,8 +46,8 @@ GEO = {  # Libya and its neighbours, from the Natural Earth layers plotly.js dra
 PLOT = 420  # pixels: the map's own box; the legend and notes below it add to the figure's height
 LEGEND_LINE = 21  # pixels an entry of the legend takes (font 12, its marker up to 14 px)
 NOTE_LINE = 15  # pixels a line of the notes takes (font 11)
-PAGE_WIDTH = 390  # pixels: the map column at its narrowest (a 1280-wide window; measured in Chromium): names are
-# measured there
+PAGE_WIDTH = 390  # pixels: the map column at its narrowest (a 1280-wide window; measured in Chromium), and where
+WIDE_WIDTH = 669  # its map stops growing (a 1920-wide window: the map is as high as it gets): names fit at both
 MAP_CREDIT = "Map: Natural Earth"
 KEY_GREY = "#444444"
 
@@ -68,7 +68,7 @@ def _place_traces(fig: Canvas, marks: pd.DataFrame, actors: pd.DataFrame, geo: s
     """A trace per foreign state: a marker per place, hollow where every event there is approximate."""
     for _, name, colour, own, rank in legend.per_state(marks, actors):
         marker = {
-            "size": [legend.marker_size(int(n), 18, 6) for n in own["n"]],
+            "size": [legend.place_size(int(n)) for n in own["n"]],
             "color": colour,
             "symbol": ["circle-open" if a else "circle" for a in own["approx"]],  # hollow: approximate
             "line": {"width": 3, "color": colour},
@@ -100,7 +100,7 @@ def _sizes(data: MapData) -> pd.Series:
     """The pixels of each mark, as its trace draws it."""
     if data.aggregated:
         return data.marks["n"].map(lambda n: legend.count_size(int(n)))
-    return data.marks["n"].map(lambda n: legend.marker_size(int(n), 18, 6))
+    return data.marks["n"].map(lambda n: legend.place_size(int(n)))
 
 
 def circle(lat: float, lon: float, km: float, points: int = 72) -> tuple[list[float], list[float]]:
@@ -117,36 +117,43 @@ def draw_map(
     geo: str = "geo",
     circles: tuple[tuple[str, float, float, float], ...] = (),
     box: tuple[float, float] = (420.0, 420.0),
+    wider: tuple[float, float] | None = None,
 ) -> list[str]:
     """Draw the marks on one geo subplot of a figure ("geo", or "geo2"...); return notes for under it.
 
     `empty` is what the map says when no event matches: which filters to widen. `circles` (place, lat, lon, km) are
-    the radius filter's; `box` the subplot's pixels at their fewest, where the names are measured.
+    the radius filter's; `box` the subplot's pixels at their fewest, where the names are measured, and `wider` at
+    their most (a wider window): a name is placed where it fits at both.
     """
-    if data.aggregated:
-        _cell_traces(fig, data.marks, actors, geo)
-    else:
-        _place_traces(fig, data.marks, actors, geo)
     rings = [(place, km, *circle(lat, lon, km)) for place, lat, lon, km in circles]
-    for place, km, lats, lons in rings:
-        fig.add_trace(dict(type="scattergeo", geo=geo, lat=lats, lon=lons, mode="lines", hoverinfo="skip",
-                           name=text.plot(f"Within {km:g} km of {place}"), legendrank=999,
-                           line={"width": 2, "color": KEY_GREY, "dash": "dash"}))  # fmt: skip
     points = data.marks[data.marks[Model.latitude].notna()]
     ring_lats = [y for _, _, lats, _ in rings for y in lats]
     ring_lons = [x for _, _, _, lons in rings for x in lons]
     frame = labels.fit(pd.concat([points[Model.latitude], pd.Series(ring_lats, dtype=float)], ignore_index=True),
                        pd.concat([points[Model.longitude], pd.Series(ring_lons, dtype=float)], ignore_index=True),
                        data.extent)  # fmt: skip
+    view = labels.Frame(frame["lat"], frame["lon"], *box)
+    views = (view, *([labels.Frame(frame["lat"], frame["lon"], *wider)] if wider else []))
     sizes = _sizes(data)
-    size_at = points.assign(size=sizes).groupby([Model.latitude, Model.longitude])["size"].max()
-    wanted = data.labels.assign(size=[float(size_at.get((y, x), 0.0)) for y, x in
+    # Marks of several states at one place are set around it, apart, not drawn on one another (cells never share).
+    spread = labels.spread(points, sizes[points.index], view) if not data.aggregated else points.assign(reach=sizes)
+    if data.aggregated:
+        _cell_traces(fig, data.marks, actors, geo)
+    else:
+        _place_traces(fig, data.marks.assign(**{c: spread[c] for c in (Model.latitude, Model.longitude)}), actors, geo)
+    for place, km, lats, lons in rings:
+        fig.add_trace(dict(type="scattergeo", geo=geo, lat=lats, lon=lons, mode="lines", hoverinfo="skip",
+                           name=text.plot(f"Within {km:g} km of {place}"), legendrank=999,
+                           line={"width": 2, "color": KEY_GREY, "dash": "dash"}))  # fmt: skip
+    # a place's name is set off by the whole of what is drawn there (its marks, spread or not)
+    reach = points.assign(reach=spread["reach"]).groupby([Model.latitude, Model.longitude])["reach"].max()
+    wanted = data.labels.assign(size=[float(reach.get((y, x), 0.0)) for y, x in
                                       zip(data.labels[Model.latitude], data.labels[Model.longitude])])  # fmt: skip
-    marks = list(zip(points[Model.latitude], points[Model.longitude], sizes[points.index]))
+    marks = list(zip(spread[Model.latitude], spread[Model.longitude], sizes[points.index]))
     anchors = (
         frozenset(wanted.loc[wanted["anchor"].astype(bool), Model.location]) if "anchor" in wanted else frozenset()
     )
-    positions = labels.place(wanted, marks, labels.Frame(frame["lat"], frame["lon"], *box), anchors)
+    positions = labels.place(wanted, marks, view, anchors, also=views[1:])
     named = wanted.iloc[[i for i, p in enumerate(positions) if p is not None]]
     fig.add_trace(
         dict(
@@ -163,15 +170,9 @@ def draw_map(
             showlegend=False,
         )
     )
-    view = labels.Frame(frame["lat"], frame["lon"], *box)
-    taken = [labels.boxes(p, view.pixels(y, x), size)[at] for p, y, x, size, at in
-             zip(named[Model.location], named[Model.latitude], named[Model.longitude], named["size"],
-                 [p for p in positions if p is not None])]  # fmt: skip
-    furniture = {  # a neighbour's name where it fits whole in the frame and covers no place's name
-        name: at for name, at in NEIGHBOURS.items()
-        if view.holds(box := labels.centred(name, view.pixels(*at), 11))
-        and not any(labels.overlap(box, t) for t in taken)
-    }  # fmt: skip
+    furniture = {  # a neighbour's name where it fits whole in the frame and covers no place's name, at every size
+        name: at for name, at in NEIGHBOURS.items() if all(_fits(name, at, v, named, positions) for v in views)
+    }
     fig.add_trace(
         dict(
             type="scattergeo",
@@ -203,6 +204,15 @@ def draw_map(
     return notes
 
 
+def _fits(name: str, at: tuple[float, float], view: labels.Frame, named: pd.DataFrame, positions: list) -> bool:
+    """Whether a neighbour's name, centred on its point, fits whole in the frame and covers none of the places'."""
+    box = labels.centred(name, view.pixels(*at), 11)
+    taken = [labels.boxes(p, view.pixels(y, x), size)[where] for p, y, x, size, where in
+             zip(named[Model.location], named[Model.latitude], named[Model.longitude], named["size"],
+                 [p for p in positions if p is not None])]  # fmt: skip
+    return view.holds(box) and not any(labels.overlap(box, t) for t in taken)
+
+
 def _unmapped_note(unmapped: list[tuple[str, int]]) -> str:
     """Say which events have no point on the map, so none is hidden without a word."""
     if not unmapped:
@@ -225,7 +235,9 @@ def build_map(
     fig = Canvas()
     title = ctx.title("Where", 55)
     top = title_height(title) + 12  # pixels: the title above the map
-    notes = draw_map(fig, data, actors, ctx.empty, circles=circles, box=(PAGE_WIDTH, PLOT))
+    margins = 20  # the figure's left and right margins: the map's box is the column less them
+    notes = draw_map(fig, data, actors, ctx.empty, circles=circles, box=(PAGE_WIDTH - margins, PLOT),
+                     wider=(WIDE_WIDTH - margins, PLOT))  # fmt: skip
     notes.append(ctx.source_short + " · " + MAP_CREDIT)
     written = text.notes(notes, 62)
     # Below the map, the legend (an entry a line) then the notes: the figure grows with them, so they never meet.
