@@ -5,6 +5,8 @@
     conflict-monitor briefing [filters] --out FILE           the briefing as .png/.pdf, or the events as .csv/.geojson
     conflict-monitor ingest FILE [--published ...] [--json]  store an article in seeds/, print its candidate events
     conflict-monitor serve [streamlit options]               the dashboard (`make run`), its modules loaded first
+    conflict-monitor pull acled --country C [--since D]      ACLED events from its API, resumable, then imported
+    conflict-monitor pull ucdp --version V [--country C]     UCDP GED events from its API, resumable, then imported
 
 Every command honours CONFLICT_MONITOR_DATA, CONFLICT_MONITOR_SEEDS and CONFLICT_MONITOR_STORE; every error is one
 line on stderr with a non-zero exit.
@@ -29,6 +31,13 @@ from components.store import Store, StoreError
 
 PROBLEMS_PRINTED = 100  # per file; the dashboard's data issues panel and its CSV have every one
 OUTPUTS = {".png", ".pdf", ".csv", ".geojson"}
+PULL_EXITS = """exit codes: 0 done (or nothing new); 1 failed (a malformed page, a server error, a file the store
+refuses); 2 bad usage or credentials; 3 stopped before the end (connection lost, the server busy, interrupted):
+run the same command again and it resumes from its last whole page.
+
+credentials: CONFLICT_MONITOR_ACLED_EMAIL and CONFLICT_MONITOR_ACLED_PASSWORD, CONFLICT_MONITOR_UCDP_TOKEN, or the
+file ~/.config/conflict-monitor/credentials ($CONFLICT_MONITOR_CREDENTIALS; mode 600, outside the repository) with
+[acled] email, password and [ucdp] token. API addresses: CONFLICT_MONITOR_ACLED_URL, CONFLICT_MONITOR_UCDP_URL."""
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -65,6 +74,21 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
     commands.add_parser("serve", help="serve the dashboard, its modules loaded before the first page; other options "
                         "go to `streamlit run` (e.g. --server.port 8600)")  # fmt: skip
+
+    raw = argparse.RawDescriptionHelpFormatter  # the exit codes keep their lines
+    pulling = commands.add_parser("pull", help="ACLED or UCDP events from their APIs, page by page (resumable), "
+                                  "then imported", epilog=PULL_EXITS, formatter_class=raw)  # fmt: skip
+    apis = pulling.add_subparsers(dest="api", required=True, parser_class=OneLineParser)
+    acled = apis.add_parser("acled", help="ACLED: a country's events; a repeated pull asks only for what changed",
+                            epilog=PULL_EXITS, formatter_class=raw)  # fmt: skip
+    acled.add_argument("--country", required=True, help="as ACLED names it, e.g. Libya")
+    acled.add_argument("--since", help="YYYY-MM-DD: events from this day on (default: all)")
+    acled.add_argument("--page-size", type=int, help="rows a page, 1 to 5000 (default 5000)")
+    ucdp = apis.add_parser("ucdp", help="UCDP GED or Candidate events of one release", epilog=PULL_EXITS,
+                           formatter_class=raw)  # fmt: skip
+    ucdp.add_argument("--version", required=True, help="the release, e.g. 25.1 (GED) or 26.0.10 (Candidate)")
+    ucdp.add_argument("--country", help="a Gleditsch-Ward code (620) or Libya, Tunisia, Algeria")
+    ucdp.add_argument("--page-size", type=int, help="rows a page, 1 to 1000 (default 1000)")
     args, rest = parser.parse_known_args(argv)
     if rest and args.command != "serve":
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
@@ -231,6 +255,36 @@ def ingest_article(args: argparse.Namespace) -> int:
     return 0
 
 
+def pull_from_api(args: argparse.Namespace) -> int:
+    """Pull from ACLED's or UCDP's API (components/pull/run.py), then import what it brought as `import` does, with the
+    request as the file's origin; the import is recorded in data/audit.csv. Returns the pull's exit code."""
+    from components.pull import run as pull
+    from components.pull.client import FAILED, PullError
+
+    data, seeds = args.data or data_dir(), args.seeds or seeds_dir()
+
+    def load(path: Path, fmt: str, origin: str) -> object:
+        """Import one finished pull into the store (a refusal is the pull's one-line error, the file kept)."""
+        bar = Bar(path.name)
+        try:
+            store = Store(data, seeds)
+            try:
+                store.refresh(bar)
+                result = store.import_file(path, fmt, bar, origin=origin)
+            finally:
+                store.close()
+        except (UnreadableFile, StoreError, OSError) as err:
+            raise PullError(f"the store refused {path.name} ({err}); it is kept at {path}", FAILED) from None
+        finally:
+            bar.done()
+        audit.imported(store.data, access.os_user(), result, getattr(result, "sha256", "") or audit.digest(path))
+        return result
+
+    options = {"country": args.country, "page_size": args.page_size}
+    options |= {"since": args.since} if args.api == "acled" else {"version": args.version}
+    return pull.pull(args.api, options, data, load)
+
+
 DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard.py"
 # What dashboard.py imports, and the libraries under them: loaded before the server takes its first page. Not
 # briefing_view: its st.cache_data must be made once Streamlit's runtime exists (it brings in briefing and exports).
@@ -278,6 +332,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(ingest_article(args))
     if args.command == "serve":
         sys.exit(serve(args))
+    if args.command == "pull":
+        sys.exit(pull_from_api(args))
     print(briefing(args))
 
 
