@@ -315,8 +315,9 @@ def test_an_imported_file_shows_on_the_map(page: Page, fresh_url: str) -> None:
     page.get_by_role("link", name="Back to the dashboard").click()
     wait_for_dashboard(page)
     # Tarhuna, a place of the file only: named on the map, or listed under it when its name finds no room by Tripoli
-    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot text')]"
-                           ".some((t) => /^Tarhuna$|Not named, for want of room: .*Tarhuna/.test(t.textContent.trim()))")  # fmt: skip
+    named = "/^Tarhuna$|Not named, for want of room: .*Tarhuna/"
+    page.wait_for_function(f"() => [...document.querySelectorAll('.js-plotly-plot text')]"
+                           f".some((t) => {named}.test(t.textContent.trim()))")  # fmt: skip
     expect(page.locator("body")).to_contain_text("Events shown")
     expect(shown).to_have_text(f"{before + 7:,}")  # and ACLED's 7
     expect(page.get_by_test_id("stException")).to_have_count(0)
