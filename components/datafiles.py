@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from components.schema import Actors, Events, Places
+import pandas as pd
+
+from components.schema import Actors, Events, Places, Reviews
 
 SOURCES = "sources"  # data/sources/<format>/<file>: the analyst's files, never edited
 SIDECAR = ".meta.json"
-CURATED = (Events.file, Actors.file, Places.file)
+CURATED = (Events.file, Actors.file, Places.file, Reviews.file)  # the decisions date the events they accepted
 # Names of the store's own files: an imported file may not take them (it would hide or overwrite one).
 RESERVED_SUFFIXES = (SIDECAR, ".tmp", ".lock")
 RESERVED_NAMES = {"readme.md"}
@@ -31,6 +33,19 @@ def sha256(path: Path) -> str:
         while chunk := f.read(1 << 24):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def accepted(data: Path) -> pd.DataFrame:
+    """The accepted events of data/reviews.csv and when each was decided (text; a cell that is not a time is read
+    as none by the store). A damaged line is skipped here: the data page names it (components/review.py)."""
+    path = data / Reviews.file
+    if not path.exists():
+        return pd.DataFrame({Reviews.event_id: pd.Series(dtype=str), Reviews.decided: pd.Series(dtype=str)})
+    found = pd.read_csv(path, dtype=str, keep_default_na=False, on_bad_lines="skip", encoding="utf-8")
+    if not {Reviews.decision, Reviews.event_id, Reviews.decided} <= set(found.columns):
+        return pd.DataFrame({Reviews.event_id: pd.Series(dtype=str), Reviews.decided: pd.Series(dtype=str)})
+    chosen = found[(found[Reviews.decision] == "accepted") & (found[Reviews.event_id] != "")]
+    return chosen[[Reviews.event_id, Reviews.decided]].drop_duplicates(Reviews.event_id).reset_index(drop=True)
 
 
 def curated_files(data: Path, seeds: Path) -> list[Path]:

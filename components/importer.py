@@ -26,6 +26,7 @@ from components.datafiles import (
     README,
     SIDECAR,
     SOURCES,
+    accepted,
     curated_change,
     dataset_changes,
     folders_key,
@@ -45,6 +46,7 @@ from components.schema import (
     SQL_TYPES,
     Actors,
     Model,
+    StoredDeletions,
     StoredFiles,
     StoredProblems,
     StoredUnreadable,
@@ -54,7 +56,7 @@ from components.sidecars import Imported, read_sidecar, write_sidecar
 from components.sql import execute, ident
 
 # Bump when the model or a format's mapping changes: a store built by other code is rebuilt from the files.
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 MEMORY_LIMIT = "1GB"
 
 
@@ -85,7 +87,7 @@ class Builder:
         """Create the tables; a copy written by other code (another schema version, other folders) starts empty."""
         self.con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
         if self.meta("schema") not in (None, SCHEMA_VERSION) or self.meta("folders") not in (None, self._folders()):
-            for table in (Model, StoredProblems, StoredFiles, StoredUnreadable):
+            for table in (Model, StoredProblems, StoredFiles, StoredUnreadable, StoredDeletions):
                 self.con.execute(f"DROP TABLE IF EXISTS {ident(table.file)}")
             self.con.execute("DELETE FROM meta")
         self.changed |= self.meta("schema") is None  # a new store: published even when there is nothing to read
@@ -94,6 +96,7 @@ class Builder:
         self.con.execute(_table_sql(StoredProblems, {"seq": "BIGINT"}))
         self.con.execute(_table_sql(StoredFiles))
         self.con.execute(_table_sql(StoredUnreadable))
+        self.con.execute(_table_sql(StoredDeletions))
         for macro in DISTANCE_MACROS:
             self.con.execute(macro)
         self.set_meta("schema", SCHEMA_VERSION)
@@ -160,6 +163,7 @@ class Builder:
             execute(self.con, f"DELETE FROM {ident(Model.file)} WHERE dataset = 'article'")
             execute(self.con, f"DELETE FROM {ident(StoredProblems.file)} WHERE seq = 0")
             eventrows.insert_frame(self.con, article.to_model(self.curated), seq=0)
+            self._arrivals()
             problems = pd.DataFrame(
                 [(p.file, p.line, p.column, p.value, p.expected, 0) for p in self.curated.problems],
                 columns=[*StoredProblems.names(), "seq"],
@@ -177,6 +181,15 @@ class Builder:
             self.con.execute("ROLLBACK")
             raise
         return True
+
+    def _arrivals(self) -> None:
+        """When each accepted article event entered the store: the analyst's decision in data/reviews.csv (the
+        hand-coded events have none: they came with the project)."""
+        decided = accepted(self.data)
+        self.con.register("decided", decided)
+        execute(self.con, f"""UPDATE {Model.file} e SET arrived = try_cast(d.decided AS TIMESTAMP) FROM decided d
+                              WHERE e.dataset = 'article' AND e.event_id = d.event_id""")  # fmt: skip
+        self.con.unregister("decided")
 
     def _sync_sources(self, progress: Report) -> bool:
         """Load new or changed files under data/sources/, forget removed ones; in the order they were imported."""
@@ -282,15 +295,27 @@ class Builder:
             existing = self._one(f"SELECT any_value(seq) FROM {StoredFiles.file} WHERE source_file = ?", [rel])
             seq = int(existing or self._one(f"SELECT coalesce(max(seq), 0) + 1 FROM {StoredFiles.file}"))
             eventrows.forget(self.con, rel)
+            if detected.format.removes:  # a deletions list: its rows go to the deletions table, the events stay
+                execute(self.con, f"""INSERT INTO {StoredDeletions.file} SELECT source_file, line, dataset, event_id,
+                                      version FROM {ident(events)}""")  # fmt: skip
+                named = f"CREATE OR REPLACE TEMP TABLE named AS {eventrows.deleted_uids(ident(events))}"
+                execute(self.con, named)
+                shown = self._one(f"SELECT count(*) FROM {Model.file} WHERE current AND uid IN (SELECT uid FROM named)")
+                eventrows.mark_current(self.con, "SELECT uid FROM named")
+                still = self._one(f"SELECT count(*) FROM {Model.file} WHERE current AND uid IN (SELECT uid FROM named)")
+                unknown = self._one(f"""SELECT count(DISTINCT event_id) FROM {ident(events)} WHERE (dataset, event_id)
+                                        NOT IN (SELECT dataset, event_id FROM {Model.file})""")  # fmt: skip
+                execute(self.con, "DROP TABLE named")
             execute(
                 self.con,
                 f"""CREATE OR REPLACE TEMP TABLE previous AS SELECT uid, row_hash FROM {Model.file}
                     WHERE current AND uid IN (SELECT uid FROM {ident(events)})""",
             )
-            eventrows.insert(self.con, events, seq)
+            if not detected.format.removes:
+                eventrows.insert(self.con, events, seq, imported_at)
+                eventrows.derive(self.con, self.registry, rel)
+                eventrows.mark_current(self.con, f"SELECT uid FROM {ident(events)}")
             execute(self.con, f"INSERT INTO {StoredProblems.file} SELECT *, ? FROM {ident(problems)}", [seq])
-            eventrows.derive(self.con, self.registry, rel)
-            eventrows.mark_current(self.con, f"SELECT uid FROM {ident(events)}")
             added, updated = self._all(
                 f"""SELECT count(*) FILTER (WHERE p.uid IS NULL),
                            count(*) FILTER (WHERE p.uid IS NOT NULL AND p.row_hash <> e.row_hash)
@@ -314,6 +339,10 @@ class Builder:
                 sha256=digest,
                 merged_rows=loaded.merged,
             )
+            if detected.format.removes:  # no event added or changed: deletions, and what they did to the views
+                result.added = result.updated = result.unchanged = 0
+                result.deletions, result.removed, result.unknown = result.events, int(shown) - int(still), int(unknown)
+                result.events = 0
             execute(
                 self.con,
                 f"INSERT INTO {StoredFiles.file} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

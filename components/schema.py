@@ -382,6 +382,18 @@ class StoredFiles(Table):
     imported_at = Col()
 
 
+class StoredDeletions(Table):
+    """The event store's `deletions` table: ACLED's deletions, read from a deletions file (components/formats/
+    deletions.py). An event whose latest version is no later than its deletion leaves the views, not the history."""
+
+    file = "deletions"
+    source_file = Col(doc="the deletions file, under the data directory")
+    line = Col(INT)
+    dataset = Col(choices=DATASETS)
+    event_id = Col(doc="the id as the dataset writes it (ACLED: event_id_cnty)")
+    deleted = Col(INT, doc="when the dataset deleted it: ACLED's deleted_timestamp, Unix seconds")
+
+
 class StoredUnreadable(Table):
     """The event store's `unreadable` table: files under data/sources/ that could not be loaded, and why (not
     tried again until their size or time changes)."""

@@ -33,10 +33,19 @@ class Imported:
     copied: bool = True  # False when the same bytes were already imported
     sha256: str = ""
     merged_rows: int = 0
+    deletions: int = 0  # a deletions list's rows read as deletions (rows read = deletions + problem rows)
+    removed: int = 0  # events its deletions took out of the views (kept in the history)
+    unknown: int = 0  # ids it deletes that the store does not hold
 
     def line(self) -> str:
         """The command's one line per file."""
         again = "" if self.copied else " (the same bytes were imported before: nothing copied)"
+        if self.deletions or self.format.endswith("deletions"):
+            return (
+                f"{self.file}: {self.format}, {self.rows_read:,} rows read: {self.deletions:,} deletions "
+                f"({self.removed:,} events removed from the views, kept in their history; {self.unknown:,} not in "
+                f"the store), {self.problem_rows:,} rows with problems{again}"
+            )
         merged, events = self.merged_rows, self.events
         # Said only when rows were merged, so that a dyadic file's line is as it always was.
         monadic = f"{merged:,} rows merged into their events (monadic: {events + merged:,} rows, {events:,} events), "

@@ -130,6 +130,7 @@ class Format:
     headerless: tuple[str, ...] = ()  # the column order of a release published without a header row
     id_column: str = "id"  # the column holding the event's id, named when a row repeats an earlier one
     actor_rows: ActorRows | None = None  # the format's shape of one row per actor, if it has one
+    removes: bool = False  # a list of deletions (event_id, version = when deleted), not of events
 
     def recognises(self, header: list[str]) -> bool:
         """True when every required column is in the header (names matched case-insensitively, in any order)."""

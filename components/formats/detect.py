@@ -8,10 +8,11 @@ from pathlib import Path
 from components.formats.acled import ACLED
 from components.formats.base import Format
 from components.formats.csvfile import read_header
+from components.formats.deletions import DELETIONS
 from components.formats.refusal import UnreadableFile, refuse
 from components.formats.ucdp import UCDP
 
-FORMATS = {f.name: f for f in (ACLED, UCDP)}
+FORMATS = {f.name: f for f in (ACLED, UCDP, DELETIONS)}
 
 
 class UnknownFormat(UnreadableFile):
