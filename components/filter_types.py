@@ -13,6 +13,8 @@ from components.actors import Registry
 # Query-string names, as shared in links.
 ACTOR, PLACE, TYPE, FROM, TO, RADIUS, VIEW = "actor", "place", "type", "from", "to", "radius_km", "view"
 COUNTRY, DATASET, TIMELINE = "country", "dataset", "timeline"
+SINCE, AS_OF, COUNTED = "since", "as_of", "changes"
+REPORTED, HAPPENED = COUNTINGS = ("reported", "happened")  # a change counted by when it was reported, or happened
 EVERY_COUNTRY = "all"  # country=all: no country filter (the default is the article's countries)
 WINDOW, ALL = EXTENTS = ("deadline", "all")  # the timeline from the ceasefire to the deadline, or every event
 DASHBOARD, BRIEFING, REVIEW = VIEWS = ("dashboard", "briefing", "review")
@@ -33,6 +35,9 @@ class Filters:
     datasets: tuple[str, ...] = ()
     view: str = DASHBOARD
     extent: str = WINDOW  # of the timeline; not a filter of the events, but part of a shared view
+    since: dt.date | None = None  # the Changes panel: what changed since this day
+    counted: str = REPORTED  # ... counted by when it was reported (and entered), or by when it happened
+    as_of: dt.date | None = None  # every view as the sources had reported it by this day
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,7 @@ class Refusal:
     cli: str
 
 
-NAMES, COUNTRIES, KM, DAYS, SWITCH = "names", "countries", "km", "days", "switch"  # the kinds of widget
+NAMES, COUNTRIES, KM, DAYS, SWITCH, DAY = "names", "countries", "km", "days", "switch", "day"  # the kinds of widget
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,7 @@ class Widget:
     help: str = ""
     counted: bool = False  # each option with its number of events: 'ACLED (12,345)'
     note: Callable[[list, Options], str | None] | None = None  # words under the widget about what it holds
+    step_days: int = 0  # DAY: buttons that move the day by this many days back and forth (0: none)
 
 
 def read_known(f: Filter, values: list[str], opts: Options, chosen: Filters) -> tuple[Filters, list[Refusal]]:

@@ -15,18 +15,24 @@ from components import dates, geo
 from components.actors import Registry
 from components.filter_types import (
     ACTOR,
+    AS_OF,
+    COUNTED,
+    COUNTINGS,
     COUNTRIES,
     COUNTRY,
     DATASET,
+    DAY,
     DAYS,
     EVERY_COUNTRY,
     EXTENTS,
     FROM,
+    HAPPENED,
     KM,
     MAX_RADIUS_KM,
     NAMES,
     PLACE,
     RADIUS,
+    SINCE,
     SWITCH,
     TIMELINE,
     TO,
@@ -48,6 +54,7 @@ from components.filter_types import (
     read_known,
     slugs,
 )  # fmt: skip
+from components.queries import history
 from components.schema import Model
 
 
@@ -201,6 +208,35 @@ def _dates_loosen(f: Filter, filters: Filters) -> str | None:
     return "the dates" if filters.start or filters.end else None
 
 
+def _read_day(f: Filter, values: list[str], opts: Options, chosen: Filters) -> tuple[Filters, list[Refusal]]:
+    """One day, YYYY-MM-DD, from 1900 to the data's last day (a later one would say nothing more)."""
+    for value in values[:1]:
+        parsed = _date(value)
+        if parsed is None or parsed.year < 1900:
+            return chosen, [f.refuse(value, "expected a date as YYYY-MM-DD")]
+        chosen = replace(chosen, **{f.field: min(parsed, opts.days[1]) if opts.days[1] != dt.date.max else parsed})
+    return chosen, []
+
+
+def _since_words(f: Filter, filters: Filters, opts: Options) -> str | None:
+    """'Changes since 1 Jan 2021 (by report)'."""
+    if not filters.since:
+        return None
+    by = "event date" if filters.counted == HAPPENED else "report"
+    return f"{f.label} {dates.day(pd.Timestamp(filters.since))} (by {by})"
+
+
+def _as_of_words(f: Filter, filters: Filters, opts: Options) -> str | None:
+    """'As reported by 23 Jan 2021'."""
+    return f"{f.label} {dates.day(pd.Timestamp(filters.as_of))}" if filters.as_of else None
+
+
+def _as_of_clause(f: Filter, filters: Filters, scope: Scope, bind: Params) -> str | None:
+    """The views as the sources had reported them by the day: per event, the latest version reported by then, unless
+    the dataset had deleted it by then (in place of `current`, which is the latest version known now)."""
+    return history.known_by(filters.as_of, bind) if filters.as_of else None
+
+
 def _read_countries(f: Filter, values: list[str], opts: Options, chosen: Filters) -> tuple[Filters, list[Refusal]]:
     """The countries chosen; 'all' for every one; none given: the article's (None)."""
     if EVERY_COUNTRY in values:
@@ -259,6 +295,20 @@ FILTERS: list[Filter] = [  # in the order of the header's words, file names and 
            column=Model.dataset, clause=in_column,
            widget=Widget(NAMES, "Dataset", placeholder="Every dataset", counted=True)),
     Filter("view", VIEW, "View", choices=VIEWS, read=read_choice, words=nothing, loosen=nothing),
+    Filter("as_of", AS_OF, "As reported by", flag="--as-of", help="YYYY-MM-DD: every view as the sources had "
+           "reported it by that day", read=_read_day, write=_write_day, clause=_as_of_clause, words=_as_of_words,
+           loosen=nothing, slug=_day_slug,
+           widget=Widget(DAY, "As reported by", key="as_of", step_days=7,
+                         help="Every view as the sources had reported it by this day: the latest version known "
+                              "then, and no event deleted by then. Empty: as known today.")),
+    Filter("since", SINCE, "Changes since", flag="--since", help="YYYY-MM-DD: the Changes panel's first day",
+           read=_read_day, write=_write_day, words=_since_words, loosen=nothing, slug=_day_slug,
+           widget=Widget(DAY, "Changes since", key="since",
+                         help="What is new, revised or deleted since this day, above the views. Empty: no panel.")),
+    Filter("counted", COUNTED, "Changes counted", flag="--changes", help="reported: by when reported and entered; "
+           "happened: by the event's date", choices=COUNTINGS, read=read_choice, words=nothing, loosen=nothing,
+           widget=Widget(SWITCH, "Changes by event date", key="counted",
+                         help="Off: a change counts when it was reported and entered; on: when it happened.")),
     Filter("extent", TIMELINE, "Timeline", flag="--timeline", help="deadline: from the ceasefire; all: every event",
            choices=EXTENTS, read=read_choice, words=nothing, loosen=nothing,
            widget=Widget(SWITCH, "Timeline: every event", key="extent",
@@ -274,9 +324,9 @@ def where(filters: Filters, opts: Options, registry: Registry, resolved: Names) 
 
 
 def _condition(filters: Filters, scope: Scope, bind: Params) -> str:
-    """Every entry's clause, and current versions only."""
+    """Every entry's clause, and current versions only (the versions known then, as of a day)."""
     clauses = [c for f in FILTERS if (c := f.clause(f, filters, scope, bind))]
-    return " AND ".join(["current", *clauses])
+    return " AND ".join(clauses if filters.as_of else ["current", *clauses])
 
 
 def describe(filters: Filters, opts: Options) -> str:

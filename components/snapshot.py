@@ -4,7 +4,7 @@ views are built from (for the page, the briefing and the commands alike)."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -93,13 +93,16 @@ def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection
     figures, each as soon as its query returns (while the other queries run: they release the GIL)."""
     store, opts, registry = prepared.store, prepared.options, prepared.registry
     where = filters.where(chosen, opts, registry, prepared.names)
+    anchors = prepared.anchors
+    if chosen.as_of and anchors.latest_report is not None:  # as of a day: its latest report is no later than it
+        anchors = replace(anchors, latest_report=min(anchors.latest_report, pd.Timestamp(chosen.as_of)))
     shown = opts.countries_of(chosen) or tuple(opts.countries)
     focus = filter_types.focus(chosen, registry)
     centres = opts.centres if chosen.radius_km else {}
     circles = tuple((p, *centres[p], chosen.radius_km) for p in chosen.places if p in centres)
     ctx = headline.context(
         prepared.curated.articles,
-        prepared.anchors,
+        anchors,
         filters.describe(chosen, opts),
         filters.widen(chosen),
         filters.countries_in_words(chosen, opts),
@@ -114,13 +117,13 @@ def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection
 
     def timeline_view(db: Reader, condition: Where) -> tuple[TimelineData, go.Figure | None]:
         """The timeline's marks, and its figure when drawn."""
-        data = timeline_query.timeline_data(db, condition, prepared.anchors, chosen.extent)
-        return data, timeline.build_timeline(data, actors, prepared.anchors, ctx) if draw else None
+        data = timeline_query.timeline_data(db, condition, anchors, chosen.extent)
+        return data, timeline.build_timeline(data, actors, anchors, ctx) if draw else None
 
     views = (
         (map_view,),
         (timeline_view,),
-        (forces_query.forces_data, registry, focus, prepared.anchors.deadline),
+        (forces_query.forces_data, registry, focus, anchors.deadline),
         (events.page, 0, events.PAGE_ROWS),  # the page most reruns show
     )
     if where.costly:  # a radius or a list of names: match the rows once, then every view joins on them
@@ -131,8 +134,8 @@ def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection
         with ThreadPoolExecutor(max_workers=len(views)) as pool:
             running = [pool.submit(query, store, where, *args) for query, *args in views]
             drawn, lanes, found, first = (r.result() for r in running)
-    table = forces.build_forces(found, registry, prepared.curated.places, prepared.anchors)
+    table = forces.build_forces(found, registry, prepared.curated.places, anchors)
     (marks, where_chart), (lane_marks, when_chart) = drawn, lanes
     figures = (where_chart, when_chart) if draw else None
-    return Selection(chosen, opts, prepared.anchors, where, marks.total, table, ctx, marks, lane_marks, first,
+    return Selection(chosen, opts, anchors, where, marks.total, table, ctx, marks, lane_marks, first,
                      figures, circles)  # fmt: skip

@@ -37,7 +37,7 @@ def test_the_sidebar_has_a_widget_for_each_entry_of_the_filter_table(default):
     drawn = {w.key: w.label for kind in ("multiselect", "number_input", "date_input", "toggle")
              for w in getattr(default.sidebar, kind)}  # fmt: skip
     assert {f.state_key: f.widget.label for f in WIDGETS}.items() <= drawn.items()
-    assert len(WIDGETS) == 8 and set(drawn) - {f.state_key for f in WIDGETS} == {"briefing"}
+    assert len(WIDGETS) == 11 and set(drawn) - {f.state_key for f in WIDGETS} == {"briefing"}
 
 
 def test_events_outside_the_window_are_announced_with_a_way_to_show_them():

@@ -98,3 +98,35 @@ def test_an_accepted_article_event_entered_when_the_analyst_decided(tmp_path):
     assert arrived["LBY-MEMO-0001"] is None
     known = store.value("SELECT known FROM events WHERE event_id = 'LBY-MEMO-0011'")
     assert known == dt.date(2021, 1, 29)  # the article's publication
+
+
+def test_as_of_a_day_the_views_show_what_the_sources_had_reported_by_then(tmp_path):
+    """LBY90801: as of 20 June 2020 its first version (2 deaths); as of today its revision (5); deleted on 1 July:
+    as of 2 July gone, as of 30 June still there. An event first reported later is not shown before."""
+    from builders import kept_ids
+
+    from components import snapshot
+    from components.filter_types import Filters
+
+    store = store_of(*write_dataset(tmp_path), tmp_path)
+    store.import_file(FIXTURES / "acled_revision_1.csv")
+    store.import_file(FIXTURES / "acled_revision_2.csv")
+    july = int(dt.datetime(2020, 7, 1, 12, tzinfo=dt.timezone.utc).timestamp())
+    store.import_file(deletions(tmp_path / "deleted.csv", [("LBY90801", str(july))]))
+    prepared = snapshot.prepare(store)
+
+    def deaths(day: dt.date) -> list:
+        """LBY90801's fatalities in the view as of a day."""
+        where = snapshot.select(prepared, Filters(as_of=day, countries=())).where
+        return [r[0] for r in store.rows(f"SELECT fatalities FROM events WHERE {where} AND event_id = 'LBY90801'",
+                                         where.params)]  # fmt: skip
+
+    assert deaths(dt.date(2020, 6, 18)) == []  # not reported yet
+    assert deaths(dt.date(2020, 6, 20)) == [2]
+    assert deaths(dt.date(2020, 6, 30)) == [5]
+    assert deaths(dt.date(2020, 7, 2)) == []  # deleted by then
+    june = kept_ids(prepared, Filters(as_of=dt.date(2020, 6, 20), countries=()))
+    assert "LBY90804" not in june and "LBY90803" in june  # 90804 came with the second download (26 June)
+    assert "LBY90804" in kept_ids(prepared, Filters(countries=()))
+    view = snapshot.select(prepared, Filters(as_of=dt.date(2020, 6, 20), countries=()))
+    assert view.ctx.as_of == "as of 20 Jun 2020"

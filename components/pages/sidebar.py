@@ -3,6 +3,7 @@ run, read back into Filters on every run, and written to the URL."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from urllib.parse import urlencode
 
@@ -13,6 +14,7 @@ from components.filter_types import (
     BRIEFING,
     COUNTRIES,
     DASHBOARD,
+    DAY,
     DAYS,
     KM,
     MAX_RADIUS_KM,
@@ -49,6 +51,8 @@ def _to_state(f: Filter, filters: Filters, opts: Options) -> object:
     if kind == SWITCH:
         return getattr(filters, f.field) == f.choices[-1]
     value = getattr(filters, f.field)
+    if kind == DAY:  # a day or none
+        return value
     return float(value) if kind == KM else list(value)
 
 
@@ -67,6 +71,8 @@ def _from_state(f: Filter, value: object, opts: Options) -> dict:
         return {f.field: None if tuple(value) == opts.default_countries else tuple(value)}
     if kind == SWITCH:
         return {f.field: f.choices[-1] if value else f.choices[0]}
+    if kind == DAY:
+        return {f.field: value or None}
     return {f.field: float(value) if kind == KM else tuple(value)}
 
 
@@ -143,6 +149,28 @@ def _draw(side: object, f: Filter, opts: Options) -> None:
         side.date_input(w.label, min_value=low, max_value=high, key=key, format="YYYY-MM-DD")
     elif w.kind == SWITCH:
         side.toggle(w.label, key=key, help=w.help)
+    elif w.kind == DAY:
+        side.date_input(w.label, value=None, min_value=dt.date(1900, 1, 1), max_value=max(opts.days[1], _today()),
+                        key=key, format="YYYY-MM-DD", help=w.help)  # fmt: skip
+        if w.step_days:  # a week back or forward, from the day shown (from the data's last day when none is)
+            back, forward = side.columns(2)
+            back.button(f"◀ {w.step_days} days", key=f"{key}_back", on_click=_step, args=(key, -w.step_days, opts),
+                        width="stretch")  # fmt: skip
+            forward.button(f"{w.step_days} days ▶", key=f"{key}_forward", on_click=_step,
+                           args=(key, w.step_days, opts), width="stretch")  # fmt: skip
+
+
+def _today() -> dt.date:
+    """Today, the latest day a date widget offers besides the data's own."""
+    return dt.date.today()
+
+
+def _step(key: str, days: int, opts: Options) -> None:
+    """Move a day widget's state by `days`, before the next run draws it."""
+    start = st.session_state.get(key) or opts.days[1]
+    if start == dt.date.max:
+        return
+    st.session_state[key] = start + dt.timedelta(days=days)
 
 
 def render_sidebar(opts: Options) -> None:
