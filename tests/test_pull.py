@@ -131,7 +131,9 @@ def test_a_repeated_pull_asks_what_changed_records_deletions_and_renews_tokens(d
     asked = [s.params for s in api.requests("/api/acled/read") if s.params.get("_format") == "csv"][-1]
     assert (asked["timestamp"], asked["timestamp_where"]) == (str(latest), ">=")
     assert "1 added, 1 updated, 1 unchanged" in out  # the event of the watermark's second comes again, unchanged
-    assert "ACLED lists 1 deleted event (of every country)" in out and "cannot apply deletions yet" in out
+    assert "ACLED lists 1 deleted event (of every country)" in err
+    assert "1 deletions (1 events removed from the views, kept in their history; 0 not in the store)" in out
+    assert len(imported(data, "acled-deletions")) == 1  # kept byte for byte as any imported file
     assert (data / PULLS / "acled-libya" / "deletions.csv").read_text() == (
         f"event_id_cnty,deleted_timestamp\nLBY95005,{api.deleted[0][1]}\n"
     )

@@ -379,13 +379,11 @@ class AcledPull(Job):
             return {r[key] for r in rows if len(r) > key}
 
     def record_deletions(self, state: dict) -> None:
-        """ACLED's deletions since the last pull, merged into deletions.csv. The deleted endpoint is not asked by
-        country (its ids' country prefixes were not verified), so the file lists every country's; the store would
-        match them by id. The store cannot apply deletions yet: the file is the record of them, and the command says
-        so."""
-        # TODO(lead): the event store (components/store.py, components/importer.py) has no way to apply deletions.
-        # When it has one, read data/sources/pulls/acled-*/deletions.csv (event_id_cnty, deleted_timestamp) and
-        # retire each event whose latest version is older than its deleted_timestamp.
+        """ACLED's deletions since the last pull: merged into deletions.csv (the record of every deletion seen), and
+        those not seen before imported as a deletions list (components/formats/deletions.py), so that the store
+        takes the events out of the views and keeps them in their history. The deleted endpoint is not asked by
+        country (its ids' country prefixes were not verified): the store matches the ids it holds and counts the
+        others as not in the store."""
         since = state.get("deleted_since")
         if not isinstance(since, int) or state.get("country") != self.country:
             return
@@ -398,12 +396,23 @@ class AcledPull(Job):
             found += page
             if len(page) < self.limit:
                 break
-        new = merge_deletions(self.spool.path(DELETIONS), found)
+        known = read_deletions(self.spool.path(DELETIONS))
+        merge_deletions(self.spool.path(DELETIONS), found)
+        new = sorted(set(found) - known, key=lambda pair: (pair[1], pair[0]))
+        if not new:
+            return
         day = datetime.fromtimestamp(since, timezone.utc).date()
-        if found:
-            self.ctx.tell(f"ACLED lists {plural(len(found), 'deleted event')} (of every country) since {day}, "
-                          f"{new:,} not seen before: recorded in {self.spool.path(DELETIONS)}; the event store cannot "
-                          "apply deletions yet, so those it holds still show")  # fmt: skip
+        listed = self.spool.path(f"deletions-{stamp()}.csv")
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(DELETED_COLUMNS)
+        writer.writerows(new)
+        write_atomic(listed, out.getvalue().encode("utf-8"))
+        self.ctx.say(f"ACLED lists {plural(len(found), 'deleted event')} (of every country) since {day}, "
+                     f"{len(new):,} not seen before")  # fmt: skip
+        result = self.ctx.load(listed, "acled-deletions", f"ACLED API: deleted events since {day}")
+        listed.unlink(missing_ok=True)  # kept by the store, byte for byte, under data/sources/acled-deletions/
+        self.ctx.tell(result.line())
 
     def settle(self, record: dict) -> None:
         """The state after a complete pull. When its pages were a snapshot, the watermark moves to the greatest
@@ -428,15 +437,21 @@ class AcledPull(Job):
         })  # fmt: skip
 
 
-def merge_deletions(path: Path, found: list[tuple[str, int]]) -> int:
-    """Merge deleted events into the deletions file (one line per event and time, sorted); return how many were
-    not there before."""
+def read_deletions(path: Path) -> set[tuple[str, int]]:
+    """The deletions a deletions file records: (event_id_cnty, deleted_timestamp)."""
     known: set[tuple[str, int]] = set()
     if path.exists():
         with path.open(encoding="utf-8", newline="") as f:
             for row in list(csv.reader(f))[1:]:
                 if len(row) == 2 and row[1].isdigit():
                     known.add((row[0], int(row[1])))
+    return known
+
+
+def merge_deletions(path: Path, found: list[tuple[str, int]]) -> int:
+    """Merge deleted events into the deletions file (one line per event and time, sorted); return how many were
+    not there before."""
+    known = read_deletions(path)
     new = set(found) - known
     if new or not path.exists():
         out = io.StringIO()
