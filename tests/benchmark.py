@@ -1,7 +1,7 @@
-"""Measure the dashboard at the article's size and with 10k, 100k and 1M synthetic ACLED events, each side by side
-with a one-chart hello-world Streamlit page in the same run.
+"""Measure the dashboard at the article's size and with 10k, 100k, 1M and 3M (all of ACLED) synthetic ACLED events,
+each side by side with a one-chart hello-world Streamlit page in the same run.
 
-    .venv/bin/python tests/benchmark.py [--sizes 10000 100000 1000000] [--runs 3]
+    .venv/bin/python tests/benchmark.py [--sizes 10000 100000 1000000 3000000] [--runs 3]
 
 For each size: the seeded file (tests/generate.py) is imported with `conflict-monitor import` (time, peak memory);
 then, each run, both servers are started afresh (the dashboard on the existing store) and a fresh Chromium context
@@ -43,6 +43,8 @@ TARGETS = {  # at a million events; the article's data alone keeps the first pag
     "server_mb": 1536.0,
 }
 ARTICLE_RATIO = 1.3
+WHOLE_ACLED = 3_000_000  # about the size of ACLED's whole public dataset: all of it on one machine
+WHOLE_TARGETS = {"import_s": 90.0, "import_mb": 4096.0}  # at that size (issue 16); the others as at a million
 
 HELLO = """import plotly.graph_objects as go
 import streamlit as st
@@ -310,8 +312,15 @@ def report(results: list[dict[str, object]]) -> list[str]:
         cells = [format(r[key], fmt) if key in r else "—" for r in results]
         print(f"| {label} | " + " | ".join(cells) + f" | {target} |")
 
-    row("import, seconds", "import_s", ".1f", f"≤ {TARGETS['import_s']:.0f} s")
-    row("import, peak memory (MB)", "import_mb", ".0f", f"≤ {TARGETS['import_mb']:.0f} MB")
+    row(
+        "import, seconds", "import_s", ".1f", f"≤ {TARGETS['import_s']:.0f} s (3M: ≤ {WHOLE_TARGETS['import_s']:.0f} s)"
+    )
+    row(
+        "import, peak memory (MB)",
+        "import_mb",
+        ".0f",
+        f"≤ {TARGETS['import_mb']:.0f} MB (3M: ≤ {WHOLE_TARGETS['import_mb']:.0f} MB)",
+    )
     row("first page, server restarted: dashboard (s)", "dashboard_s", ".2f")
     row("first page, server restarted: hello world, same run (s)", "hello_s", ".2f")
     row("ratio, server restarted", "ratio", ".2f", f"≤ {TARGETS['ratio']:.0f}")
@@ -347,6 +356,7 @@ def report(results: list[dict[str, object]]) -> list[str]:
                    f"({r[f'crowd{n}_first_problem']})" for n in CROWDS if r.get(f"crowd{n}_errors")]  # fmt: skip
         if r["size"] < 1_000_000:
             continue
+        targets = {**TARGETS, **(WHOLE_TARGETS if r["size"] >= WHOLE_ACLED else {})}
         for key, found in (
             ("import_s", "import_s"),
             ("import_mb", "import_mb"),
@@ -354,8 +364,8 @@ def report(results: list[dict[str, object]]) -> list[str]:
             ("page_mb", "dashboard_bytes"),
             ("server_mb", "server_mb"),
         ):
-            if r[found] > TARGETS[key]:
-                missed.append(f"TARGET MISSED ({name}): {key} {r[found]:.2f} > {TARGETS[key]}")
+            if r[found] > targets[key]:
+                missed.append(f"TARGET MISSED ({name}): {key} {r[found]:.2f} > {targets[key]}")
         for filter_name, ms in r["reruns"].items():
             if ms > TARGETS["rerun_ms"]:
                 missed.append(f"TARGET MISSED ({name}): rerun after {filter_name} {ms:.0f} ms > {TARGETS['rerun_ms']}")
@@ -365,7 +375,7 @@ def report(results: list[dict[str, object]]) -> list[str]:
 def main() -> int:
     """Measure every size, print a table, exit 0."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000, WHOLE_ACLED])
     parser.add_argument("--runs", type=int, default=3, help="browser runs per page (default 3, medians)")
     parser.add_argument("--png", nargs=3, metavar=("DATA", "STORE", "RUNS"), help=argparse.SUPPRESS)  # the child
     args = parser.parse_args()
