@@ -6,7 +6,7 @@ st.set_page_config(page_title="Conflict Monitor — Libya", layout="wide", initi
 
 from components import errors, exports, filter_types  # noqa: E402  (set_page_config comes first)
 from components.charts import headline  # noqa: E402
-from components.pages import briefing_view, cache, dashboard_view, sidebar, signin, uploads  # noqa: E402
+from components.pages import briefing_view, cache, dashboard_view, pulls, sidebar, signin, uploads  # noqa: E402
 from components.queries import problems  # noqa: E402
 
 
@@ -25,6 +25,7 @@ def main() -> None:
         back = sidebar.dashboard_link(chosen)
         review_view.render_review(store.curated, store.data, store.seeds, back=back, user=user, reader=store)
         uploads.render_import(store, user)
+        pulls.render_pull(store, user)
         uploads.render_audit(store.data)
         return  # not st.stop(): a run that ends normally lets Streamlit release the widgets (and uploads) it left
 

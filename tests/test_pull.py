@@ -340,3 +340,41 @@ def test_no_secret_appears_when_a_pull_fails_every_way(data, api, pull, monkeypa
     files = b"".join(p.read_bytes() for p in data.rglob("*") if p.is_file())
     for secret in secrets:
         assert secret not in text and secret.encode() not in files
+
+
+def test_an_editor_pulls_from_the_data_page_and_a_viewer_cannot(data, api, monkeypatch):
+    """The data page's form runs the same pull (progress shown, no server folder, no secret), imports what it
+    brings and records it in the audit log; a page shared read-only has no form, and the server refuses anyway."""
+    from streamlit.testing.v1 import AppTest
+
+    from components import access
+    from components.pages import pulls
+
+    monkeypatch.delenv(access.READ_ONLY_ENV, raising=False)
+    at = AppTest.from_file(str(REPO / "tests" / "data_page.py"), default_timeout=60).run()
+    assert not at.exception
+    [country] = [w for w in at.text_input if w.label == "Country"]
+    country.set_value("Libya")
+    [button] = [b for b in at.button if b.label == "Pull"]
+    at = button.click().run()
+    assert not at.exception
+    shown = " ".join(s.value for s in at.success).replace("\\", "")  # markdown escapes, undone
+    assert "13 rows read: 13 events (13 added" in shown and str(data) not in shown and PASSWORD not in shown
+    assert len(imported(data, "acled")) == 1
+    assert ",root,import,sources/acled/acled-api-libya-" in (data / "audit.csv").read_text(encoding="utf-8")
+
+    monkeypatch.setenv(access.READ_ONLY_ENV, "1")
+    viewer = AppTest.from_file(str(REPO / "tests" / "data_page.py"), default_timeout=60).run()
+    assert not [b for b in viewer.button if b.label == "Pull"]
+    viewer_access = access.Access(False, "", access.SHARED_WITHOUT_SIGN_IN)
+    refused = pulls.pull_now(None, "acled", {"country": "Libya"}, viewer_access, None)  # type: ignore[arg-type]
+    assert refused[0] is False and "not allowed" in refused[1]
+
+
+def test_the_page_checks_the_form_before_pulling():
+    """A country that is not a name or a code, a UCDP version that is not one: said, nothing asked."""
+    from components.pages import pulls
+
+    assert pulls.options_of("acled", "Libya; rm -rf", None, "")[0] is None
+    assert pulls.options_of("ucdp", "Libya", None, "../../etc")[0] is None
+    assert pulls.options_of("ucdp", "620", None, "25.1")[0] == {"country": "620", "version": "25.1", "page_size": None}
