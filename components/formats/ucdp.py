@@ -30,7 +30,7 @@ COLUMNS = (
     "deaths_unknown", "best", "high", "low", "gwnoa", "gwnob",
 )  # fmt: skip, the GED release's order: a Candidate file without a header row has its fields in this order
 # fmt: on
-DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S.%g", "%Y-%m-%d %H:%M:%S"]
+DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S.%g", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]  # the API: T
 VIOLENCE = {1: "State-based conflict", 2: "Non-state conflict", 3: "One-sided violence"}
 # date_prec: 1 the day; 2 a 2-6 day range and 3 the week (both within a week); 4 up to 30 days or the month;
 # 5 up to a calendar year. date_start..date_end is the span itself.
