@@ -7,7 +7,11 @@ from collections.abc import Callable, Iterator
 
 # Lines that are not article text: teasers linking other articles ("OPINION: Can the EU ...?", "READ MORE: ...") are
 # skipped; other boilerplate (a site slogan, the dateline) names no actor or place and so gives no candidate anyway.
-TEASER = re.compile(r"[A-Z]{4,}(?: [A-Z]+)*:\s")
+# A dateline ("TRIPOLI: Libya's new unity government ...") is the article's own text: only the labels of teasers count.
+TEASER = re.compile(
+    r"(?:READ\s+(?:MORE|ALSO)|ALSO\s+READ|SEE\s+ALSO|OPINION|RELATED|WATCH|LISTEN|EXPLAINER|ANALYSIS|MORE|VIDEO"
+    r"|PHOTOS|INSIDE\s+STORY):\s"
+)
 CREDIT = re.compile(r"\s*\[[^\[\]]*\]\s*$")  # a photo credit "[MAHMUD TURKIA/AFP via Getty Images]" ends a caption
 PARAGRAPH = re.compile(r"[^\n]+(?:\n[ \t]*\S[^\n]*)*")  # a block of non-blank lines
 

@@ -26,6 +26,20 @@ DAY_NUMBER = r"\d{1,2}(?:st|nd|rd|th)?"
 YEAR = r"(?:19|20)\d{2}"
 # A future tense makes a bare weekday the next one ("the committee will meet on Monday").
 FUTURE = re.compile(r"\b(?:will|shall|(?:is|are)\s+(?:due|set|expected)\s+to)\b", re.I)
+# A weekday right after a past verb ("said on Thursday", "told reporters Thursday") dates that verb: it is past
+# whatever future the rest of the sentence speaks of ("... days before a summit which will address ...").
+PAST_VERB = re.compile(
+    r"\b(?:said|told(?:\s+\w+)?|announced|stated|met|signed|agreed|published|issued|added|\w+ed)\s+(?:on\s+)?$", re.I
+)
+# Date words that do not date the event of their clause: a date naming an occasion ("December 24 elections"), the
+# start or end of a period the event sets ("starting from January 2, 2024", "as of 2 January", "until June"), and what
+# is still to come ("later this month", "at the end of this month").
+NOT_THE_EVENT_AFTER = re.compile(r"\s*(?:elections?|polls?|vote|summit|conference|deadline)\b", re.I)
+NOT_THE_EVENT_BEFORE = re.compile(
+    r"(?:\b(?:starting|effective|beginning)(?:\s+(?:from|on))?|\bas\s+of|\buntil|\btill|\bthrough|\bend\s+of"
+    r"|\blater|\bnext|\bahead\s+of)\s*$",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,28 @@ def _explicit_day(m: re.Match, pub: date, clause: str) -> Span | None:
         return None  # never a day dateparser invented, never a future day for a year-less date
     how = "as printed" if has_year else f"latest such day on or before publication, {day_label(pub)}"
     return parsed.date(), parsed.date(), "day", how
+
+
+def _day_range(m: re.Match, pub: date, clause: str) -> Span | None:
+    """'30-31 October 2021', 'October 30-31, 2021': the whole span (2-6 days a week, as ACLED and UCDP map such a
+    range; longer, a month), never one of its days; without a year, the latest such span on or before publication."""
+    first, last = (int(d) for d in re.findall(r"(?<!\d)\d{1,2}(?!\d)", m.group(0))[:2])
+    years = re.findall(YEAR, m.group(0))
+    month = _month_of(m)
+    year = int(years[0]) if years else (pub.year if (month, last) <= (pub.month, pub.day) else pub.year - 1)
+    try:
+        start, end = date(year, month, first), date(year, month, last)
+    except ValueError:
+        return None
+    if end <= start:
+        return None
+    precision = "week" if (end - start).days <= 6 else "month"
+    return (
+        start,
+        end,
+        precision,
+        f"a {(end - start).days + 1}-day span" + ("" if years else ", latest before publication"),
+    )
 
 
 def _month_year(m: re.Match, pub: date, clause: str) -> Span:
@@ -133,7 +169,8 @@ def _weekday(m: re.Match, pub: date, clause: str) -> Span:
     target = WEEKDAYS.index(weekday)
     qualifier = before[0].lower() if before else ""
     name = WEEKDAYS[target]
-    if qualifier == "next" or (qualifier != "last" and FUTURE.search(clause)):
+    past_verb = PAST_VERB.search(clause[: m.start()])  # "said on Thursday": the verb it dates is past
+    if qualifier == "next" or (qualifier != "last" and not past_verb and FUTURE.search(clause)):
         d = pub + timedelta(days=(target - pub.weekday() - 1) % 7 + 1)
         return d, d, "day", f"next {name} after publication, {day_label(pub)}"
     if target == pub.weekday() and qualifier != "last":
@@ -169,6 +206,8 @@ def _year(m: re.Match, pub: date, clause: str) -> Span:
 DATE_RULES: tuple[tuple[str, re.Pattern, Callable[[re.Match, date, str], Span | None]], ...] = tuple(
     (name, re.compile(pattern, re.I), resolve)
     for name, pattern, resolve in (
+        ("day range", rf"\b(?:{DAY_NUMBER}\s*[-–]\s*{DAY_NUMBER}\s+(?:of\s+)?{MONTH}(?:,?\s+{YEAR})?"
+                      rf"|{MONTH}\s+{DAY_NUMBER}\s*[-–]\s*{DAY_NUMBER}(?:,?\s+{YEAR})?)(?!\w)", _day_range),
         ("explicit date", rf"\b(?:{MONTH}\s+{DAY_NUMBER},?\s+{YEAR}|{DAY_NUMBER}\s+(?:of\s+)?{MONTH},?\s+{YEAR})\b",
          _explicit_day),
         ("day and month", rf"\b(?:{MONTH}\s+{DAY_NUMBER}|{DAY_NUMBER}\s+(?:of\s+)?{MONTH})(?!\w)",
@@ -191,24 +230,31 @@ DATE_RULES: tuple[tuple[str, re.Pattern, Callable[[re.Match, date, str], Span | 
 )  # fmt: skip
 
 
-def date_words(text: str, published: date) -> Dating | None:
-    """The finest date the text's date words give, resolved against the publication day; None without date words."""
+def date_words(text: str, published: date, last: bool = False) -> Dating | None:
+    """The date the text's date words give, resolved against the publication day; None without date words. Among
+    several, the finest wins, then the first in the text (the main verb's date comes first: "The talks kicked off on
+    Saturday ... the meeting in Geneva on 8 October"). Date words of another thing are skipped (see NOT_THE_EVENT_*)."""
     claimed: list[tuple[int, int]] = []
-    found: list[tuple[int, int, int, Dating]] = []  # precision, rule, position: the finest, then the first rule
+    found: list[tuple[int, int, int, Dating]] = []  # precision, position, rule: the finest, then the first
     for order, (name, pattern, resolve) in enumerate(DATE_RULES):
         for m in pattern.finditer(text):
             if any(m.start() < b and a < m.end() for a, b in claimed):
                 continue
+            claimed.append(m.span())  # claimed even when skipped: "30-31 October" is never "31 October"
+            if NOT_THE_EVENT_AFTER.match(text, m.end()) or NOT_THE_EVENT_BEFORE.search(text[: m.start()]):
+                continue
             span = resolve(m, published, text)
             if span is None:
+                claimed.pop()
                 continue
-            claimed.append(m.span())
             start, end, precision, how = span
             before = text[: m.start()].split()[-1:]  # the word before gives the sense: "ended on Saturday"
             words = " ".join([*before, m.group(0)])
             label = day_label(start) if precision == "day" else _span_label(start, end, precision)
             dating = Dating(start, end, precision, "event", f"'{words}' → {label} ({how})", name, "date words")
-            found.append((PRECISIONS.index(precision), order, m.start(), dating))
+            found.append((PRECISIONS.index(precision), m.start(), order, dating))
+    if last:  # the date nearest the end: what a relative clause after it refers to
+        return max(found, key=lambda f: f[1])[3] if found else None
     return min(found, key=lambda f: f[:3])[3] if found else None
 
 

@@ -20,14 +20,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from components import clauses, dating, mentions
+from components import clauses, dating, knowledge, mentions
 from components import extract as rules
 from components.config import store_path
 from components.extract import Candidate
 from components.files import write_atomic
 from components.schema import Actors, Places
 
-RULE_MODULES = (rules, dating, clauses, mentions)  # what the candidates depend on, besides their inputs
+RULE_MODULES = (rules, dating, clauses, mentions, knowledge)  # what the candidates depend on, besides their inputs
 
 FOLDER = "candidates"  # beside the store's database: the store's folder holds what is derived from data/ and seeds/
 FORMAT = 1  # the file's layout: a file of another layout is extracted again, never misread
@@ -40,7 +40,9 @@ _memory_lock = threading.Lock()  # the dashboard's sessions run in threads of on
 def rules_digest() -> str:
     """The rules themselves are part of the key: a change to any module of the rules (extract.py and the modules it
     reads clauses, dates and names with) extracts every article again (read once, on first use, not at import)."""
-    return hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in RULE_MODULES)).hexdigest()
+    # The knowledge files (data/knowledge/) are rules too: a new alias or place extracts every article again.
+    sources = [Path(m.__file__) for m in RULE_MODULES] + knowledge.files()
+    return hashlib.sha256(b"".join(p.read_bytes() for p in sources if p.is_file())).hexdigest()
 
 
 def folder(data: Path) -> Path:

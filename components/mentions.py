@@ -23,13 +23,26 @@ class Mention:
 
 
 def name_finder(frame: pd.DataFrame, name_col: str, alias_col: str) -> list[tuple[re.Pattern, str]]:
-    """A pattern per name and alias, longest first: whole words, any spaces, case-insensitive except acronyms."""
-    names = {a: n for n, cell in zip(frame[name_col], frame[alias_col]) for a in [n, *split_list(cell)]}
+    """A pattern per name and alias, longest first: whole words, any spaces, case-insensitive except acronyms and the
+    rows a `match_case` column marks, whose capitalised names match only as printed (GeoNames' "Hun" or "Brak" are
+    names only with their capital; a dateline's "MOSCOW" is not Moscow speaking); lowercase aliases match any case."""
+    exact = frame["match_case"].astype(bool) if "match_case" in frame else pd.Series(False, index=frame.index)
+    names: dict[str, tuple[str, bool]] = {}
+    for n, cell, case in zip(frame[name_col], frame[alias_col], exact):
+        for a in [n, *_aliases(cell)]:
+            names.setdefault(a, (n, bool(case)))
     return [
         (re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, alias.split())) + r"(?!\w)",
-                    0 if ACRONYM.fullmatch(alias) else re.I), name)
-        for alias, name in sorted(names.items(), key=lambda item: -len(item[0]))
+                    0 if (case and alias[:1].isupper()) or ACRONYM.fullmatch(alias) else re.I), name)
+        for alias, (name, case) in sorted(names.items(), key=lambda item: -len(item[0]))
     ]  # fmt: skip
+
+
+def _aliases(cell: object) -> list[str]:
+    """An aliases cell: a list (as the loader gives it) or text separated by ';'."""
+    if isinstance(cell, (list, tuple)):
+        return [str(a) for a in cell]
+    return split_list(cell) if isinstance(cell, str) else []
 
 
 def find_names(text: str, finder: list[tuple[re.Pattern, str]]) -> list[Mention]:
