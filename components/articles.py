@@ -129,6 +129,8 @@ def ingest(
             "language": found.get("language") or "en",
             "sha256": hashlib.sha256(text_bytes).hexdigest() if page else digest,
         }
+        if found.get("time_zone") and not published:  # the page's own time: its zone as the page prints it
+            meta.update(time_zone=found["time_zone"], published_as_printed=found["published_as_printed"])
         files = [(f"{stem}.txt", text_bytes)]
         if page:
             meta.update(original=f"{stem}.html", original_sha256=digest,
@@ -196,7 +198,9 @@ def printed(published: date) -> str:
 
 
 def from_html(source: str) -> dict[str, str]:
-    """The text and metadata of a saved web page, by trafilatura; paragraphs separated by a blank line."""
+    """The text and metadata of a saved web page, by trafilatura; paragraphs separated by a blank line. The page's
+    standfirst and photo captions, which trafilatura drops, are kept as paragraphs of their own, marked (see
+    STANDFIRST and CAPTION), and the publication time's zone as the page prints it (`time_zone`)."""
     import trafilatura  # here: 0.1 s that only an ingested web page needs, not every command
 
     doc = trafilatura.bare_extraction(
@@ -205,15 +209,91 @@ def from_html(source: str) -> dict[str, str]:
     if doc is None:
         return {"text": ""}
     lines = [line for line in (doc.text or "").splitlines() if line.strip()]
+    lines = _with_marked(lines, source)
     date = doc.date or ""
     lang = HTML_LANG.search(source[:SNIFF_CHARS])
+    zone, stamp = _zone(source, date.removesuffix(NO_TIME))
     return {
         "text": "\n\n".join(lines) + "\n" if lines else "",  # blank lines make each paragraph a line block
         "headline": doc.title or "",
         "publisher": doc.sitename or "",
         "published": date.removesuffix(NO_TIME),
+        "time_zone": zone,
+        "published_as_printed": stamp,
         "language": doc.language or (lang.group(1).lower() if lang else ""),
     }
+
+
+# A page's standfirst (the summary under the headline) and photo captions: trafilatura keeps neither, yet a caption
+# may hold the article's only explicit date. Kept as paragraphs of their own, each starting with its mark, so that
+# the extraction knows what they are (components/clauses.py reads the marks).
+STANDFIRST, CAPTION = "Standfirst: ", "Caption: "
+STANDFIRST_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:standfirst|stand-first|dek|subtitle|sub-title|subheadline|sub-headline|strapline|summary"
+    r"|article-summary|lede|intro|excerpt)(?:$|[\s_-])",
+    re.I,
+)
+CAPTION_CLASS = re.compile(r"caption", re.I)
+# A machine-readable publication time with its zone: "2021-02-03T09:15:00+02:00", "...Z".
+STAMP = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})\b")
+
+
+def _text_of(element: object) -> str:
+    """An element's text, its spaces collapsed."""
+    return " ".join("".join(element.itertext()).split())
+
+
+def _with_marked(lines: list[str], source: str) -> list[str]:
+    """The page's lines with its standfirst first and each caption after the paragraph it follows in the page (at the
+    end when that paragraph is not among the lines), marked; one trafilatura kept unmarked is moved, not repeated."""
+    try:
+        from lxml import html as lxml_html
+
+        tree = lxml_html.fromstring(source)
+    except (ValueError, TypeError, ImportError):  # lxml comes with trafilatura; a page it cannot parse keeps its text
+        return lines
+    kept = {" ".join(line.split()) for line in lines}
+    standfirst, captions, last_paragraph = "", [], ""
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions
+        classes = element.get("class") or ""
+        if element.tag == "p" and not CAPTION_CLASS.search(classes) and element.getparent() is not None:
+            inside = any(a.tag == "figcaption" or CAPTION_CLASS.search(a.get("class") or "")
+                         for a in element.iterancestors() if isinstance(a.tag, str))  # fmt: skip
+            if not inside and _text_of(element) in kept:
+                last_paragraph = _text_of(element)
+        if element.tag == "figcaption" or (CAPTION_CLASS.search(classes) and element.tag in ("p", "div", "span")):
+            if any(a.tag == "figcaption" or CAPTION_CLASS.search(a.get("class") or "")
+                   for a in element.iterancestors() if isinstance(a.tag, str)):  # fmt: skip
+                continue  # the outer caption is read whole
+            said = _text_of(element)
+            if said and all(said != c for _, c in captions):
+                captions.append((last_paragraph, said))
+        elif not standfirst and element.tag in ("p", "div", "h2") and STANDFIRST_CLASS.search(classes):
+            standfirst = _text_of(element)
+    flat = [" ".join(line.split()) for line in lines]
+    at = flat.index(standfirst) if standfirst in flat else 0  # where trafilatura kept it, else first
+    captioned = {said for _, said in captions}
+    out = [line for line, f in zip(lines, flat) if f not in captioned]  # a caption kept unmarked: moved below
+    if standfirst:
+        out = [line for line in out if " ".join(line.split()) != standfirst]
+        out.insert(min(at, len(out)), STANDFIRST + standfirst)
+    for after, said in captions:
+        at = next((i for i, line in enumerate(out) if " ".join(line.split()) == after), None) if after else None
+        out.insert(len(out) if at is None else at + 1, CAPTION + said)
+    return out
+
+
+def _zone(source: str, published: str) -> tuple[str, str]:
+    """The time zone ("+03:00", or "+00:00" for Z) of the page's machine-readable timestamp of that publication time,
+    and that timestamp as printed; ("", "") when the page gives none for it."""
+    for m in STAMP.finditer(source):
+        if published and m.group(1) == published[:16]:
+            zone = m.group(2)
+            zone = "+00:00" if zone == "Z" else (zone if ":" in zone else f"{zone[:3]}:{zone[3:]}")
+            return zone, m.group(0)
+    return "", ""
 
 
 def _first_line(text: str) -> str:

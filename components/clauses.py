@@ -26,12 +26,27 @@ ABBREVIATION = re.compile(
 CLAUSE_BREAK = re.compile(r",?\s+(?=nor\s)|,\s+(?=(?:and|but|while|whereas)\s)|;\s+")
 QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 LEADING_CONJUNCTION = re.compile(r"(?:and|but|while|whereas)\s+")  # "nor" stays in the quote: it negates
+# ", and" closing a list of names ("Sudan, Chad, and Niger") joins the list's last item, not a new clause.
+# An apposition ("the capital, Tripoli, and ...") is no list: the item before the comma is a name too.
+LIST_BEFORE = re.compile(r"(?<![\w'’.-])[A-Z][\w'’.-]*,\s*(?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’.-]*$")
+
+
+# A saved page's standfirst and photo captions are kept as paragraphs starting with their mark (components/articles.py
+# writes them): the mark is no part of a quote, and what they state is dated on its own (see extract.py).
+MARKS = ("Standfirst: ", "Caption: ")
 
 
 def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
-    """Each block of non-blank lines with its offset."""
+    """Each block of non-blank lines with its offset (a marked paragraph without its mark)."""
     for m in PARAGRAPH.finditer(text):
-        yield m.start(), m.group(0)
+        mark = next((k for k in MARKS if m.group(0).startswith(k)), "")
+        yield m.start() + len(mark), m.group(0)[len(mark) :]
+
+
+def marked(text: str, offset: int, paragraph: str) -> bool:
+    """Whether the paragraph of a clause at `offset` is a marked standfirst or caption."""
+    start = text.rfind(paragraph, 0, offset + len(paragraph))
+    return start >= 0 and any(text[max(0, start - len(k)) : start] == k for k in MARKS)
 
 
 def _sentences(paragraph: str) -> Iterator[tuple[int, str]]:
@@ -51,7 +66,9 @@ def _sentences(paragraph: str) -> Iterator[tuple[int, str]]:
 def _clauses(sentence: str, names: Callable[[str], bool]) -> list[tuple[int, int]]:
     """The clauses of a sentence that each name an actor or place, as (start, end) within the sentence."""
     quoted = [m.span() for m in QUOTED.finditer(sentence)]
-    breaks = [m for m in CLAUSE_BREAK.finditer(sentence) if not any(a < m.start() < b for a, b in quoted)]
+    breaks = [m for m in CLAUSE_BREAK.finditer(sentence) if not any(a < m.start() < b for a, b in quoted)
+              and not (m.group(0).startswith(",") and m.group(0).strip() != ";"
+                       and LIST_BEFORE.search(sentence, 0, m.start()))]  # fmt: skip
     spans: list[tuple[int, int]] = []
     for start, end in zip([0, *(m.end() for m in breaks)], [*(m.start() for m in breaks), len(sentence)]):
         if spans and not (names(sentence[start:end]) and names(sentence[slice(*spans[-1])])):

@@ -230,10 +230,13 @@ DATE_RULES: tuple[tuple[str, re.Pattern, Callable[[re.Match, date, str], Span | 
 )  # fmt: skip
 
 
-def date_words(text: str, published: date, last: bool = False) -> Dating | None:
-    """The date the text's date words give, resolved against the publication day; None without date words. Among
-    several, the finest wins, then the first in the text (the main verb's date comes first: "The talks kicked off on
-    Saturday ... the meeting in Geneva on 8 October"). Date words of another thing are skipped (see NOT_THE_EVENT_*)."""
+def date_words(text: str, published: date, last: bool = False, anchor: int | None = None) -> Dating | None:
+    """The date the text's date words give, resolved against the publication day; None without date words. Date
+    words whose spans nest refine one another: the finest wins, then the first in the text (the main verb's date
+    comes first: "The talks kicked off on Saturday ... the meeting in Geneva on 8 October"). Date words whose spans are
+    disjoint date two facts ("a ceasefire in October was followed by the establishment last week of a government"):
+    the text takes the one nearest its governing verb (`anchor`, where its kind trigger stands), else the first, never
+    the finer date of the other fact. Date words of another thing are skipped (see NOT_THE_EVENT_*)."""
     claimed: list[tuple[int, int]] = []
     found: list[tuple[int, int, int, Dating]] = []  # precision, position, rule: the finest, then the first
     for order, (name, pattern, resolve) in enumerate(DATE_RULES):
@@ -253,9 +256,22 @@ def date_words(text: str, published: date, last: bool = False) -> Dating | None:
             label = day_label(start) if precision == "day" else _span_label(start, end, precision)
             dating = Dating(start, end, precision, "event", f"'{words}' → {label} ({how})", name, "date words")
             found.append((PRECISIONS.index(precision), m.start(), order, dating))
+    if not found:
+        return None
     if last:  # the date nearest the end: what a relative clause after it refers to
-        return max(found, key=lambda f: f[1])[3] if found else None
-    return min(found, key=lambda f: f[:3])[3] if found else None
+        return max(found, key=lambda f: f[1])[3]
+    best = min(found, key=lambda f: f[:3])
+    if all(_nested(f[3], best[3]) or _nested(best[3], f[3]) for f in found):
+        return best[3]
+    # Two facts: the governing verb's date (or the first), refined by the date words within its span.
+    where = (lambda f: (abs(f[1] - anchor), f[1])) if anchor is not None else (lambda f: (f[1],))
+    fact = min(found, key=where)
+    return min((f for f in found if _nested(f[3], fact[3])), key=lambda f: f[:3])[3]
+
+
+def _nested(inner: Dating, outer: Dating) -> bool:
+    """Whether one date's span lies within another's ("June 15, 2020" within "last year")."""
+    return outer.start <= inner.start and inner.end <= outer.end
 
 
 def _span_label(start: date, end: date, precision: str) -> str:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from components import knowledge
-from components.clauses import QUOTED, clauses_of, unquoted
+from components.clauses import QUOTED, clauses_of, marked, unquoted
 from components.dating import Dating, date_words, day_label
 from components.mentions import Mention, find_names, name_finder
 from components.schema import TIME_PRECISION, Actors, Events, Places
@@ -33,11 +33,14 @@ KINDS: dict[str, tuple[str, ...]] = {
         "warned", "demanded", "demands", "insisted", "reiterated", "accused", "accusing", "accuses", "condemned",
         "denied", "denies",
     ),
-    "agreement": ("ceasefire agreed", "agreed", "signed", "agreement", "accord", "truce", "action plan"),
+    "agreement": (
+        "ceasefire agreed", "agreed", "signed", "agreement", "accord", "truce", "action plan", "a ceasefire",
+        "a cease-fire", "a formal ceasefire", "a formal cease-fire", "a permanent ceasefire", "a permanent cease-fire",
+    ),
     "deadline": ("deadline", "expired", "expires"),
     "decision": (
-        "approved", "decided", "extend", "extended", "extends", "voted", "ratified", "ordered", "authorised",
-        "authorized", "mandate",
+        "approved", "decided", "extend", "extended", "extends", "extending", "voted", "ratified", "ordered",
+        "authorised", "authorized", "mandate",
     ),
     "withdrawal": (
         "withdrew", "withdrawn", "pulled out", "pulling out", "left", "departed", "evacuated", "began to withdraw",
@@ -107,6 +110,15 @@ SAME_OCCASION = re.compile(
     r"\b(?:at|during)\s+the\s+same\s+(?:meeting|session|conference|briefing|event|time)\b|\b(?:on\s+)?the\s+same\s+day"
     r"\b|\blater\s+that\s+day\b",
     re.I,
+)
+
+# An occasion the text dates ("a two-day meeting in Cairo on 30-31 October"), and a later definite reference to it
+# ("the Cairo meeting", "the talks", "the meeting in Geneva"): what is said there is dated by the occasion.
+OCCASION = r"(?:meeting|meetings|talks|conference|summit|session|gathering|negotiations)"
+OCCASION_WORD = re.compile(rf"\b{OCCASION}\b", re.I)
+OCCASION_REF = re.compile(
+    rf"\b(?:the|this|that|these)\s+(?:(?P<place>[A-Z][\w'’-]+)\s+)?(?:two-day\s+|three-day\s+)?{OCCASION}\b"
+    rf"(?:\s+in\s+(?P<in>[A-Z][\w'’-]+))?"
 )
 
 # Confidence: the sum of the weights of the rules that fired, at most 1.
@@ -181,10 +193,19 @@ def _kind_at(clause: str, sentence: str = "") -> tuple[str, str, int | None]:
     """event_kind, and where its trigger starts in the clause (None when it stands elsewhere in the sentence)."""
     tiers = ((KIND_PATTERNS, clause, ""), (KIND_PATTERNS, sentence, " in the sentence"))
     tiers += ((ATTRIBUTION_PATTERN, clause, " (attribution)"), (ATTRIBUTION_PATTERN, sentence, " (attribution)"))
+    # Quoted speech attributed outside the quotes ("“... the departure of a larger number”, she said") is what was
+    # said: its words are the statement's, not a trigger of what happened.
+    speech = {id(t): [q.span() for q in QUOTED.finditer(t)] if ATTRIBUTION_PATTERN[0][1].search(unquoted(t)) else []
+              for t in (clause, sentence)}  # fmt: skip
     for patterns, text, where in tiers:
         for kind, pattern in patterns:
             for m in pattern.finditer(text):
-                if kind == "agreement" and DECIDED.match(text, m.end()):
+                if kind == "agreement" and (
+                    DECIDED.match(text, m.end())
+                    or (AGREEMENT_NOUN.search(m.group(0)) and FRAME.search(text, 0, m.start()))
+                ):
+                    continue  # fmt: skip
+                if patterns is KIND_PATTERNS and any(a <= m.start() < b for a, b in speech[id(text)]):
                     continue
                 negations = list(NEGATION.finditer(text, 0, m.start()))
                 if not negations or CONJUNCTION.search(text, negations[-1].end(), m.start()):
@@ -218,8 +239,41 @@ def _locations(clause: str, mentions: list[Mention], precision: dict[str, str]) 
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _undated(clause: str, pub: date, previous: Candidate | None, kind: str, actors: tuple[str, ...]) -> Dating:
+@dataclass(frozen=True)
+class Said:
+    """A clause of the text that names someone or somewhere, candidate or not, with its own date words' date."""
+
+    paragraph: str
+    clause: str
+    dating: Dating | None
+
+    def occasion(self) -> bool:
+        """Whether the clause states an occasion dated by its own words ("a meeting in Cairo on 30-31 October")."""
+        return self.dating is not None and bool(OCCASION_WORD.search(self.clause))
+
+
+def _occasion(clause: str, earlier: list[Said]) -> Dating | None:
+    """The date of the occasion a clause refers to ("participating in the Cairo meeting"): the latest earlier clause
+    stating an occasion with its own date words (at the place the reference names, if it names one)."""
+    ref = OCCASION_REF.search(unquoted(clause))
+    if ref is None:
+        return None
+    place = ref.group("place") or ref.group("in")
+    for s in reversed(earlier):
+        if s.occasion() and (not place or place in s.clause):
+            words = f"'{ref.group(0)}' → the occasion dated before ({s.dating.words})"
+            return Dating(s.dating.start, s.dating.end, s.dating.precision, "event", words, "same occasion",
+                          "same occasion")  # fmt: skip
+    return None
+
+
+def _undated(
+    clause: str, pub: date, previous: Candidate | None, kind: str, actors: tuple[str, ...], earlier: list[Said]
+) -> Dating:
     """A clause with no date words: the previous event's date if a rule says so, else the report's date."""
+    occasion = _occasion(clause, earlier)
+    if occasion is not None:
+        return occasion
     if previous is not None and previous.date_basis == "event":
         same = SAME_OCCASION.search(clause)
         if same:
@@ -253,7 +307,7 @@ NOT_AGENT_AFTER = re.compile(
 )
 NOT_AGENT_BEFORE = re.compile(
     r"\b(?:backed\s+by|supported\s+by|backs|backed|supports|supported|supporting|support\s+(?:of|for)|loyal\s+to"
-    r"|close\s+to|side\s+of|behalf\s+of|against|affiliated\s+with|links?\s+to|ties\s+(?:with|to)|recogni[sz]ed\s+by"
+    r"|close\s+to|side\s+of|behalf\s+of|against|affiliated\s+with|including|links?\s+to|ties\s+(?:with|to)|recogni[sz]ed\s+by"
     r"|commander\s+of|representative\s+of|representatives\s+of|on\s+the\s+side\s+of|from|in\s+a|at\s+a|with"
     r"|(?:hosted|sponsored|brokered|mediated|led|recogni[sz]ed)\s+by)"
     r"\s+(?:(?:the|its|their|his|her|a|an)\s+)?(?:[\w’'-]+\s+){0,2}$",
@@ -266,7 +320,11 @@ PRONOUN_SPEAKER = re.compile(
     re.I,
 )
 # Backing is what actors.csv keeps of an actor ("Russia backs Haftar", "The GNA is supported by Turkey"), not an event.
-BACKING = re.compile(r"\b(?:backs|backed|backing|supports|supported|supporting|allied\s+with|sided\s+with)\b", re.I)
+BACKING = re.compile(
+    r"\b(?:backs|backed|backing|supports|supported|supporting|(?:military|political)\s+support|allied\s+with"
+    r"|sided\s+with)\b",
+    re.I,
+)
 # "The mercenaries", "the group", "They" at the head of a clause name the force the text has just named ("The
 # Russian Wagner Group has withdrawn ..." then "... the mercenaries positioned in the road ..."): coreference, within
 # the paragraph or from the sentence before.
@@ -291,6 +349,98 @@ LIBYAN_PARTIES = ("Libyan government", "Forces of Khalifa Haftar", "Joint Milita
 TROOPS = re.compile(r"\b(?:troops|soldiers|military\s+units|military\s+personnel|servicemen)\b", re.I)
 # A relative clause ("..., in which the rivals agreed ...") is dated by its antecedent: the date just before it.
 RELATIVE = re.compile(r"^(?:in|during|at)\s+which\b|^where\b", re.I)
+
+
+# A force's doing at a place abroad is an event elsewhere ("Wagner fighters have left the Central African Republic"),
+# not one in Libya, unless the clause names a place in Libya too; "elsewhere" says so without a place. Libya named as
+# what is set aside ("Aside from Libya, it has operated in Mali") is no place of the event.
+ELSEWHERE = re.compile(
+    r"\belsewhere\b|\b(?:other|several|many|some|\d+)\s+(?:African|Arab|European|Asian)\s+countries\b", re.I
+)
+SET_ASIDE = re.compile(r"\b(?:aside\s+from|apart\s+from|besides|other\s+than|beyond|outside\s+of)\s+$", re.I)
+# A clause naming no one foreign to Libya (the rivals alone: "Haftar began an offensive on Tripoli", "the country was
+# split between rival administrations") is Libyan politics, not the foreign military presence this monitor follows.
+
+
+# Words that put a paragraph in scope without a foreign name: foreign forces in words, and the ceasefire and
+# departure that concern them ("Libyan authorities are aiming for the departure of a larger number").
+FOREIGN_WORDS = re.compile(
+    r"\b(?:foreign|mercenar\w*|external|international|abroad|PMCs?|private\s+military|cease-?fire|truce|withdrawal"
+    r"|departure|pull-?out|expulsion)\b",
+    re.I,
+)
+
+
+# The ceasefire's 5+5 commission exists to see it through, the foreign forces' departure included: always in scope.
+IN_SCOPE = ("Joint Military Commission",)
+
+
+def _foreign(paragraph: str, actor_finder: list, foreign: set[str], abroad: list) -> bool:
+    """Whether a paragraph names someone foreign to Libya (or the JMC), foreign forces, the ceasefire or their
+    departure, or a place abroad ("a meeting in Cairo")."""
+    return (
+        bool(FOREIGN_WORDS.search(paragraph))
+        or any(m.name in foreign or m.name in IN_SCOPE for m in find_names(paragraph, actor_finder))
+        or bool(find_names(paragraph, abroad))
+    )
+
+
+def _elsewhere(clause: str, places: list[Mention], country: dict[str, str]) -> bool:
+    """Whether a clause places its event abroad: a place abroad or "elsewhere", and no place in Libya."""
+    libyan = [p for p in places if country.get(p.name) == "Libya" and not SET_ASIDE.search(clause[: p.start])]
+    abroad = [p for p in places if country.get(p.name, "Libya") not in ("Libya", "")]
+    return bool(abroad or ELSEWHERE.search(clause)) and not libyan
+
+
+# History the article recalls: a year named five years or more before the publication ("since the 2011 fall of
+# Gaddafi", "the Skhirat Agreement ... on December 17, 2015") dates background, not the events the article reports.
+BACKGROUND_YEARS = 5
+YEAR_WORD = re.compile(r"(?<![\d-])(?:19|20)\d{2}(?![\d-])")
+# A description is no event: "PMC Wagner is an unofficial armed group", "The trench is a sign that ...".
+DESCRIPTION = re.compile(r"\b(?:is|are|was|were)\s+(?:a|an|one\s+of|members?\s+of|part\s+of)\b", re.I)
+# An agreement named as the frame of something else ("As part of the security cooperation agreement, Turkey supports
+# ...", "under the Libyan Political Agreement") is referred to, not concluded: its noun is no trigger there.
+FRAME = re.compile(
+    r"\b(?:as\s+part\s+of|under|in\s+line\s+with|pursuant\s+to|within\s+the\s+framework\s+of|in\s+accordance"
+    r"\s+with|in|of|after|despite|following|before)\s+(?:the|a|an|its|their)?\s*(?:[\w'’-]+\s+){0,4}$",
+    re.I,
+)
+AGREEMENT_NOUN = re.compile(r"\b(?:agreement|accord|truce|cease-?fire|plan)$", re.I)
+# A sentence that only says who spoke ("Williams stated while speaking to CNN."), after a quotation, attributes that
+# quotation: it is no statement of its own.
+ATTRIBUTION_ONLY = 6  # words at most besides the speaker's name
+
+
+REPORTED = re.compile(r"\s*(?:that\b|:)", re.I)
+RELATIVE_BEFORE = re.compile(r"\b(?:who|which)\b[^,;]*$", re.I)
+
+
+def _spoken_of(clause: str, found: list[Mention], trigger_at: int | None) -> bool:
+    """Whether a statement names no one before its verb and only names in what is reported after it ("The motion
+    said that ... including Turkey"): its speaker is none of them."""
+    if trigger_at is None or not found or any(m.end <= trigger_at for m in found):
+        return False
+    verb = re.match(r"[\w ]+?\b(?=\s|$)", clause[trigger_at:])
+    return bool(verb and REPORTED.match(clause, trigger_at + len(verb.group(0))))
+
+
+def _in_relative(clause: str, trigger_at: int | None) -> bool:
+    """Whether the clause's trigger stands in a relative clause ("Hifter, who is based in ...")."""
+    return trigger_at is not None and bool(RELATIVE_BEFORE.search(clause[:trigger_at]))
+
+
+def _attribution_only(clause: str, sentence: str, text: str, offset: int, found: list[Mention]) -> bool:
+    """Whether a clause is a whole sentence saying only who spoke, right after a quotation (see ATTRIBUTION_ONLY)."""
+    if clause != sentence or QUOTED.search(clause):
+        return False
+    before = text[:offset].rstrip()
+    rest = _blank(clause, found).split()
+    return before.endswith(("”", '"')) and len(rest) <= ATTRIBUTION_ONLY + 1
+
+
+def _background(clause: str, pub: date) -> bool:
+    """Whether a clause names a year five or more years before the publication (see BACKGROUND_YEARS)."""
+    return any(int(y) <= pub.year - BACKGROUND_YEARS for y in YEAR_WORD.findall(unquoted(clause)))
 
 
 # A name that is both an actor and a place ("Ankara", "Moscow") is the actor, unless a preposition makes it a place.
@@ -333,9 +483,9 @@ def _blank(text: str, mentions: list[Mention]) -> str:
     return text
 
 
-def _agents(clause: str, mentions: list[Mention]) -> list[Mention]:
+def _agents(clause: str, mentions: list[Mention], strict: bool = False) -> list[Mention]:
     """The mentions that may be the clause's agent: outside quoted speech, not qualifying another word, not the one
-    backed or opposed (see NOT_AGENT_AFTER, NOT_AGENT_BEFORE); all of them when none is left."""
+    backed or opposed (see NOT_AGENT_AFTER, NOT_AGENT_BEFORE); all of them when none is left (none, if `strict`)."""
     quoted = [m.span() for m in QUOTED.finditer(clause)]
     outside = [m for m in mentions if not any(a <= m.start < b for a, b in quoted)] or mentions
     agents: list[Mention] = []
@@ -350,7 +500,7 @@ def _agents(clause: str, mentions: list[Mention]) -> list[Mention]:
         if agent:
             agents.append(m)
         previous = m
-    return agents or outside
+    return agents if strict else agents or outside
 
 
 def main_first(
@@ -387,10 +537,14 @@ def _coreferent(
     if kind not in FORCE_KINDS or (names and names[0] != UNATTRIBUTED) or not ANAPHOR.match(clause):
         return names
     near = [c for c in before if c.paragraph == paragraph] or ([previous] if previous is not None else [])
-    for c in reversed(near):
-        named = [n for n in c.actors if role.get(n) == "force" and n != UNATTRIBUTED]
-        if named:
-            return tuple(dict.fromkeys([named[0], *names]))
+    # "the group" is a force named as a group ("the Wagner Group"), not mercenaries named by their nationality.
+    group = "group" in ANAPHOR.match(clause).group(0).casefold()
+    for want_group in [True, False] if group else [False]:
+        for c in reversed(near):
+            named = [n for n in c.actors if role.get(n) == "force" and n != UNATTRIBUTED
+                     and (not want_group or n.casefold().endswith("group"))]  # fmt: skip
+            if named:
+                return tuple(dict.fromkeys([named[0], *names]))
     return names
 
 
@@ -450,6 +604,11 @@ def extract(
     actor_finder = name_finder(actors, Actors.name, Actors.aliases)
     place_finder = name_finder(places, Places.name, Places.aliases)
     precision = dict(zip(places[Places.name], places[Places.precision]))
+    country = dict(zip(places[Places.name], places["country"]))
+    # A country or region abroad with no point only says an event is elsewhere: it locates no candidate.
+    elsewhere_only = {n for n, k in zip(places[Places.name], places["kind"]) if k == "abroad only"}
+    foreign = {n for n, f in zip(actors["name"], actors["foreign"]) if f}
+    abroad_finder = [(p, n) for p, n in place_finder if country.get(n, "Libya") not in ("Libya", "")]
 
     def names(part: str) -> bool:
         """Whether a part of a sentence names a known actor or place."""
@@ -458,9 +617,13 @@ def extract(
     candidates: list[Candidate] = []
     sentence_of: list[str] = []  # each candidate's sentence, for the date a neighbouring sentence gives
     previous, last_sentence = None, None
+    said: list[Said] = []
     for offset, clause, sentence, paragraph in clauses_of(text, headline, names):
         if sentence is not last_sentence:  # continuations look back to the event before this sentence
-            previous, last_sentence = (candidates[-1] if candidates else None), sentence
+            # A caption's or standfirst's date applies only to what it states: no continuation carries it on.
+            # the latest candidate not of a caption (looked for from the end: the last one, as a rule)
+            previous = next((c for c in reversed(candidates) if not marked(text, c.offset, c.paragraph)), None)
+            last_sentence = sentence
         found = find_names(clause, actor_finder)
         # A name's own words are no verb: "Government of National Accord" is no accord, "Operations Room" no event.
         named = [*found, *find_names(clause, place_finder)]
@@ -481,20 +644,58 @@ def extract(
         actor_names = main_first(names_found, kind, role, tuple(m.name for m in agents), speaker)
         actor_names = _coreferent(clause, actor_names, kind, role, candidates, paragraph, previous)
         actor_names = _troops(clause, actor_names, kind, role, armed_forces, counts_as)
+        kept_places = _places(clause, find_names(clause, place_finder), found)
+        # A clause's own date words come first; those of quoted speech date what the speaker speaks of, not the speech.
+        own = date_words(unquoted(clause), pub, anchor=trigger_at)
+        said.append(Said(paragraph, clause, own))  # every clause naming someone, candidate or not: occasions it dates
         if not actor_names and trigger == NO_TRIGGER:
             continue  # no one does anything that a trigger names: a place alone is not an event
+        if _background(clause, pub):
+            continue  # history the article recalls (see BACKGROUND_YEARS)
+        if trigger == NO_TRIGGER and (not outside or DESCRIPTION.search(unquoted(clause))):
+            continue  # a force named only in quoted speech, or described ("is an armed group"): no presence stated
+        strict = _agents(clause, found, strict=True)
+        if (
+            kind == "statement"
+            and not PRONOUN_SPEAKER.search(unquoted(clause))
+            and _spoken_of(clause, found, trigger_at)
+        ):
+            continue  # "It stated that it had tried to reach the Russian government": the names are what is said
+        if found and not strict and BACKING.search(unquoted(clause)) and _in_relative(clause, trigger_at):
+            continue  # "Hifter, who is based in eastern Libya and is backed by ...": who backs whom, described
+        if (
+            kind == "statement"
+            and trigger.endswith("(attribution)")
+            and _attribution_only(clause, sentence, text, offset, found)
+        ):
+            continue  # "Williams stated while speaking to CNN." attributes the quotation before it
         if trigger == NO_TRIGGER and BACKING.search(unquoted(clause)):
             continue  # who backs whom is an attribute of the actors (actors.csv), not an event
         if trigger == NO_TRIGGER and role.get(actor_names[0]) != "force":
             continue  # the default kind is a force's presence: a state or party with no trigger did nothing coded
-        # A clause's own date words come first; those of quoted speech date what the speaker speaks of, not the speech.
-        dating = date_words(unquoted(clause), pub)
+        if kind in FORCE_KINDS and _elsewhere(clause, kept_places, country):
+            continue  # a force's doing abroad is an event elsewhere (see ELSEWHERE)
+        if (
+            actor_names
+            and not anaphoric
+            and not _foreign(paragraph, actor_finder, foreign, abroad_finder)
+            and not any(n in foreign for n in actor_names)
+        ):
+            continue  # no one foreign to Libya: not the foreign presence this monitor follows
+        if (
+            kind in FORCE_KINDS
+            and actor_names
+            and actor_names[0] not in foreign
+            and role.get(actor_names[0]) != "force"
+        ):
+            continue  # a Libyan institution "based in the capital" is its seat, not a force's presence
+        dating = own
         at = sentence.find(clause)
         if dating is None and RELATIVE.match(clause) and at > 0:
             dating = date_words(unquoted(sentence[:at]), pub, last=True)
-        dating = dating or date_words(unquoted(sentence), pub)
-        dating = dating or _undated(clause, pub, previous, kind, actor_names)
-        locations = _locations(clause, _places(clause, find_names(clause, place_finder), found), precision)
+        dating = dating or date_words(unquoted(sentence), pub, anchor=None if trigger_at is None else at + trigger_at)
+        dating = dating or _undated(clause, pub, previous, kind, actor_names, said[:-1])
+        locations = _locations(clause, [p for p in kept_places if p.name not in elsewhere_only], precision)
         actor_names = _ceasefire_parties(clause, actor_names, kind, dating)
         # Beside the main actor, only actors.csv's: an accepted event names curated actors only (the loader checks).
         actor_names = actor_names[:1] + tuple(n for n in actor_names[1:] if n in curated_actors)
@@ -511,10 +712,11 @@ def extract(
                 event_kind=kind, confidence=confidence, rule=rule,
             ))  # fmt: skip
             sentence_of.append(sentence)
-    return _dated_by_next(candidates, sentence_of)
+    captions = [marked(text, c.offset, c.paragraph) for c in candidates]
+    return _lead_dated_by_occasion(_dated_by_next(candidates, sentence_of, captions), said)
 
 
-CARRIED = ("same occasion", "same speaker", "ongoing", "undated", "same speaker (next sentence)")
+CARRIED = ("same occasion", "same speaker", "ongoing", "undated", "same speaker (next sentence)", "lead's occasion")
 
 
 def _by_date_words(c: Candidate) -> bool:
@@ -522,13 +724,15 @@ def _by_date_words(c: Candidate) -> bool:
     return not any(f"date rule {r};" in c.rule for r in CARRIED)
 
 
-def _dated_by_next(candidates: list[Candidate], sentence_of: list[str]) -> list[Candidate]:
+def _dated_by_next(candidates: list[Candidate], sentence_of: list[str], captions: list[bool]) -> list[Candidate]:
     """An undated statement takes the date of the next sentence when the same speaker goes on there ("... called on
-    ... to leave Libya." then "..., Guterres told reporters Thursday."); its rule says so."""
+    ... to leave Libya." then "..., Guterres told reporters Thursday."); its rule says so. A caption or standfirst
+    (`captions`) neither gives nor takes such a date: what it states is its own."""
     out = list(candidates)
     for i, c in enumerate(candidates):
-        if c.date_basis != "event" and c.event_kind == "statement" and c.actors:
-            later = [j for j in range(i + 1, len(candidates)) if sentence_of[j] is not sentence_of[i]]
+        if c.date_basis != "event" and c.event_kind == "statement" and c.actors and not captions[i]:
+            later = [j for j in range(i + 1, len(candidates))
+                     if sentence_of[j] is not sentence_of[i] and not captions[j]]  # fmt: skip
             if not later:
                 continue
             following = [j for j in later if sentence_of[j] is sentence_of[later[0]]]
@@ -549,7 +753,35 @@ def _dated_by_next(candidates: list[Candidate], sentence_of: list[str]) -> list[
                                      date_words=words, rule=rule)  # fmt: skip
                     break
     return out
-    return candidates
+
+
+def _lead_dated_by_occasion(candidates: list[Candidate], said: list[Said]) -> list[Candidate]:
+    """A lead (the first paragraph with candidates) stating a past event without date words reports the occasion the
+    next paragraph dates, when that paragraph opens by stating one ("The JMC agreed with ..." then "... during a two-day
+    meeting in Cairo on 30-31 October 2021"): its undated clauses take that date, and their rule says so."""
+    if not candidates:
+        return candidates
+    lead = candidates[0].paragraph
+    at = next((i for i, s in enumerate(said) if s.paragraph == lead), None)
+    following = [s for s in said[at:] if s.paragraph != lead] if at is not None else []
+    if not following or not following[0].occasion():
+        return candidates
+    dated = following[0].dating
+    out = []
+    for c in candidates:
+        if c.paragraph == lead and "date rule undated;" in c.rule:
+            words = f"no date words in the lead; the occasion the next paragraph dates ({dated.words})"
+            c = replace(
+                c,
+                start=dated.start,
+                end=dated.end,
+                precision=dated.precision,
+                date_basis="event",
+                date_words=words,
+                rule=c.rule.replace("date rule undated;", "date rule lead's occasion;"),
+            )
+        out.append(c)
+    return out
 
 
 def recall(candidates: list[Candidate], events: pd.DataFrame) -> tuple[int, int, int]:

@@ -55,11 +55,14 @@ def checksum(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def inputs(published: datetime, headline: str, actors: pd.DataFrame, places: pd.DataFrame) -> str:
-    """A digest of everything but the text that the candidates depend on."""
+def inputs(published: datetime, headline: str, actors: pd.DataFrame, places: pd.DataFrame,
+           located: pd.DataFrame | None = None) -> str:  # fmt: skip
+    """A digest of everything but the text that the candidates depend on (the datasets' places included)."""
     names = actors[[Actors.name, Actors.aliases]].to_csv(index=False)
     gazetteer = places[[Places.name, Places.aliases, Places.precision]].to_csv(index=False)
-    parts = [str(FORMAT), rules_digest(), published.isoformat(), headline, names, gazetteer]
+    kept = [c for c in ("location", "country", "finest") if located is not None and c in located]
+    datasets = located[kept].to_csv(index=False) if located is not None and len(located) else ""
+    parts = [str(FORMAT), rules_digest(), published.isoformat(), headline, names, gazetteer, datasets]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -70,10 +73,11 @@ def candidates(
     places: pd.DataFrame,
     headline: str = "",
     data: Path | None = None,
+    located: pd.DataFrame | None = None,
 ) -> list[Candidate]:
     """The article's candidates: from memory, else from the file under `data`'s store folder, else extracted (and
-    kept in both)."""
-    key = (checksum(text), inputs(published, headline, actors, places))
+    kept in both). `located`: the places the imported datasets give a point (components/queries/datapage.py)."""
+    key = (checksum(text), inputs(published, headline, actors, places, located))
     with _memory_lock:
         if key in _memory:
             _memory.move_to_end(key)
@@ -81,7 +85,7 @@ def candidates(
     path = folder(data) / f"{key[0]}.json" if data is not None else None
     found = _read(path, key[1], text) if path is not None else None
     if found is None:
-        found = rules.extract(text, published, actors, places, headline)
+        found = rules.extract(text, published, actors, places, headline, located)
         if path is not None:
             _write(path, key[1], found)
     with _memory_lock:

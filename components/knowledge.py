@@ -165,6 +165,11 @@ def files(folder: Path = FOLDER) -> list[Path]:
     return [folder / KnownActors.file, folder / KnownPlaces.file, folder / GEONAMES]
 
 
+def aliases_of(cell: object) -> list[str]:
+    """An aliases cell as a list, as the loader gives it or as a file has it."""
+    return _names(cell)
+
+
 def _names(cell: object) -> list[str]:
     """A list cell as the loader gives it (a list) or as a file has it (text separated by ';')."""
     if isinstance(cell, (list, tuple)):
@@ -174,8 +179,9 @@ def _names(cell: object) -> list[str]:
 
 def extraction_actors(curated: pd.DataFrame, folder: Path = FOLDER) -> pd.DataFrame:
     """The actors the extraction looks for: the curated ones with the knowledge's aliases added, then the knowledge's
-    own actors. Columns: name, aliases (a ';' text), role, counts_as, sponsor (of a state's armed forces) and
-    match_case (the knowledge's own spellings: capitalised ones as printed, see components/mentions.py)."""
+    own actors. Columns: name, aliases (a ';' text), role, counts_as, sponsor (of a state's armed forces),
+    match_case (the knowledge's own spellings: capitalised ones as printed, see components/mentions.py) and foreign
+    (actors.csv's `foreign`; a knowledge actor of no country, as the UN, is foreign to Libya too)."""
     known = known_actors(folder)
     extra = {r.name: r for r in known.itertuples(index=False)}
     rows = []
@@ -190,20 +196,23 @@ def extraction_actors(curated: pd.DataFrame, folder: Path = FOLDER) -> pd.DataFr
         role = extra[name].role if name in extra else _role(kind, getattr(row, Actors.military_role, ""))
         counts = extra[name].counts_as if name in extra else ""
         sponsor = getattr(row, Actors.sponsor, "") if kind == "state armed forces" else ""
+        foreign = str(getattr(row, Actors.foreign, "")).strip().casefold() in ("yes", "true", "1")
         rows.append({"name": name, "aliases": "; ".join(_names(getattr(row, Actors.aliases))), "role": role,
-                     "counts_as": counts, "sponsor": sponsor, "match_case": False})  # fmt: skip
+                     "counts_as": counts, "sponsor": sponsor, "match_case": False, "foreign": foreign})  # fmt: skip
         if more:  # the knowledge's spellings of a curated actor match as the knowledge's own do
             rows.append({"name": name, "aliases": "; ".join(more), "role": role, "counts_as": counts,
-                         "sponsor": sponsor, "match_case": True})  # fmt: skip
+                         "sponsor": sponsor, "match_case": True, "foreign": foreign})  # fmt: skip
     for r in known.itertuples(index=False):
         if r.name in curated_names or r.name.casefold() in taken:
             continue
         aliases = [a for a in _names(r.aliases) if a.casefold() not in taken]
         taken.update([r.name.casefold(), *(a.casefold() for a in aliases)])
         rows.append({"name": r.name, "aliases": "; ".join(aliases), "role": r.role, "counts_as": r.counts_as,
-                     "sponsor": "", "match_case": True})  # fmt: skip
-    frame = pd.DataFrame(rows, columns=["name", "aliases", "role", "counts_as", "sponsor", "match_case"])
-    return frame.assign(match_case=frame["match_case"].fillna(False).astype(bool))
+                     "sponsor": "", "match_case": True, "foreign": r.country != "Libya"})  # fmt: skip
+    columns = ["name", "aliases", "role", "counts_as", "sponsor", "match_case", "foreign"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.assign(match_case=frame["match_case"].fillna(False).astype(bool),
+                        foreign=frame["foreign"].fillna(False).astype(bool))  # fmt: skip
 
 
 def _role(kind: str, military_role: str) -> str:
@@ -222,16 +231,17 @@ def extraction_places(
 ) -> pd.DataFrame:
     """The places the extraction looks for: the curated ones, then the knowledge's sites and GeoNames places, then the
     places an imported dataset gives a point (components/queries/datapage.py's rows), each once by name or alias.
-    Columns: name, aliases, precision, country, match_case (knowledge and datasets: as printed, with capitals)."""
+    Columns: name, aliases, precision, country, match_case (knowledge and datasets: as printed, with capitals) and
+    kind (the knowledge's; "abroad only" for a country or region abroad with no point, which locates nothing)."""
     rows, taken = [], set()
 
-    def add(name: str, aliases: list[str], precision: str, country: str, match_case: bool) -> None:
+    def add(name: str, aliases: list[str], precision: str, country: str, match_case: bool, kind: str = "") -> None:
         if not name or name.casefold() in taken:
             return
         aliases = [a for a in aliases if a.casefold() not in taken]
         taken.update([name.casefold(), *(a.casefold() for a in aliases)])
         rows.append({"name": name, "aliases": "; ".join(aliases), "precision": precision, "country": country,
-                     "match_case": match_case})  # fmt: skip
+                     "match_case": match_case, "kind": kind})  # fmt: skip
 
     for r in curated.itertuples(index=False):
         add(getattr(r, Places.name), _names(getattr(r, Places.aliases)), getattr(r, Places.precision),
@@ -246,12 +256,49 @@ def extraction_places(
                 taken.update(s.casefold() for s in more)
                 rows[i] = {**r, "aliases": "; ".join([*_names(r["aliases"]), *more])}
     for k in known.itertuples(index=False):
-        add(k.name, _names(k.aliases), k.precision, k.country, True)
+        # A country or region abroad with no point only marks an event as elsewhere (see extract.py's ELSEWHERE).
+        kind = "abroad only" if k.kind == "abroad" and not k.latitude else k.kind
+        add(k.name, _names(k.aliases), k.precision, k.country, True, kind)
     if located is not None and len(located):
         for r in located.itertuples(index=False):
             exact = pd.notna(getattr(r, "finest", None)) and r.finest <= 2
             add(str(r.location), [], "town" if exact else "district", str(r.country or ""), True)
-    return pd.DataFrame(rows, columns=["name", "aliases", "precision", "country", "match_case"])
+    return pd.DataFrame(rows, columns=["name", "aliases", "precision", "country", "match_case", "kind"])
+
+
+# A knowledge kind as actors.csv's kinds (components/schema.py ACTOR_KINDS): a person speaks for a state or body as a
+# diplomat does; a legislature or ministry is part of a government.
+ACTOR_KIND = {"person": "diplomat", "legislature": "government", "government body": "government"}
+
+
+def actor_row(name: str, article: str, quote: str, curated: set[str], folder: Path = FOLDER) -> dict[str, str] | None:
+    """The actors.csv row of a knowledge actor that actors.csv lacks, for an event accepted from `article`: its kind,
+    country, sponsor (the state or body it speaks for, when actors.csv has it), `foreign`, and the accepted quote as
+    its evidence; None when the knowledge does not know the name."""
+    known = known_actors(folder)
+    row = known[known["name"] == name]
+    if row.empty:
+        return None
+    r = row.iloc[0]
+    foreign = r["country"] != "Libya"
+    return {
+        Actors.name: name,
+        Actors.aliases: "",  # actors.csv's aliases are as the sources write them: the knowledge keeps its own
+        Actors.kind: ACTOR_KIND.get(r["kind"], r["kind"]),
+        Actors.country: r["country"],
+        Actors.sponsor: r["counts_as"] if r["counts_as"] in curated and r["role"] in ("speaker", "body") else "",
+        Actors.foreign: "yes" if foreign else "no",
+        Actors.military_role: "force" if foreign and r["role"] == "force" else "",
+        Actors.article: article,
+        Actors.quote: quote,
+    }
+
+
+def place_of(name: str, folder: Path = FOLDER) -> dict[str, str] | None:
+    """The knowledge's row of a place (its coordinate, country, precision and source), or None."""
+    known = known_places(folder)
+    row = known[known["name"] == name]
+    return None if row.empty else dict(row.iloc[0])
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,7 +3,9 @@
 Accepting writes the event to data/events.csv only once the loader has validated the whole file with it, under a
 lock (two tabs accepting at once never lose a row), atomically (a temporary file renamed over), keeping the version
 before in data/history/. An event at a place that data/places.csv lacks but an imported dataset gives a point adds
-that place's row to places.csv the same way, its coord_source naming the file and line. Each decision is remembered in
+that place's row to places.csv the same way, its coord_source naming the file and line; a place or an actor that only
+the knowledge files know (components/knowledge.py) adds its row to places.csv (its cited point) or actors.csv (the
+accepted quote as its evidence) the same way. Each decision is remembered in
 data/reviews.csv: a rejected candidate is not proposed again, and each candidate of a quote that names several places
 is decided on its own.
 """
@@ -20,14 +22,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from components import access, audit, cells, countries, extracted, loader, precision
+from components import access, audit, cells, countries, extracted, knowledge, loader, precision
 from components.extract import Candidate
 from components.files import copy_atomic, locked, write_atomic
-from components.gazetteer import Place, UnknownPlace, with_place
+from components.gazetteer import Place, UnknownPlace, curated_places, with_place
 from components.loader import DataFileError, Dataset
 from components.review_notes import notes_of
 from components.schema import LINE, LIST_SEP, TIME_PRECISION, Actors, ArticleMeta, Events, Places, Reviews
 
+DATASET_PLACES = 300  # the datasets' places offered and found in articles: those the most events are located at
 HISTORY = "history"  # data/history/: every version of events.csv (and places.csv) an accept replaced
 LOCK = ".review.lock"
 PRECISION_CODE = {word: code for code, word in TIME_PRECISION.items()}  # events.csv keeps day, week or month
@@ -93,11 +96,14 @@ def articles(curated: Dataset, seeds: Path) -> list[Article]:
     return found
 
 
-def candidates(article: Article, curated: Dataset, data: Path | None = None) -> list[Candidate]:
+def candidates(article: Article, curated: Dataset, data: Path | None = None,
+               located: pd.DataFrame | None = None) -> list[Candidate]:  # fmt: skip
     """The candidate events of an article, by the declared rules of components/extract.py: extracted once per article
-    checksum, kept in memory and, given the data folder, on disk beside the store (components/extracted.py)."""
+    checksum, kept in memory and, given the data folder, on disk beside the store (components/extracted.py).
+    `located`: the places the imported datasets give a point (datapage.dataset_places), found in the text too."""
     published = article.published.to_pydatetime()
-    return extracted.candidates(article.text, published, curated.actors, curated.places, article.headline, data)
+    return extracted.candidates(article.text, published, curated.actors, curated.places, article.headline, data,
+                                located)  # fmt: skip
 
 
 def key(article: str, candidate: Candidate) -> tuple[str, int, str, str]:
@@ -242,9 +248,11 @@ def _next_id(events: pd.DataFrame, prefix: str) -> str:
 
 
 def _validated(data: Path, seeds: Path, content: bytes, line: int, event_id: str,
-               places: tuple[bytes, int] | None = None) -> None:  # fmt: skip
-    """Load the curated files with this events.csv (and this places.csv and its new row's line, when a place is added)
-    in a scratch folder; raise ReviewError with the loader's words unless the row at `line` is a valid event."""
+               places: tuple[bytes, int] | None = None,
+               actors: tuple[bytes, list[int]] | None = None) -> None:  # fmt: skip
+    """Load the curated files with this events.csv (and this places.csv and actors.csv and their new rows' lines, when
+    a place or actors are added) in a scratch folder; raise ReviewError with the loader's words unless the row at
+    `line` is a valid event."""
     with tempfile.TemporaryDirectory(prefix="conflict-monitor-review-") as scratch:
         folder = Path(scratch)
         for table in (Actors, Places):
@@ -252,13 +260,70 @@ def _validated(data: Path, seeds: Path, content: bytes, line: int, event_id: str
                 copy_atomic(data / table.file, folder / table.file)
         if places is not None:
             (folder / Places.file).write_bytes(places[0])
+        if actors is not None:
+            (folder / Actors.file).write_bytes(actors[0])
         (folder / Events.file).write_bytes(content)
         checked = loader.load(folder, seeds)
     if event_id in set(checked.events[Events.event_id_cnty]):
         return  # a problem elsewhere (another article's sidecar, say) is the data issues panel's, not this event's
     ours = {(Events.file, line), (Places.file, places[1] if places else 0)}  # the new rows: the event, and its place
+    ours |= {(Actors.file, n) for n in (actors[1] if actors else [])}  # and the actors it names
     found = [str(p) for p in checked.problems if (p.file, p.line) in ours] + checked.file_problems
     raise ReviewError("the loader rejects this event: " + ("; ".join(found) or "it is not among the events"))
+
+
+def knowledge_place(name: str) -> Place | None:
+    """A place of the knowledge files (components/knowledge.py) with its cited coordinate, as a place to choose; None
+    when the knowledge lacks it or gives it no point (a site listed without one is never given a made-up point)."""
+    row = knowledge.place_of(name) if name else None
+    if row is None or not row["latitude"] or not row["longitude"]:
+        return None
+    source = f"data/knowledge: {row['source']}"
+    return Place(name=name, country=row["country"], admin1="", latitude=float(row["latitude"]),
+                 longitude=float(row["longitude"]), precision=row["precision"], source=source, curated=False,
+                 cited=f"knowledge: {row['source']}")  # fmt: skip
+
+
+def knowledge_places(places: pd.DataFrame) -> list[Place]:
+    """The knowledge's places with a cited point that places.csv does not name (by name or alias, any case)."""
+    taken = {p.name.casefold() for p in curated_places(places)}
+    if Places.aliases in places:
+        taken |= {a.casefold() for cell in places[Places.aliases] for a in knowledge.aliases_of(cell)}
+    found = [knowledge_place(name) for name in knowledge.known_places()["name"] if name.casefold() not in taken]
+    return [p for p in found if p is not None]
+
+
+def knowledge_actors(actors: pd.DataFrame) -> list[str]:
+    """The knowledge's actors that actors.csv lacks: an accept writes the one it names (see _with_actors)."""
+    curated = set(actors[Actors.name])
+    return [n for n in knowledge.known_actors()["name"] if n not in curated]
+
+
+def _with_actors(raw: bytes, names: list[str], article: str, quote: str) -> tuple[bytes, list[int], list[str]] | None:
+    """actors.csv's bytes with a row for each named actor it lacks that the knowledge knows (its quote: the accepted
+    event's, from the article being reviewed), the lines those rows start on and their sources; None when none is
+    missing. An actor neither file knows is left to the loader, which refuses the event naming it."""
+    text = raw.decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = list(reader.fieldnames or Actors.names())
+    curated = {row.get(Actors.name, "") for row in reader}
+    rows, sources = [], []
+    for name in dict.fromkeys(n for n in names if n and n not in curated):
+        row = knowledge.actor_row(name, article, quote, curated)
+        if row is not None:
+            rows.append(row)
+            known = knowledge.known_actors()
+            source = known.loc[known["name"] == name, "source"].iloc[0]
+            sources.append(f"{name} added to {Actors.file} from data/knowledge ({source})")
+    if not rows:
+        return None
+    newline = "\r\n" if "\r\n" in text else "\n"
+    body = raw if raw.endswith(b"\n") else raw + newline.encode()
+    lines, out = [], body
+    for row in rows:
+        lines.append(out.count(b"\n") + 1)
+        out += _csv_line([row.get(column, "") for column in header], newline).encode("utf-8")
+    return out, lines, sources
 
 
 def quote_cell(quote: str) -> str:
@@ -304,7 +369,7 @@ def accept(data: Path, seeds: Path, article: Article, candidate: Candidate, edit
     """Write the candidate, as edited, to data/events.csv once the loader accepts it; return its event id. `who` goes
     to the audit log (the page passes the editor; a script or test in-process is its OS user, as the command line).
     `place`: the chosen place as an imported dataset gives it, written to places.csv when that file lacks it."""
-    path, gazetteer = data / Events.file, data / Places.file
+    path, gazetteer, registry = data / Events.file, data / Places.file, data / Actors.file
     with locked(data / LOCK):
         _clean(data)
         if (already := _decided(data, article.name, candidate)) is not None:
@@ -315,8 +380,13 @@ def accept(data: Path, seeds: Path, article: Article, candidate: Candidate, edit
             events = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
             known = gazetteer.read_bytes()
             places = pd.read_csv(io.StringIO(known.decode("utf-8-sig")), dtype=str, keep_default_na=False)
+            named = [edit.actor1, *edit.assoc_actor_1, edit.actor2]
+            grown_actors = _with_actors(registry.read_bytes(), named, article.name, candidate.quote)
         except (OSError, ValueError, pd.errors.ParserError) as err:  # UnicodeDecodeError is a ValueError
-            raise ReviewError(f"{path.name} or {Places.file} cannot be read ({err}): fix it, then accept") from None
+            raise ReviewError(f"{path.name}, {Places.file} or {Actors.file} cannot be read ({err}): fix it, then "
+                              "accept") from None  # fmt: skip
+        if place is None and edit.location and edit.location not in set(places[Places.name]):
+            place = knowledge_place(edit.location)  # a known place with its cited point, written as a dataset's is
         try:
             grown = with_place(known, edit.location, place, datetime.now(timezone.utc).date())
         except UnknownPlace as err:
@@ -330,8 +400,11 @@ def accept(data: Path, seeds: Path, article: Article, candidate: Candidate, edit
         row = event_row(article, candidate, edit, event_id, places, events)
         content = body + _csv_line(list(row.values()), newline).encode("utf-8")
         line = body.count(b"\n") + 1  # the physical line the new row starts on (the header is line 1)
-        _validated(data, seeds, content, line, event_id, grown)
+        _validated(data, seeds, content, line, event_id, grown, grown_actors[:2] if grown_actors else None)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        if grown_actors is not None:  # the actors first: a kill midway leaves valid actors no event names yet
+            copy_atomic(registry, data / HISTORY / f"{registry.stem}.{stamp}{registry.suffix}")
+            write_atomic(registry, grown_actors[0])
         if grown is not None:  # the place first: a kill between the two leaves a valid place no event uses yet
             copy_atomic(gazetteer, data / HISTORY / f"{gazetteer.stem}.{stamp}{gazetteer.suffix}")
             write_atomic(gazetteer, grown[0])
@@ -339,6 +412,7 @@ def accept(data: Path, seeds: Path, article: Article, candidate: Candidate, edit
         write_atomic(path, content)
         _record(data, article.name, candidate, "accepted", event_id)
         added = f"; {edit.location} added to {Places.file}, its point from {place.source}" if grown and place else ""
+        added += "".join(f"; {said}" for said in (grown_actors[2] if grown_actors else []))
         _audit(data, who, audit.ACCEPT, article, candidate, hashlib.sha256(content).hexdigest(), event_id, added)
     return event_id
 
@@ -356,7 +430,7 @@ def reject(data: Path, article: Article, candidate: Candidate, who: str | None =
 def _clean(data: Path) -> None:
     """Remove what a writer killed midway left (the hidden temporary files of an atomic write): under the review
     lock, no other decision is writing them."""
-    for name in (Events.file, Places.file, Reviews.file):
+    for name in (Events.file, Places.file, Actors.file, Reviews.file):
         for left in data.glob(f".{name}.*.tmp"):
             left.unlink(missing_ok=True)
     for left in (data / HISTORY).glob(".*.tmp"):

@@ -204,3 +204,51 @@ def test_empty_text_is_refused(seeds, tmp_path, content):
 def test_an_unreadable_file_is_refused(seeds, tmp_path):
     with pytest.raises(ArticleError, match="cannot be read"):
         ingest(tmp_path / "missing.txt", seeds, published=WHEN)
+
+
+CAPTIONED = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Commission meets in Cairo | Example News</title>
+<meta property="og:site_name" content="Example News">
+<meta property="article:published_time" content="2021-11-01T07:41:00+03:00">
+</head><body><main><article>
+<h1>Commission meets in Cairo</h1>
+<p class="article-standfirst">The commission met neighbouring states on the departure of foreign fighters.</p>
+<p>The 5+5 Joint Military Commission agreed with Sudan, Chad and Niger to cooperate on the exit of their fighters.</p>
+<figure><img src="a.jpg" alt=""><figcaption>Members of the commission during a two-day meeting in Cairo on 30-31
+October 2021</figcaption></figure>
+<p>The talks kicked off on Saturday, officials said, and were hosted by Egypt with the support of the UN.</p>
+<p>Thousands of mercenaries and foreign fighters were brought to the country by foreign powers during the war.</p>
+</article></main></body></html>
+"""
+
+
+def test_a_pages_standfirst_and_captions_are_kept_marked_and_its_time_zone_too(seeds, tmp_path):
+    page = tmp_path / "captioned.html"
+    page.write_text(CAPTIONED, encoding="utf-8")
+    got = ingest(page, seeds)
+    paragraphs = got.text.split("\n\n")
+    standfirst = "Standfirst: The commission met neighbouring states on the departure of foreign fighters."
+    caption = "Caption: Members of the commission during a two-day meeting in Cairo on 30-31 October 2021"
+    assert standfirst in paragraphs and caption in paragraphs
+    lead = next(i for i, p in enumerate(paragraphs) if p.startswith("The 5+5 Joint Military Commission"))
+    assert paragraphs[lead + 1] == caption  # where the photo stands: after the paragraph before it
+    assert paragraphs.index(standfirst) < lead
+    meta = sidecar(seeds, got)
+    assert meta["published"] == "2021-11-01T07:41"  # the wall time, as printed
+    assert (meta["time_zone"], meta["published_as_printed"]) == ("+03:00", "2021-11-01T07:41:00+03:00")
+    assert loader.load_articles(seeds)[1][got.article] == got.text
+
+
+def test_a_caption_is_no_part_of_a_quote_and_its_date_carries_to_no_other_sentence():
+    import pandas as pd
+    from builders import FROZEN_DATA
+
+    from components.extract import extract
+
+    read = lambda name: pd.read_csv(FROZEN_DATA / name, dtype=str, keep_default_na=False)  # noqa: E731
+    body = "UNSMIL urged calm in Tripoli on Tuesday.\n\nUNSMIL said foreign mercenaries must leave Libya.\n"
+    plain = extract("Headline\n\n" + body, WHEN, read("actors.csv"), read("places.csv"))
+    assert plain[1].start == datetime(2021, 1, 26).date()  # unmarked: the same speaker's date carries on
+    found = extract("Headline\n\nCaption: " + body, WHEN, read("actors.csv"), read("places.csv"))
+    assert found[0].quote == "UNSMIL urged calm in Tripoli on Tuesday."  # the mark is no part of the quote
+    assert (found[1].start, found[1].date_basis) == (WHEN.date(), "report")  # the caption's date stays its own

@@ -24,7 +24,8 @@ HERE = Path(__file__).resolve().parent
 PAGE = HERE / "articles" / "libya_page.html"
 DATASET = HERE / "fixtures" / "acled_current.csv"
 ANALYST = "analyst@example.org"
-COPIED = ("components", "static", ".streamlit", "tests", "dashboard.py", "pyproject.toml")  # what the tests need
+COPIED = ("components", "static", ".streamlit", "tests", "dashboard.py", "pyproject.toml",
+          "data/knowledge")  # what the tests need (the extractor's knowledge is shipped with its rules)
 EVENT_ENV = "NORMAL_USE_EVENT"  # the accepted event's id, for the probe below
 # The tests that pinned the live data/ and seeds/: 12 failed once an analyst added one valid event. Two of them are
 # left out here for time (a million rows each): tests/test_scale.py's test_map_marks_add_up_to_the_events_shown and
@@ -88,7 +89,7 @@ def used(tmp_path_factory):
         source = REPO / name
         if source.is_dir():
             ignored = shutil.ignore_patterns("__pycache__", "artifacts", ".pytest_cache", "*.pyc")
-            shutil.copytree(source, root / name, ignore=ignored, copy_function=shutil.copyfile)
+            shutil.copytree(source, root / name, ignore=ignored, copy_function=shutil.copyfile, dirs_exist_ok=True)
         else:
             shutil.copyfile(source, root / name)
     data, seeds = copy_data(root / "data"), copy_seeds(root / "seeds")

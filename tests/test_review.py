@@ -533,3 +533,63 @@ def test_the_data_page_lists_an_imports_problems_and_offers_its_places(folders, 
     event_id = said.replace("\\", "").split()[2].rstrip(":")
     row = loader.load(data, seeds).events.set_index(Events.event_id_cnty).loc[event_id]
     assert (row[Events.location], row[Events.latitude], row[Events.longitude]) == ("Hun", 29.1268, 15.9477)
+
+
+def test_accepting_a_knowledge_actor_and_place_writes_their_rows_with_the_event(folders, tmp_path):
+    """UNSMIL and the Ghardabiya air base are in data/knowledge/ only: the accept writes UNSMIL to actors.csv (the
+    accepted quote as its evidence) and the air base to places.csv (its cited point), atomically, with the event."""
+    data, seeds = folders
+    text = tmp_path / "unsmil.txt"
+    said = "UNSMIL said on Thursday that foreign mercenaries had left Ghardabiya air base."
+    text.write_text(f"Mercenaries leave a base\n\n{said}\n", encoding="utf-8")
+    done = ingest(text, seeds, date(2021, 1, 29), "Example News", None)
+    article, listed = proposals_of(data, seeds, done.article)
+    candidate = pending(listed, "Ghardabiya air base")
+    edit = replace(review.proposed(candidate), actor1="UNSMIL", assoc_actor_1=())
+    actors_before, places_before = (data / "actors.csv").read_bytes(), (data / "places.csv").read_bytes()
+    event_id = review.accept(data, seeds, article, candidate, edit)
+    assert (data / "actors.csv").read_bytes().startswith(actors_before)
+    assert actors_before in [p.read_bytes() for p in (data / review.HISTORY).glob("actors.*.csv")], "the one before"
+    loaded = loader.load(data, seeds)
+    assert loaded.problems == [] and loaded.file_problems == []
+    unsmil = loaded.actors.set_index("name").loc["UNSMIL"]
+    assert (unsmil["kind"], unsmil["article"], unsmil["quote"]) == ("international body", done.article,
+                                                                    candidate.quote)  # fmt: skip
+    assert bool(unsmil["foreign"]) is True
+    base = loaded.places.set_index("name").loc["Ghardabiya air base"]
+    assert (base["latitude"], base["longitude"]) == (31.06056, 16.61167)
+    assert base["coord_source"].startswith("data/knowledge: Wikipedia, Ghardabiya Air Base")
+    assert (data / "places.csv").read_bytes().startswith(places_before)
+    row = loaded.events.set_index(Events.event_id_cnty).loc[event_id]
+    assert (row[Events.actor1], row[Events.location]) == ("UNSMIL", "Ghardabiya air base")
+    [entry] = [e for e in audit.read(data) if e.action == audit.ACCEPT]
+    assert "UNSMIL added to actors.csv from data/knowledge" in entry.detail
+
+
+def test_a_knowledge_place_without_a_cited_point_is_refused_and_nothing_is_written(folders, tmp_path):
+    data, seeds = folders
+    text = tmp_path / "jufra.txt"
+    text.write_text("Mercenaries leave a base\n\nUNSMIL said on Thursday that foreign mercenaries had left Jufra air "
+                    "base.\n", encoding="utf-8")  # fmt: skip
+    done = ingest(text, seeds, date(2021, 1, 29), "Example News", None)
+    article, listed = proposals_of(data, seeds, done.article)
+    candidate = pending(listed, "Jufra air base")
+    files = {n: (data / n).read_bytes() for n in ("actors.csv", "places.csv", Events.file)}
+    with pytest.raises(ReviewError, match="no imported dataset gives it a point"):
+        review.accept(data, seeds, article, candidate, replace(review.proposed(candidate), actor1="UNSMIL"))
+    assert {n: (data / n).read_bytes() for n in files} == files
+
+
+def test_the_datasets_places_passed_are_found_in_the_article(folders, tmp_path):
+    """The review page and `ingest` pass the places the imported datasets give a point: a town only a dataset names
+    locates the candidate (and the cache keeps the two extractions apart)."""
+    data, seeds = folders
+    text = tmp_path / "hadi.txt"
+    text.write_text("Mercenaries dig in\n\nWagner mercenaries dug trenches near Qasr Bu Hadi on Thursday.\n",
+                    encoding="utf-8")  # fmt: skip
+    done = ingest(text, seeds, date(2021, 1, 29), "Example News", None)
+    curated = loader.load(data, seeds)
+    [article] = [a for a in review.articles(curated, seeds) if a.name == done.article]
+    located = pd.DataFrame({"location": ["Qasr Bu Hadi"], "country": ["Libya"], "finest": [1]})
+    assert "Qasr Bu Hadi" not in {c.location for c in review.candidates(article, curated, data)}
+    assert "Qasr Bu Hadi" in {c.location for c in review.candidates(article, curated, data, located)}

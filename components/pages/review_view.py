@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components import access, audit, dates, gazetteer, text
+from components import access, audit, dates, gazetteer, review, text
 from components.access import Access
 from components.articles import EARLIEST, PUBLISHED, PUBLISHER, ArticleError, ingest, latest
 from components.errors import log_unexpected
@@ -53,8 +53,9 @@ PAGE_SIZE = 20  # candidate cards per page: an article of thousands of candidate
 CONTEXT_CHARS = 600  # of the paragraph either side of a quote: a paragraph of a megabyte is cut, not sent whole
 DECIDED_SHOWN, DECIDED_QUOTE = 200, 300  # decided candidates listed, and characters of each quote
 # The imported datasets' places offered in each card's list, most events first (each card carries its list: a million
-# events name thousands of places); any other is chosen by typing its name as the dataset writes it.
-DATASET_PLACES = 300
+# events name thousands of places); any other is chosen by typing its name as the dataset writes it. The same places
+# are found in the articles' text (components/review.py's DATASET_PLACES, shared with the ingest command).
+DATASET_PLACES = review.DATASET_PLACES
 PLACE_HELP = (
     "The places of places.csv first, then those the imported datasets give a point (most events first), each with "
     "where its coordinate comes from. An event at a dataset's place adds that place to places.csv, citing the file and "
@@ -114,13 +115,16 @@ def build_review(curated: Dataset, data: Path, seeds: Path, chosen: str | None, 
     found = articles(curated, seeds)
     names = [a.name for a in found]
     article = found[names.index(chosen)] if chosen in names else (found[0] if found else None)
-    actors = curated.actors[Actors.name].tolist()
+    # actors.csv's actors, then those only the knowledge files know (an accept writes the one it names to actors.csv)
+    actors = curated.actors[Actors.name].tolist() + review.knowledge_actors(curated.actors)
     offered = gazetteer.offered_places(curated.places, located if located is not None else pd.DataFrame())
+    named = {o.name for o in offered}
+    offered += [p for p in review.knowledge_places(curated.places) if p.name not in named]
     place_of = {p.name: p for p in offered}
     places = list(place_of)
     if article is None:
         return ReviewPage(found, None, [], [], actors, places, place_of=place_of)
-    listed = proposals(article, candidates(article, curated, data), curated.events, read_decisions(data))
+    listed = proposals(article, candidates(article, curated, data, located), curated.events, read_decisions(data))
     waiting = [(number, p.candidate) for number, p in enumerate(listed, start=1) if p.status == PENDING]
     decided = [p for p in listed if p.status != PENDING]
     pages = max(1, -(-len(waiting) // PAGE_SIZE))
