@@ -29,6 +29,12 @@ def main() -> None:
         uploads.render_audit(store.data)
         return  # not st.stop(): a run that ends normally lets Streamlit release the widgets (and uploads) it left
 
+    if chosen.view == filter_types.DIGEST:  # what changed, per watchlist: a page of its own
+        from components.pages import digest_view  # noqa: E402  (loaded when that page opens)
+
+        digest_view.render_digest(prepared, chosen, user, back=sidebar.dashboard_link(chosen))
+        return
+
     view = cache.selection(prepared, store.key, chosen)
     if view.filters.view == filter_types.BRIEFING:
         briefing_view.render_briefing(view, actors, back=sidebar.dashboard_link(view.filters))
@@ -37,6 +43,11 @@ def main() -> None:
         dashboard_view.render_header(view.ctx)
         dashboard_view.render_file_problems(list(prepared.file_problems))
         dashboard_view.render_headline(headline.build_headline(view.total, view.forces, view.anchors))
+        if chosen.since:  # what changed since that day, above the views
+            window, summary, lines = cache.changed(prepared, store.key, chosen)
+            dashboard_view.render_changes(
+                window, summary, lines, lambda uids: cache.counted_events(prepared, store.key, uids, chosen.as_of)
+            )
         where_chart, when_chart = view.figures
         dashboard_view.render_hidden(view.timeline.hidden)
         map_column, timeline_column = st.columns([1, 1.3])

@@ -7,6 +7,7 @@
     conflict-monitor serve [streamlit options]               the dashboard (`make run`), its modules loaded first
     conflict-monitor pull acled --country C [--since D]      ACLED events from its API, resumable, then imported
     conflict-monitor pull ucdp --version V [--country C]     UCDP GED events from its API, resumable, then imported
+    conflict-monitor digest --since D [--watch NAME] --out F  what changed since a day (.html/.md/.pdf/.json)
 
 Every command honours CONFLICT_MONITOR_DATA, CONFLICT_MONITOR_SEEDS and CONFLICT_MONITOR_STORE; every error is one
 line on stderr with a non-zero exit.
@@ -21,6 +22,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from components import access, audit, config, dates, filters, loader
 from components.config import data_dir, seeds_dir
@@ -28,6 +30,9 @@ from components.formats.detect import FORMATS
 from components.formats.refusal import UnreadableFile
 from components.progress import Bar
 from components.store import Store, StoreError
+
+if TYPE_CHECKING:  # the ingest command's dataset places are a frame; pandas loads with the store
+    import pandas as pd
 
 PROBLEMS_PRINTED = 100  # per file; the dashboard's data issues panel and its CSV have every one
 OUTPUTS = {".png", ".pdf", ".csv", ".geojson"}
@@ -89,6 +94,24 @@ def parse(argv: list[str]) -> argparse.Namespace:
     ucdp.add_argument("--version", required=True, help="the release, e.g. 25.1 (GED) or 26.0.10 (Candidate)")
     ucdp.add_argument("--country", help="a Gleditsch-Ward code (620) or Libya, Tunisia, Algeria")
     ucdp.add_argument("--page-size", type=int, help="rows a page, 1 to 1000 (default 1000)")
+
+    digest = commands.add_parser("digest", help="what changed since a day, for everything and per watchlist, with "
+                                 "the evidence of each change, to a file")  # fmt: skip
+    digest.add_argument("--since", type=iso_day, help="YYYY-MM-DD (default: each watchlist's last digest)")
+    digest.add_argument("--watch", action="append", default=[], metavar="NAME",
+                        help="a watchlist of data/watchlists.csv; repeat for several (default: everything, then "
+                             "every watchlist)")  # fmt: skip
+    digest.add_argument("--as-of", dest="as_of", type=iso_day, help="YYYY-MM-DD: as the sources had reported it by "
+                        "that day (default: as known today)")  # fmt: skip
+    digest.add_argument(
+        "--mode",
+        choices=("reported", "happened"),
+        default="reported",
+        help="count a change by when it was reported and entered (default), or by when it happened",
+    )
+    digest.add_argument("--out", type=Path, required=True, help="output file: .html, .md, .pdf or .json")
+    digest.add_argument("--record", action="store_true", help="set each watchlist's last_digest to the digest's day "
+                        "(its as-of day, else today)")  # fmt: skip
     args, rest = parser.parse_known_args(argv)
     if rest and args.command != "serve":
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
@@ -110,6 +133,16 @@ def published_date(value: str) -> dt.date:
             raise argparse.ArgumentTypeError(wrong)
         return published
     raise argparse.ArgumentTypeError(f"{value!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM")
+
+
+def iso_day(value: str) -> dt.date:
+    """A day written YYYY-MM-DD (the digest's --since and --as-of)."""
+    if not filters.ISO_DAY.fullmatch(value):
+        raise argparse.ArgumentTypeError(f"{value[:40]!r} is not a date YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value[:40]!r} is not a date that exists") from None
 
 
 def open_store(args: argparse.Namespace, reading_only: bool = True) -> Store:
@@ -216,6 +249,74 @@ def _write_briefing(args: argparse.Namespace, store: Store, suffix: str) -> str:
     return f"wrote {args.out} ({dates.plural(view.total, 'event')}; {view.ctx.filters}){skipped}"
 
 
+def write_digest(args: argparse.Namespace) -> str:
+    """Write the digest (components/digest.py); return what was written, or raise SystemExit with one line. The
+    watchlists file's bad lines are warnings on stderr: the good ones are used."""
+    from components import digest, snapshot, watchlists
+
+    suffix = args.out.suffix.lower()
+    if suffix not in digest.FORMATS:
+        raise SystemExit(f"error: --out {args.out}: the extension must be one of {', '.join(digest.FORMATS)}")
+    if not args.out.parent.is_dir():
+        raise SystemExit(f"error: --out {args.out}: the folder {args.out.parent} does not exist")
+    if args.since and args.as_of and args.since > args.as_of:
+        raise SystemExit(f"error: --since {args.since} is after --as-of {args.as_of}")
+    store = open_store(args, reading_only=True)
+    try:
+        prepared = snapshot.prepare(store)
+        if prepared.file_problems:  # a digest of half the data would mislead, as a briefing would
+            raise SystemExit(f"error: {prepared.file_problems[0]}")
+        made = digest.build(prepared, args.since, args.mode, args.as_of, args.watch or None)
+        content = digest.render_bytes(prepared, made, suffix)
+    except (digest.DigestError, exports_error()) as err:
+        raise SystemExit(f"error: {err}") from None
+    finally:
+        store.close()
+    for problem in made.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    tmp = args.out.with_name(f".{args.out.name}.{os.getpid()}.tmp")  # whole or not at all
+    try:
+        tmp.write_bytes(content)
+        os.replace(tmp, args.out)
+    except OSError as err:
+        raise SystemExit(f"error: --out {args.out}: cannot write ({err.strerror})") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    recorded = ""
+    if args.record:
+        names = [v.watch for v in made.views if v.watch]
+        done = watchlists.mark(store.data, names, args.as_of or dt.date.today(), prepared.options)
+        recorded = f"; last digest set for {dates.plural(len(done), 'watchlist')}" if names else ""
+    return f"wrote {args.out} ({digest.counted_days(made)}){recorded}"
+
+
+def exports_error() -> type[Exception]:
+    """The error of an image that cannot be rendered (loaded with the command that needs it)."""
+    from components.exports import RenderError
+
+    return RenderError
+
+
+def _located(data: Path, seeds: Path) -> pd.DataFrame | None:
+    """The places the imported datasets give a point, as the review page finds them in articles (None when no dataset
+    is imported, or the store cannot be read: the article's candidates then use the curated and known places only)."""
+    from components import review
+    from components.queries import datapage
+
+    sources = data / "sources"
+    if not sources.is_dir() or not any(sources.iterdir()):
+        return None  # nothing imported: no store to build for it
+    try:
+        store = Store(data, seeds)
+        try:
+            store.refresh()
+            return datapage.dataset_places(store, review.DATASET_PLACES)
+        finally:
+            store.close()
+    except (UnreadableFile, StoreError, OSError):
+        return None
+
+
 def ingest_article(args: argparse.Namespace) -> int:
     """Store the article in seeds/ (once, by checksum) and print its candidate events, or them as JSON."""
     from components import articles, review
@@ -234,8 +335,8 @@ def ingest_article(args: argparse.Namespace) -> int:
         raise SystemExit(f"error: {seeds / done.article} is stored but cannot be read back: {why}")
     article = found[done.article]
     try:
-        listed = review.proposals(article, review.candidates(article, curated, data), curated.events,
-                                  review.read_decisions(data))  # fmt: skip
+        listed = review.proposals(article, review.candidates(article, curated, data, _located(data, seeds)),
+                                  curated.events, review.read_decisions(data))  # fmt: skip
     except review.ReviewError as err:  # reviews.csv damaged by hand, say: the article is stored, say why no list
         raise SystemExit(f"error: {done.article} is stored; its candidates cannot be listed: {err}") from None
     how = "stored" if done.stored else "already stored"
@@ -334,6 +435,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(serve(args))
     if args.command == "pull":
         sys.exit(pull_from_api(args))
+    if args.command == "digest":
+        print(write_digest(args))
+        return
     print(briefing(args))
 
 

@@ -17,7 +17,7 @@ SINCE, AS_OF, COUNTED = "since", "as_of", "changes"
 REPORTED, HAPPENED = COUNTINGS = ("reported", "happened")  # a change counted by when it was reported, or happened
 EVERY_COUNTRY = "all"  # country=all: no country filter (the default is the article's countries)
 WINDOW, ALL = EXTENTS = ("deadline", "all")  # the timeline from the ceasefire to the deadline, or every event
-DASHBOARD, BRIEFING, REVIEW = VIEWS = ("dashboard", "briefing", "review")
+DASHBOARD, BRIEFING, REVIEW, DIGEST = VIEWS = ("dashboard", "briefing", "review", "digest")
 MAX_RADIUS_KM = 2000.0
 
 

@@ -209,12 +209,12 @@ def _dates_loosen(f: Filter, filters: Filters) -> str | None:
 
 
 def _read_day(f: Filter, values: list[str], opts: Options, chosen: Filters) -> tuple[Filters, list[Refusal]]:
-    """One day, YYYY-MM-DD, from 1900 to the data's last day (a later one would say nothing more)."""
+    """One day, YYYY-MM-DD, from 1900 on (a day after the data's last one is kept: nothing changed since then)."""
     for value in values[:1]:
         parsed = _date(value)
         if parsed is None or parsed.year < 1900:
             return chosen, [f.refuse(value, "expected a date as YYYY-MM-DD")]
-        chosen = replace(chosen, **{f.field: min(parsed, opts.days[1]) if opts.days[1] != dt.date.max else parsed})
+        chosen = replace(chosen, **{f.field: parsed})
     return chosen, []
 
 

@@ -232,6 +232,56 @@ def briefing(data: Path, store: Path, runs: int) -> tuple[float, float]:
     return times[0], statistics.median(times[1:])
 
 
+CHANGE_SECTIONS = ("ask", "new", "revised", "deleted", "forces", "actors", "surges")  # queries/changes.py, in turn
+
+
+def changes_timings(data: Path, store: Path, repeats: int, seeds: Path = FROZEN_SEEDS) -> dict[str, float]:
+    """Milliseconds of each query of the Changes panel and the digest (components/queries/changes.py), server side,
+    medians of `repeats`, for everything since the week before the latest report, in both ways of counting, now and
+    as of that latest report's day ("ask": the view's set-up: the revised events, and as of a day the versions)."""
+    import datetime as dt
+
+    from components import snapshot
+    from components.filter_types import COUNTINGS, Filters
+    from components.queries import changes
+    from components.store import Store
+
+    opened = Store(data, seeds, store / "events.duckdb")
+    opened.refresh()
+    prepared = snapshot.prepare(opened)
+    where = changes.view_where(Filters(), prepared.options, prepared.registry, prepared.names)
+    latest = opened.value("SELECT max(known) FROM events WHERE current") or dt.date.today()
+    since = latest - dt.timedelta(days=7)
+    sections = {
+        "new": changes.new_events,
+        "revised": changes.revised_events,
+        "deleted": changes.deleted_events,
+        "forces": changes.force_changes,
+        "actors": changes.new_actors,
+        "surges": changes.surge_counts,
+    }
+    found: dict[str, float] = {}
+    for mode in COUNTINGS:
+        for until in (None, latest):
+            times: dict[str, list[float]] = {name: [] for name in CHANGE_SECTIONS}
+            for _ in range(repeats):
+                with opened.session() as db:
+                    start = time.perf_counter()
+                    ask = changes.Ask(db, where, since, mode, until)
+                    times["ask"].append((time.perf_counter() - start) * 1000)
+                    for name, section in sections.items():
+                        start = time.perf_counter()
+                        section(ask)
+                        times[name].append((time.perf_counter() - start) * 1000)
+            label = f"{mode}{', as of a day' if until else ''}"
+            for name, taken in times.items():
+                found[f"{label}: {name}"] = statistics.median(taken)
+            medians = ", ".join(f"{n} {statistics.median(t):.0f}" for n, t in times.items())
+            print(f"    changes, {label} (ms): {medians}")
+    opened.close()
+    return found
+
+
 CROWDS = (20, 50)  # analysts opening the first page at the same moment
 
 
@@ -298,6 +348,7 @@ def measure(size: int | None, runs: int, tmp: Path) -> dict[str, object]:
                            capture_output=True, text=True, check=True)  # fmt: skip
     found["png_first_s"], found["png_next_s"] = json.loads(child.stdout.strip().splitlines()[-1])
     found["reruns"] = reruns(data, store, max(runs, 2))
+    found["changes"] = changes_timings(data, store, max(runs, 3))
     return found
 
 
@@ -345,6 +396,9 @@ def report(results: list[dict[str, object]]) -> list[str]:
         row(f"{count} sessions at once: median page (s)", f"crowd{count}_median_s", ".2f")
         row(f"{count} sessions at once: worst page (s)", f"crowd{count}_worst_s", ".2f")
         row(f"{count} sessions at once: server memory after (MB)", f"crowd{count}_server_mb", ".0f")
+    for name in results[0].get("changes", {}) if results else []:
+        cells = [f"{r['changes'][name]:.0f}" if name in r.get("changes", {}) else "—" for r in results]
+        print(f"| changes panel, {name} (ms) | " + " | ".join(cells) + f" | ≤ {TARGETS['rerun_ms']:.0f} ms |")
     row("briefing PNG, first of a process (s)", "png_first_s", ".2f")
     row("briefing PNG, the next ones (s)", "png_next_s", ".2f")
     for r, name in zip(results, names):
@@ -369,6 +423,9 @@ def report(results: list[dict[str, object]]) -> list[str]:
         for filter_name, ms in r["reruns"].items():
             if ms > TARGETS["rerun_ms"]:
                 missed.append(f"TARGET MISSED ({name}): rerun after {filter_name} {ms:.0f} ms > {TARGETS['rerun_ms']}")
+        for query, ms in r.get("changes", {}).items():
+            if ms > TARGETS["rerun_ms"]:
+                missed.append(f"TARGET MISSED ({name}): changes panel, {query} {ms:.0f} ms > {TARGETS['rerun_ms']}")
     return missed
 
 
@@ -378,7 +435,17 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000, WHOLE_ACLED])
     parser.add_argument("--runs", type=int, default=3, help="browser runs per page (default 3, medians)")
     parser.add_argument("--png", nargs=3, metavar=("DATA", "STORE", "RUNS"), help=argparse.SUPPRESS)  # the child
+    parser.add_argument(
+        "--changes",
+        nargs=3,
+        metavar=("DATA", "SEEDS", "STORE"),
+        help="only time the Changes panel's queries on an existing store (its folder)",
+    )
     args = parser.parse_args()
+    if args.changes:
+        data, seeds, store = (Path(p) for p in args.changes)
+        changes_timings(data, store, max(args.runs, 3), seeds)
+        return 0
     if args.png:  # the briefing timed in a fresh process: print its two figures as JSON
         print(json.dumps(briefing(Path(args.png[0]), Path(args.png[1]), int(args.png[2]))))
         return 0

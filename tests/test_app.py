@@ -281,3 +281,26 @@ def test_too_many_rows_for_the_browser_give_the_command_instead(monkeypatch):
     assert not any(label.startswith("Events") for label in labels)
     [line] = [h.proto.body for h in at.get("html") if "cm-command" in h.proto.body]
     assert "conflict-monitor briefing --actor Russia --out" in line and not at.get("code")
+
+
+def test_since_a_day_a_changes_panel_stands_above_the_views_and_a_line_shows_its_events():
+    """?since=: the panel says the window and how changes are counted, its summary and its lines; choosing a line
+    shows the events it counts. The article's events were all reported on 29 January: new since the 25th."""
+    at = start({"since": "2021-01-25"})
+    assert [s.value for s in at.subheader][0] == "Changes"
+    assert any("11 new events" in m.value for m in at.markdown)
+    assert any("counted by when they were reported" in shown(c.value) for c in at.caption)
+    pick = at.selectbox(key="changes-pick-new")
+    line = next(option for option in pick.options if "LBY-MEMO-0009" in option or "Sirte" in option)
+    ok(pick.set_value(line).run())
+    assert any("changes-events-new" in h.proto.body for h in at.get("html"))
+    assert "Changes since 25 Jan 2021 (by report)" in shown(at.markdown[1].value)
+    later = start({"since": "2021-02-01"})
+    assert any("0 new events" in m.value for m in later.markdown)
+
+
+def test_the_digest_page_opens_from_its_link():
+    """?view=digest: the digest of everything since a day, no error."""
+    at = start({"view": "digest", "since": "2021-01-25"})
+    assert "Foreign military forces in Libya" in at.title[0].value
+    assert any("11 new events" in m.value or "New events" in m.value for m in [*at.markdown, *at.subheader])

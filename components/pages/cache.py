@@ -12,11 +12,13 @@ import pandas as pd
 import streamlit as st
 
 from components import corroboration, progress, text
+from components.charts import changes as changes_chart
 from components.charts import events
 from components.charts.problems import build_problems
 from components.config import data_dir, seeds_dir, store_path
 from components.filter_types import Filters
-from components.queries import problems
+from components.queries import changes, problems
+from components.queries import events as events_query
 from components.snapshot import Prepared, Selection, prepare, select
 from components.store import Store, StoreError
 
@@ -77,3 +79,19 @@ def data_problems(_prepared: Prepared, key: str) -> tuple[problems.ProblemsData,
     """The data issues panel: the problems per file and the table of the first rows, once per version of the store."""
     found = problems.problems_data(_prepared.store, _prepared.checked)
     return found, build_problems(found.first)
+
+
+@st.cache_resource(max_entries=16, show_spinner="Finding what changed…")
+def changed(_prepared: Prepared, key: str, chosen: Filters) -> tuple[str, str, pd.DataFrame]:
+    """The Changes panel of a view (its `since`, counting mode and as-of day): its window in words, its summary and
+    its lines; once per store version and filters."""
+    where = changes.view_where(chosen, _prepared.options, _prepared.registry, _prepared.names)
+    found = changes.changes(_prepared.store, where, chosen.since, chosen.counted, chosen.as_of)
+    return changes_chart.window(found), changes_chart.build_summary(found), changes_chart.build_lines(found)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def counted_events(_prepared: Prepared, key: str, uids: tuple[str, ...], until: object) -> pd.DataFrame:
+    """The events a line of the Changes panel counts, as the events table shows them (each by its latest version)."""
+    where = changes.counted(list(uids), until)
+    return events.build_events_table(events_query.page(_prepared.store, where, 0, events.PAGE_ROWS))

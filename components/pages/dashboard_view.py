@@ -4,6 +4,7 @@ draws it."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -110,6 +111,35 @@ def page_number(total: int) -> int:
     current = min(max(int(st.session_state.get(events.PAGE_KEY, 1)), 1), events.pages(total))
     st.session_state[events.PAGE_KEY] = current  # the pager widget, drawn with the table, reads it
     return current - 1
+
+
+def render_changes(window: str, summary: str, lines: pd.DataFrame, show_events: Callable) -> None:
+    """The Changes panel above the views: what changed since the chosen day, section by section, each line with its
+    evidence and the events it counts (one click shows them)."""
+    from components.charts.changes import SECTIONS
+
+    with st.container(border=True):
+        st.subheader("Changes")
+        st.caption(text.md(window))
+        st.markdown(f"**{text.md(summary)}**")
+        if lines.empty:
+            st.info("Nothing changed in this view since that day.")
+            return
+        for key, title in SECTIONS.items():
+            part = lines[lines["section"] == key]
+            if part.empty:
+                continue
+            with st.expander(f"{title} ({len(part):,})", expanded=key in ("new", "forces")):
+                shown = part[["what", "evidence", "source"]].rename(
+                    columns={"what": "What changed", "evidence": "Evidence", "source": "Source"}
+                )
+                render_table(shown, f"changes-{key}")
+                counted = {f"{w[:80]} ({len(u)} event{'s' * (len(u) != 1)})": tuple(u)
+                           for w, u in zip(part["what"], part["uids"]) if len(u)}  # fmt: skip
+                if counted:
+                    chosen = st.selectbox("Show the events a line counts", ["—", *counted], key=f"changes-pick-{key}")
+                    if chosen != "—":
+                        render_table(show_events(counted[chosen]), f"changes-events-{key}")
 
 
 def render_file_problems(messages: list[str]) -> None:

@@ -8,23 +8,33 @@ earlier day it is the latest version reported by then, unless the dataset had de
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
-from components.filter_types import Params
 from components.schema import Model, StoredDeletions
 
-DAY_SECONDS = 86_400
+EVENTS, DELETIONS = Model.file, StoredDeletions.file
+RANK = "version DESC, seq DESC, line DESC"  # the versions of an event, latest first (eventrows.mark_current's order)
 
 
-def known_by(day: dt.date, bind: Params) -> str:
-    """SQL over the events table: true for the one version per event the views show as of `day` (its value bound
-    as a parameter). One pass groups the versions reported by then; a deletion counts from its own day."""
-    on = bind("as_of", day)
-    end = bind("as_of_end", int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
-               + DAY_SECONDS - 1)  # fmt: skip
-    return f"""rowid IN (
-        SELECT arg_max(k.rid, (k.version, k.seq, k.line)) FROM (
-            SELECT rowid AS rid, uid, version, seq, line, dataset, event_id FROM {Model.file}
-            WHERE known <= {on} AND start_date <= {on}) k
-        LEFT JOIN (SELECT dataset, event_id, max(deleted) AS gone FROM {StoredDeletions.file}
-                   WHERE deleted <= {end} GROUP BY ALL) d USING (dataset, event_id)
-        GROUP BY k.uid HAVING coalesce(max(d.gone) < max(k.version), true))"""
+def deletion_day(column: str = "deleted") -> str:
+    """SQL: the UTC day of a deletion's Unix time (NULL past year 5138, as eventrows.KNOWN bounds timestamps)."""
+    return f"(CASE WHEN {column} BETWEEN 0 AND {10**11} THEN make_timestamp({column} * 1000000)::DATE END)"
+
+
+def known_by(as_of: dt.date, bind: Callable[[str, object], str]) -> str:
+    """SQL in place of `current`: the events as the sources had reported them by `as_of` (its value bound through
+    `bind`, a filter_types.Params): each event's latest version (the store's order: timestamp, then import) whose
+    `known` day and first day are on or before it, unless a deletion dated by then came after that version.
+
+    Fast at a million events: a current version known by then is the one (it is the latest of any subset of its
+    versions, and no deletion came after it, or it would not be current); only events with other versions (revised
+    or deleted: those with rows that are not current) are ranked."""
+    on = bind("as_of", as_of)
+    then = f"known <= {on} AND start_date <= {on}"
+    return (
+        f"({then} AND (current OR rowid IN (SELECT rid FROM ("
+        f"SELECT rowid AS rid, dataset, event_id, version FROM {EVENTS} WHERE {then} AND uid IN "
+        f"(SELECT uid FROM {EVENTS} WHERE NOT current) QUALIFY row_number() OVER (PARTITION BY uid ORDER BY {RANK}) = 1"
+        f") v WHERE NOT EXISTS (SELECT 1 FROM {DELETIONS} d WHERE d.dataset = v.dataset AND d.event_id = v.event_id "
+        f"AND d.deleted >= v.version AND {deletion_day('d.deleted')} <= {on}))))"
+    )
