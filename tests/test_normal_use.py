@@ -24,8 +24,15 @@ HERE = Path(__file__).resolve().parent
 PAGE = HERE / "articles" / "libya_page.html"
 DATASET = HERE / "fixtures" / "acled_current.csv"
 ANALYST = "analyst@example.org"
-COPIED = ("components", "static", ".streamlit", "tests", "dashboard.py", "pyproject.toml",
-          "data/knowledge")  # what the tests need (the extractor's knowledge is shipped with its rules)
+COPIED = (
+    "components",
+    "static",
+    ".streamlit",
+    "tests",
+    "dashboard.py",
+    "pyproject.toml",
+    "data/knowledge",
+)  # what the tests need (the extractor's knowledge is shipped with its rules)
 EVENT_ENV = "NORMAL_USE_EVENT"  # the accepted event's id, for the probe below
 # The tests that pinned the live data/ and seeds/: 12 failed once an analyst added one valid event. Two of them are
 # left out here for time (a million rows each): tests/test_scale.py's test_map_marks_add_up_to_the_events_shown and
