@@ -223,3 +223,25 @@ def kept_ids(prepared: object, chosen: object) -> list[str]:
 
     where = filters.where(chosen, prepared.options, prepared.registry, prepared.names)
     return sorted(r[0] for r in prepared.store.rows(f"SELECT event_id FROM events WHERE {where}", where.params))
+
+
+class Recording:
+    """A DuckDB connection that keeps the text of every statement run on it (and every name registered)."""
+
+    def __init__(self, con: object) -> None:
+        """Wrap a connection."""
+        self.con, self.sql = con, []
+
+    def execute(self, sql: str, params: object = None) -> object:
+        """Run a statement, keeping its text."""
+        self.sql.append(sql)
+        return self.con.execute(sql, params or [])
+
+    def register(self, name: str, data: object) -> object:
+        """Register a frame, keeping its name."""
+        self.sql.append(name)
+        return self.con.register(name, data)
+
+    def __getattr__(self, name: str) -> object:
+        """Everything else, from the connection."""
+        return getattr(self.con, name)

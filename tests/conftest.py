@@ -155,3 +155,13 @@ def pytest_collection_modifyitems(items: list) -> None:
     """Order the tests by file, slowest files first (a stable sort keeps each file's own order)."""
     rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+@pytest.fixture(scope="module")
+def renderer(browser):
+    """One page with plotly.js loaded (tests/boxes.py), for every figure a box test of a file measures."""
+    from boxes import Renderer
+
+    drawn = Renderer(browser)
+    yield drawn
+    drawn.close()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
 
 import pandas as pd
 import pytest
@@ -27,14 +26,6 @@ from components.filter_types import ALL, Filters
 from components.snapshot import Prepared, Selection
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def renderer(browser) -> Iterator[Renderer]:
-    """One page with plotly.js loaded, for every frame of this file."""
-    drawn = Renderer(browser)
-    yield drawn
-    drawn.close()
 
 
 @pytest.fixture(scope="module")

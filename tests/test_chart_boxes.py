@@ -4,11 +4,9 @@ article's data and on a real-shaped multi-country ACLED export (tests/realshaped
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import realshaped
-from boxes import Renderer, problems
+from boxes import problems
 from builders import shipped, store_of
 
 from components import snapshot
@@ -28,14 +26,6 @@ VIEWS = {
     "big-sirte-50km": ("big", Filters(places=("Sirte",), radius_km=50.0)),
     "big-every-country-every-event": ("big", Filters(countries=(), extent=ALL)),
 }
-
-
-@pytest.fixture(scope="module")
-def renderer(browser) -> Iterator[Renderer]:
-    """One page with plotly.js loaded, for every figure of this file."""
-    drawn = Renderer(browser)
-    yield drawn
-    drawn.close()
 
 
 @pytest.fixture(scope="module")

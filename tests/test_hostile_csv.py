@@ -10,29 +10,11 @@ import duckdb
 import hostile
 import pandas as pd
 import pytest
-from builders import store_of, write_dataset
+from builders import Recording, store_of, write_dataset
 
 from components.formats import csvfile, records
 from components.formats.detect import detect
 from components.formats.refusal import UnreadableFile
-
-
-class Recording:
-    """A DuckDB connection that keeps the text of every statement run on it (and every name registered)."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self.con, self.sql = con, []
-
-    def execute(self, sql: str, params: object = None) -> duckdb.DuckDBPyConnection:
-        self.sql.append(sql)
-        return self.con.execute(sql, params or [])
-
-    def register(self, name: str, data: object) -> duckdb.DuckDBPyConnection:
-        self.sql.append(name)
-        return self.con.register(name, data)
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.con, name)
 
 
 def load(path: Path, con: object = None, source_file: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, object]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from builders import kept_ids, shipped, store_of
+from builders import Recording, kept_ids, shipped, store_of
 
 from components import filter_types, snapshot
 from components.datafiles import SIDECAR, SOURCES
@@ -30,28 +30,6 @@ MONADIC, DYADIC = FIXTURES / "acled_monadic.csv", FIXTURES / "acled_monadic_dyad
 LNA = "Military Forces of Libya (2014-) Libyan National Army"
 SAME = "the rows of one event differ only in their actor"
 INJECTION = "Wagner Group'); DROP TABLE events; --"
-
-
-class Recording:
-    """A DuckDB connection that keeps the text of every statement run on it (and every name registered)."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Wrap a connection."""
-        self.con, self.sql = con, []
-
-    def execute(self, sql: str, params: object = None) -> duckdb.DuckDBPyConnection:
-        """Run a statement, keeping its text."""
-        self.sql.append(sql)
-        return self.con.execute(sql, params or [])
-
-    def register(self, name: str, data: object) -> duckdb.DuckDBPyConnection:
-        """Register a frame, keeping its name."""
-        self.sql.append(name)
-        return self.con.register(name, data)
-
-    def __getattr__(self, name: str) -> object:
-        """Everything else, from the connection."""
-        return getattr(self.con, name)
 
 
 def load(path: Path, con: object = None) -> tuple[pd.DataFrame, pd.DataFrame, csvfile.RawTable, Loaded]:

@@ -32,6 +32,7 @@ from components import filters
 from components.actors import Registry
 from components.eventrows import CONTENT
 from components.filter_types import COUNTINGS, HAPPENED, REPORTED, Filters, Names, Options, Params, Where
+from components.queries.events import SHOWN
 from components.queries.forces import ON_THE_GROUND
 from components.queries.history import DELETIONS, EVENTS, RANK, deletion_day, known_by
 from components.queries.reader import Reader, Session
@@ -70,31 +71,8 @@ BANDS = ("≤ −25%", "−25 to −10%", "±10%", "+10 to +25%", "≥ +25%")
 NO_BASELINE = "no baseline"
 WEEKS_SHORT, WEEKS_LONG = 4, 52
 SURGE_COLUMNS = ["admin1", "week", "avg4", "avg52", "change4", "change52", "band4", "band52", "flagged", "events"]
-DETAILS = [
-    Model.uid,
-    Model.dataset,
-    Model.event_id,
-    Model.start_date,
-    Model.end_date,
-    Model.precision,
-    Model.date_basis,
-    Model.event_type,
-    Model.actors,
-    Model.forces,
-    Model.location,
-    Model.admin1,
-    Model.country,
-    Model.geo_precision,
-    Model.latitude,
-    Model.longitude,
-    Model.fatalities,
-    Model.evidence,
-    Model.evidence_kind,
-    Model.source,
-    Model.source_file,
-    Model.line,
-    Model.reported,
-]  # fmt: skip, what a line says of the event it quotes
+# what a line says of the event it quotes: the events table's columns, and its precision, forces and deaths
+DETAILS = [*SHOWN, Model.precision, Model.forces, Model.fatalities]
 
 
 @dataclass(frozen=True)
