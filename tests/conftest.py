@@ -147,7 +147,8 @@ def article(tmp_path_factory):
 # The files that take longest (measured: `pytest --durations=0`, summed per file), sent to the two workers first:
 # a long file started last would leave one worker idle while the other finishes it. Only the order changes.
 SLOWEST_FIRST = ("test_browser.py", "test_downloads.py", "test_store.py", "test_hostile_csv.py", "test_normal_use.py",
-                 "test_access.py", "test_app.py", "test_bounds.py", "test_sessions.py", "test_filters.py",
+                 "test_access.py", "test_app.py", "test_chart_boxes.py", "test_briefing_boxes.py", "test_changes.py",
+                 "test_digest.py", "test_bounds.py", "test_sessions.py", "test_filters.py", "test_pull.py",
                  "test_proxy.py")  # fmt: skip
 
 
