@@ -99,16 +99,20 @@ def _counted(
     fits = f"date_trunc('{unit}', start_date) = date_trunc('{unit}', end_date)"
     bin_end = f"(date_trunc('{unit}', start_date) + INTERVAL 1 {unit} - INTERVAL 1 DAY)::DATE"
     key = "lane, counted, start, stop"
+    # The rows are first counted by their own columns (a plain grouping: millions of rows in, thousands out); the
+    # bins and the lanes' names are then worked out on those counts, not on every row.
     marks = reader.df(
-        f"""WITH r AS (
+        f"""WITH g AS (
+                SELECT lane, backer, start_date, end_date, event_type, count(*) AS n
+                FROM {Model.file} WHERE {where} AND {inside} GROUP BY ALL),
+            r AS (
                 SELECT CASE WHEN list_contains($mine::VARCHAR[], lane) THEN lane ELSE $shared END AS lane, backer,
                        {fits} AS counted,
                        CASE WHEN {fits} THEN date_trunc('{unit}', start_date)::DATE ELSE start_date END AS start,
                        CASE WHEN {fits} THEN {bin_end} ELSE end_date END AS stop,
-                       event_type, count(*) AS n
-                FROM {Model.file} WHERE {where} AND {inside}
-                     AND (list_contains($busy::VARCHAR[], lane)  -- busy lanes, or others
-                          OR NOT list_contains($mine::VARCHAR[], lane))
+                       event_type, sum(n) AS n
+                FROM g WHERE list_contains($busy::VARCHAR[], lane)  -- busy lanes, or others
+                             OR NOT list_contains($mine::VARCHAR[], lane)
                 GROUP BY ALL),
             states AS (SELECT {key}, backer, sum(n) AS n FROM r GROUP BY ALL),
             busiest AS (SELECT {key}, arg_max(backer, n) AS backer FROM states GROUP BY ALL),
