@@ -6,7 +6,7 @@ st.set_page_config(page_title="Conflict Monitor — Libya", layout="wide", initi
 
 from components import errors, exports, filter_types  # noqa: E402  (set_page_config comes first)
 from components.charts import headline  # noqa: E402
-from components.pages import briefing_view, cache, dashboard_view, pulls, sidebar, signin, uploads  # noqa: E402
+from components.pages import briefing_view, cache, dashboard_view, sidebar, signin, uploads  # noqa: E402
 from components.queries import problems  # noqa: E402
 
 
@@ -20,7 +20,7 @@ def main() -> None:
     user = signin.current()  # editor or viewer: every change is checked against it again before it runs
 
     if chosen.view == filter_types.REVIEW:  # new data: no views, no filters, no sidebar
-        from components.pages import review_view  # noqa: E402  (its text tools load only when the data page opens: -0.2 s)
+        from components.pages import pulls, review_view  # noqa: E402  (its text tools load only when the data page opens: -0.2 s)
 
         back = sidebar.dashboard_link(chosen)
         review_view.render_review(store.curated, store.data, store.seeds, back=back, user=user, reader=store)

@@ -234,7 +234,10 @@ def _as_of_words(f: Filter, filters: Filters, opts: Options) -> str | None:
 def _as_of_clause(f: Filter, filters: Filters, scope: Scope, bind: Params) -> str | None:
     """The views as the sources had reported them by the day: per event, the latest version reported by then, unless
     the dataset had deleted it by then (in place of `current`, which is the latest version known now)."""
-    return history.known_by(filters.as_of, bind) if filters.as_of else None
+    if not filters.as_of:
+        return None
+    bind.costly = True  # the versions known then are chosen once per selection, not once per view
+    return history.known_by(filters.as_of, bind)
 
 
 def _read_countries(f: Filter, values: list[str], opts: Options, chosen: Filters) -> tuple[Filters, list[Refusal]]:
