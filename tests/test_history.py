@@ -130,3 +130,21 @@ def test_as_of_a_day_the_views_show_what_the_sources_had_reported_by_then(tmp_pa
     assert "LBY90804" in kept_ids(prepared, Filters(countries=()))
     view = snapshot.select(prepared, Filters(as_of=dt.date(2020, 6, 20), countries=()))
     assert view.ctx.as_of == "as of 20 Jun 2020"
+
+
+def test_a_deletions_list_saved_badly_still_ends_every_row_as_a_deletion_or_a_problem(store, tmp_path):
+    """A spreadsheet's BOM and CRLF, a line break inside a quoted id, a bad time and a short row: rows read are
+    deletions plus problem rows; the file lacking a column is refused naming the deletions format."""
+    from components.formats.refusal import UnreadableFile
+
+    saved = tmp_path / "saved.csv"
+    saved.write_bytes(b'\xef\xbb\xbfevent_id_cnty,deleted_timestamp\r\n"LBY90801",1592530000\r\n'
+                      b'"LBY9\r\n0802",1592530000\r\nLBY90803,notatime\r\nLBY90804\r\n')  # fmt: skip
+    result = store.import_file(saved)
+    assert (result.rows_read, result.deletions, result.problem_rows) == (4, 2, 2)
+    assert {(p.line, p.column) for p in result.problems} == {(5, "deleted_timestamp"), (6, "(row)")}
+    assert store.value(f"SELECT count(*) FROM events WHERE current AND uid = '{UID}'") == 0
+    lacking = tmp_path / "lacking.csv"
+    lacking.write_text("event_id_cnty,when\nLBY90801,1\n", encoding="utf-8")
+    with pytest.raises(UnreadableFile, match="ACLED deletions \\(missing deleted_timestamp\\)"):
+        store.import_file(lacking)

@@ -43,5 +43,6 @@ def detect(path: Path, forced: str | None = None) -> Detected:
         fits = fmt.headerless and len(header) == len(fmt.headerless) and not fmt.recognises(header)
         if fits and (header[0].strip().isdigit() or forced):
             return Detected(fmt, list(fmt.headerless))
-    tried = "; ".join(f"{f.dataset} (missing {', '.join(f.missing(header)[:6])})" for f in candidates)
+    tried = "; ".join(f"{f.dataset}{' deletions' * f.removes} (missing {', '.join(f.missing(header)[:6])})"
+                      for f in candidates)  # fmt: skip
     raise UnknownFormat(f"{path.name}: not a known format; tried {tried}")
