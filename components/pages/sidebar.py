@@ -16,6 +16,7 @@ from components.filter_types import (
     DASHBOARD,
     DAY,
     DAYS,
+    DIGEST,
     KM,
     MAX_RADIUS_KM,
     NAMES,
@@ -31,7 +32,8 @@ WIDGETS = [f for f in FILTERS if f.widget is not None]  # in the table's order
 COUNTRIES_KEY = next(f.state_key for f in WIDGETS if f.widget.kind == COUNTRIES)
 EXTENT_KEY = next(f.state_key for f in WIDGETS if f.field == "extent")  # the timeline's "every event" switch
 BRIEFING_KEY = "briefing"  # the page's view (not a filter of the events): a toggle, and the review page by its link
-REVIEW_KEY = "_review"  # no widget: the review page is opened by its link, and left by the link back
+LINKED_KEY = "_linked_view"  # no widget: the data page and the digest are opened by their links, left by the link back
+LINKED = (REVIEW, DIGEST)
 SEEDED, NOTICES, BOUNDS = "_seeded_from_url", "_url_notices", "_date_bounds"
 
 
@@ -83,7 +85,7 @@ def _seed(opts: Options) -> None:
     for f in WIDGETS:
         st.session_state[f.state_key] = _to_state(f, filters, opts)
     st.session_state[BRIEFING_KEY] = filters.view == BRIEFING
-    st.session_state[REVIEW_KEY] = filters.view == REVIEW
+    st.session_state[LINKED_KEY] = filters.view if filters.view in LINKED else None
     st.session_state[NOTICES] = notices
     st.session_state[BOUNDS] = opts.days
     st.session_state[SEEDED] = True
@@ -100,7 +102,7 @@ def current(opts: Options) -> Filters:
                 state[f.state_key] = opts.days
         state[BOUNDS] = opts.days
     fields = {name: value for f in WIDGETS for name, value in _from_state(f, state[f.state_key], opts).items()}
-    view = REVIEW if state[REVIEW_KEY] else BRIEFING if state[BRIEFING_KEY] else DASHBOARD
+    view = state[LINKED_KEY] or (BRIEFING if state[BRIEFING_KEY] else DASHBOARD)
     filters = Filters(**fields, view=view)
     if not filters.places:  # a radius needs a place to measure from
         filters = replace(filters, radius_km=0.0)
