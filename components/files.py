@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import fcntl
+import io
 import os
 import shutil
 import tempfile
@@ -46,6 +48,20 @@ def upload_name(name: str, default: str) -> str:
     """A file name from a browser upload as a plain name in a folder of ours: no folder part, never '.' or '..'."""
     base = Path(name.replace("\\", "/")).name
     return base if base not in ("", ".", "..") else default
+
+
+def appended(raw: bytes, records: list[list[str]]) -> tuple[bytes, list[int]]:
+    """A CSV file's bytes with records added at its end, in the file's own line endings (CRLF when it uses them),
+    after a final line ending when it lacks one; and the physical line each record starts on (the header is 1)."""
+    newline = "\r\n" if b"\r\n" in raw else "\n"
+    out = raw if not raw or raw.endswith(b"\n") else raw + newline.encode()
+    lines = []
+    for record in records:
+        lines.append(out.count(b"\n") + 1)
+        text = io.StringIO()
+        csv.writer(text, lineterminator=newline).writerow(record)
+        out += text.getvalue().encode("utf-8")
+    return out, lines
 
 
 def _thread_lock(path: Path) -> threading.Lock:

@@ -18,7 +18,7 @@ import pandas as pd
 from geopy.exc import GeopyError
 
 from components.config import data_dir
-from components.files import write_atomic
+from components.files import appended, write_atomic
 from components.schema import Places
 
 USER_AGENT = "conflict-monitor/0.1 (Libya foreign forces dashboard)"  # Nominatim's policy asks for an identifying agent
@@ -121,11 +121,8 @@ def with_place(raw: bytes, location: str, place: Place | None, today: dt.date) -
             f"listed place, or add it to {Places.file} with its coordinate and where the coordinate comes from"
         )
     row = place_row(place, today)
-    newline = "\r\n" if "\r\n" in text else "\n"
-    body = raw if raw.endswith(b"\n") else raw + newline.encode()
-    out = io.StringIO()
-    csv.writer(out, lineterminator=newline).writerow([row.get(column, "") for column in header])
-    return body + out.getvalue().encode("utf-8"), body.count(b"\n") + 1
+    grown, [line] = appended(raw, [[row.get(column, "") for column in header]])
+    return grown, line
 
 
 def place_row(place: Place, today: dt.date) -> dict[str, str]:

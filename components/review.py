@@ -24,7 +24,7 @@ import pandas as pd
 
 from components import access, audit, cells, countries, extracted, knowledge, loader, precision
 from components.extract import Candidate
-from components.files import copy_atomic, locked, write_atomic
+from components.files import appended, copy_atomic, locked, write_atomic
 from components.gazetteer import Place, UnknownPlace, curated_places, with_place
 from components.loader import DataFileError, Dataset
 from components.review_notes import notes_of
@@ -232,13 +232,6 @@ def country_of(location: str, places: pd.DataFrame) -> str:
     return place[Places.country].iloc[0] if len(place) else DEFAULT_COUNTRY
 
 
-def _csv_line(values: list[str], newline: str) -> str:
-    """One CSV record, quoted as needed, ending with the file's own line ending."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator=newline).writerow(values)
-    return out.getvalue()
-
-
 def _next_id(events: pd.DataFrame, prefix: str) -> str:
     """The next free id with this prefix: one more than the highest number after it."""
     ids = events[Events.event_id_cnty]
@@ -317,12 +310,7 @@ def _with_actors(raw: bytes, names: list[str], article: str, quote: str) -> tupl
             sources.append(f"{name} added to {Actors.file} from data/knowledge ({source})")
     if not rows:
         return None
-    newline = "\r\n" if "\r\n" in text else "\n"
-    body = raw if raw.endswith(b"\n") else raw + newline.encode()
-    lines, out = [], body
-    for row in rows:
-        lines.append(out.count(b"\n") + 1)
-        out += _csv_line([row.get(column, "") for column in header], newline).encode("utf-8")
+    out, lines = appended(raw, [[row.get(column, "") for column in header] for row in rows])
     return out, lines, sources
 
 
@@ -338,13 +326,11 @@ def quote_cell(quote: str) -> str:
 def _record(data: Path, article: str, candidate: Candidate, decision: str, event_id: str) -> None:
     """Add a decision to data/reviews.csv (whole file rewritten atomically; the caller holds the lock)."""
     path = data / Reviews.file
-    before = path.read_bytes() if path.exists() else _csv_line(Reviews.names(), "\n").encode("utf-8")
-    if not before.endswith(b"\n"):
-        before += b"\n"
+    before = path.read_bytes() if path.exists() else appended(b"", [Reviews.names()])[0]
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     cell = quote_cell(candidate.quote)  # bounded: the file stays readable whatever the article
     values = [article, str(candidate.offset), cell, candidate.location, decision, event_id, stamp]
-    write_atomic(path, before + _csv_line(values, "\n").encode("utf-8"))
+    write_atomic(path, appended(before, [values])[0])
 
 
 def _decided(data: Path, article: str, candidate: Candidate) -> str | None:
@@ -393,13 +379,10 @@ def accept(data: Path, seeds: Path, article: Article, candidate: Candidate, edit
             raise ReviewError(str(err)) from None
         if grown is not None:  # the new place's country, as the row written says
             places = pd.read_csv(io.StringIO(grown[0].decode("utf-8-sig")), dtype=str, keep_default_na=False)
-        newline = "\r\n" if "\r\n" in text else "\n"
-        body = before if before.endswith(b"\n") else before + newline.encode()
         code = countries.iso3(country_of(edit.location, places)) or "XXX"
         event_id = _next_id(events, f"{code}-A{Path(article.name).stem.split('_')[0]}-")  # LBY-A001-0001
         row = event_row(article, candidate, edit, event_id, places, events)
-        content = body + _csv_line(list(row.values()), newline).encode("utf-8")
-        line = body.count(b"\n") + 1  # the physical line the new row starts on (the header is line 1)
+        content, [line] = appended(before, [list(row.values())])  # line: where the new row starts
         _validated(data, seeds, content, line, event_id, grown, grown_actors[:2] if grown_actors else None)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         if grown_actors is not None:  # the actors first: a kill midway leaves valid actors no event names yet

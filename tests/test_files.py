@@ -45,3 +45,15 @@ def test_the_lock_lets_one_writer_in_at_a_time(tmp_path):
     for thread in threads:
         thread.join()
     assert sorted(target.read_text().split()) == sorted(f"{t}{i}" for t in "ab" for i in range(50))
+
+
+def test_records_are_appended_in_the_files_own_line_endings():
+    """The one way the curated files grow (events, places, actors, reviews): the file's line ending, a final one
+    added when missing, cells quoted as CSV needs, and the line each record starts on."""
+    from components.files import appended
+
+    crlf, lines = appended(b"a,b\r\n1,2", [["x", 'say "hi", then go'], ["y", "two\nlines"]])
+    assert crlf == b'a,b\r\n1,2\r\nx,"say ""hi"", then go"\r\ny,"two\nlines"\r\n'
+    assert lines == [3, 4]
+    assert appended(b"a,b\n", [["1", "2"]]) == (b"a,b\n1,2\n", [2])
+    assert appended(b"", [["a", "b"]]) == (b"a,b\n", [1])
