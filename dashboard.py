@@ -43,11 +43,10 @@ def main() -> None:
         dashboard_view.render_header(view.ctx)
         dashboard_view.render_file_problems(list(prepared.file_problems))
         dashboard_view.render_headline(headline.build_headline(view.total, view.forces, view.anchors))
-        if chosen.since:  # what changed since that day, above the views
-            window, summary, lines = cache.changed(prepared, store.key, chosen)
-            dashboard_view.render_changes(
-                window, summary, lines, lambda uids: cache.counted_events(prepared, store.key, uids, chosen.as_of)
-            )
+        changed = cache.changed(prepared, store.key, chosen) if chosen.since else None  # above the views
+        dashboard_view.render_changes(
+            changed, lambda uids: cache.counted_events(prepared, store.key, uids, chosen.as_of)
+        )
         where_chart, when_chart = view.figures
         dashboard_view.render_hidden(view.timeline.hidden)
         map_column, timeline_column = st.columns([1, 1.3])

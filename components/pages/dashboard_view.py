@@ -50,9 +50,11 @@ def render_map(fig: go.Figure, file_name: str) -> None:
 
 def render_hidden(hidden: int) -> None:
     """Announce the events outside the timeline's window, with the one click that shows them: above the map and the
-    timeline both, so that their titles stay level."""
+    timeline both, so that their titles stay level. Its place is kept when there is nothing to say (an empty
+    container), so that the elements after it keep theirs from one run to the next (none is drawn twice meanwhile)."""
+    slot = st.container()
     if hidden:
-        note, button = st.columns([4, 1], vertical_alignment="center")
+        note, button = slot.columns([4, 1], vertical_alignment="center")
         note.info(f"{dates.plural(hidden, 'event')} outside the timeline's window from the ceasefire to the latest "
                   "report.")  # fmt: skip
         button.button("Show every event", key="show_every_event", on_click=_show_every_event)
@@ -113,12 +115,17 @@ def page_number(total: int) -> int:
     return current - 1
 
 
-def render_changes(window: str, summary: str, lines: pd.DataFrame, show_events: Callable) -> None:
-    """The Changes panel above the views: what changed since the chosen day, section by section, each line with its
-    evidence and the events it counts (one click shows them)."""
+def render_changes(found: tuple[str, str, pd.DataFrame] | None, show_events: Callable) -> None:
+    """The Changes panel above the views: what changed since the chosen day (`found`: its window, summary and lines;
+    None: no day chosen, its place kept empty), section by section, each line with its evidence and the events it
+    counts (one click shows them)."""
     from components.charts.changes import SECTIONS
 
-    with st.container(border=True):
+    slot = st.container()
+    if found is None:
+        return
+    window, summary, lines = found
+    with slot.container(border=True):
         st.subheader("Changes")
         st.caption(text.md(window))
         st.markdown(f"**{text.md(summary)}**")
