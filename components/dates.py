@@ -116,6 +116,14 @@ class Anchors:
         return (self.deadline - self.ceasefire_end).days, (self.deadline - self.ceasefire_start).days
 
 
+def window(anchors: Anchors) -> list[pd.Timestamp] | None:
+    """The timeline's default extent: from a week before the ceasefire to a week after the latest report, when both
+    are known."""
+    if anchors.ceasefire_start is None or anchors.latest_report is None:
+        return None
+    return [anchors.ceasefire_start - 7 * DAY, anchors.latest_report + 7 * DAY]
+
+
 def anchors(milestones: pd.DataFrame, latest_report: dt.date | None) -> Anchors:
     """The timeline's anchors: the events marked as milestones (model rows), and the newest report in the store."""
     ceasefire = milestones[milestones[Model.milestone] == "ceasefire"].sort_values(Model.start_date).head(1)

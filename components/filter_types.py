@@ -94,6 +94,8 @@ class Where:
     sql: str
     params: dict = field(default_factory=dict)
     costly: bool = False  # a distance or a list of names: worth computing once per selection (Store.narrowed)
+    summable: bool = False  # it reads only what the views' summaries keep (queries/summaries.py FILTERED)
+    summaries: dict | None = None  # when the views may read the summaries: what the store built them with
 
     def __str__(self) -> str:
         return self.sql
@@ -233,6 +235,7 @@ class Filter:
     many: bool = False  # repeated: a list in the link, the flag given once per value
     choices: tuple[str, ...] = ()
     column: str = ""  # of the events, for a list of names
+    summarised: bool = False  # its clause reads only columns the views' summaries keep (queries/summaries.py)
     widget: Widget | None = None  # in the sidebar (None: not there)
     read: Callable[[Filter, list[str], Options, Filters], tuple[Filters, list[Refusal]]] = read_known
     write: Callable[[Filter, Filters], list[str] | str | None] = write_value

@@ -270,7 +270,7 @@ def _countries_words(f: Filter, filters: Filters, opts: Options) -> str | None:
 # and the SQL are all derived from this table: a new filter is a Filters field and an entry here.
 FILTERS: list[Filter] = [  # in the order of the header's words, file names and the sidebar; a place before its radius
     Filter("actors", ACTOR, "Actor", "actor", "--actor", "repeat for several; a state includes its forces", True,
-           clause=_actors_clause, words=_actors_words, slug=slugs,
+           clause=_actors_clause, words=_actors_words, slug=slugs, summarised=True,
            widget=Widget(NAMES, "Actor", placeholder="All actors", note=_actors_note,
                          help="The curated actors first, then the datasets' actors by number of events. "
                               "Type to search.")),
@@ -282,7 +282,7 @@ FILTERS: list[Filter] = [  # in the order of the header's words, file names and 
            widget=Widget(KM, "Within km of the place",
                          help="0 keeps only events at the place itself; distances are on the WGS 84 ellipsoid.")),
     Filter("types", TYPE, "Type", "event type", "--type", "event type; repeat for several", True,
-           column=Model.event_type, clause=in_column, slug=slugs,
+           column=Model.event_type, clause=in_column, slug=slugs, summarised=True,
            widget=Widget(NAMES, "Event type", placeholder="All types", counted=True)),
     Filter("start", FROM, "Dates", flag="--from", help="first day, YYYY-MM-DD", read=_read_from,
            write=_write_day, clause=_from_clause, words=_dates_words, loosen=_dates_loosen, slug=_day_slug,
@@ -291,11 +291,11 @@ FILTERS: list[Filter] = [  # in the order of the header's words, file names and 
            write=_write_day, clause=_to_clause, words=nothing, loosen=nothing, slug=_day_slug),
     Filter("countries", COUNTRY, "Country", "country", "--country", f"repeat; {EVERY_COUNTRY!r}: every one", True,
            column=Model.country, read=_read_countries, write=_write_countries, clause=_countries_clause,
-           words=_countries_words,
+           words=_countries_words, summarised=True,
            widget=Widget(COUNTRIES, "Country", placeholder="Every country", counted=True,
                          help="By default the article's countries")),
     Filter("datasets", DATASET, "Dataset", "dataset", "--dataset", "article, ACLED or UCDP GED; repeat", True,
-           column=Model.dataset, clause=in_column,
+           column=Model.dataset, clause=in_column, summarised=True,
            widget=Widget(NAMES, "Dataset", placeholder="Every dataset", counted=True)),
     Filter("view", VIEW, "View", choices=VIEWS, read=read_choice, words=nothing, loosen=nothing),
     Filter("as_of", AS_OF, "As reported by", flag="--as-of", help="YYYY-MM-DD: every view as the sources had "
@@ -322,14 +322,12 @@ FILTERS: list[Filter] = [  # in the order of the header's words, file names and 
 def where(filters: Filters, opts: Options, registry: Registry, resolved: Names) -> Where:
     """The filters as one SQL condition, every clause over whole columns, every value a `$name` parameter."""
     bind = Params()
-    sql = _condition(filters, Scope(opts, registry, resolved), bind)
-    return Where(sql, bind.values, bind.costly)
-
-
-def _condition(filters: Filters, scope: Scope, bind: Params) -> str:
-    """Every entry's clause, and current versions only (the versions known then, as of a day)."""
-    clauses = [c for f in FILTERS if (c := f.clause(f, filters, scope, bind))]
-    return " AND ".join(clauses if filters.as_of else ["current", *clauses])
+    scope = Scope(opts, registry, resolved)
+    clauses = [(f, c) for f in FILTERS if (c := f.clause(f, filters, scope, bind))]
+    written = [c for _, c in clauses]
+    sql = " AND ".join(written if filters.as_of else ["current", *written])  # as of a day: the versions known then
+    summable = not filters.as_of and not bind.costly and all(f.summarised for f, _ in clauses)
+    return Where(sql, bind.values, bind.costly, summable)
 
 
 def describe(filters: Filters, opts: Options) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from components import eventrows, loader
+from components import dates, eventrows, loader
 from components.actors import Registry
 from components.cells import Problem
 from components.datafiles import (
@@ -42,6 +42,7 @@ from components.formats.refusal import UnreadableFile
 from components.geo import DISTANCE_MACROS  # distance_km, for the radius filter
 from components.loader import Dataset
 from components.progress import Report, quiet
+from components.queries import summaries
 from components.schema import (
     SQL_TYPES,
     Actors,
@@ -56,7 +57,7 @@ from components.sidecars import Imported, read_sidecar, write_sidecar
 from components.sql import execute, ident
 
 # Bump when the model or a format's mapping changes: a store built by other code is rebuilt from the files.
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 MEMORY_LIMIT = "1GB"
 
 
@@ -132,6 +133,23 @@ class Builder:
         """Write everything into the file itself (no WAL left for readers) and close it."""
         self.con.execute("CHECKPOINT")
         self.con.close()
+
+    def finish(self) -> None:
+        """Summarise the events for the views when they changed (or the summaries are another code's)."""
+        if self.changed or summaries.read_recorded(self.meta(summaries.META)) is None:
+            self.summarise()
+            self.changed = True  # summaries of other code replaced: worth publishing
+
+    def summarise(self) -> None:
+        """The views' summaries of the current events (queries/summaries.py), with the anchors they depend on, which
+        the meta table records: a reader uses a summary only for the same anchors."""
+        milestones = execute(self.con, summaries.MILESTONES).df()
+        built = summaries.parameters(dates.anchors(milestones, self._one(summaries.LATEST)))
+        for summary in summaries.SUMMARIES:
+            execute(
+                self.con, f"CREATE OR REPLACE TABLE {ident(summary.table)} AS {summary.build()}", summary.bind(built)
+            )
+        self.set_meta(summaries.META, summaries.recorded(built))
 
     # -- keeping in step with the files -----------------------------------------------------------------------
 

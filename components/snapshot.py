@@ -4,6 +4,7 @@ views are built from (for the page, the briefing and the commands alike)."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -16,15 +17,14 @@ from components.charts.headline import Context
 from components.dates import Anchors
 from components.filter_types import Filters, Names, Options, Where
 from components.loader import Dataset
-from components.queries import events, options, places
+from components.queries import events, options, places, summaries
 from components.queries import forces as forces_query
 from components.queries import timeline as timeline_query
 from components.queries.places import MapData
 from components.queries.reader import Reader
 from components.queries.timeline import TimelineData
-from components.schema import Model
 from components.schema import Places as PlaceCols
-from components.store import Session, Store
+from components.store import Store
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class Prepared:
     checked: int  # rows read in every file: events and rows with problems
     file_problems: tuple[str, ...]  # curated files, and files under data/sources/, that could not be used
     anchor_places: tuple[str, ...] = ()  # the curated places (not a whole country): named first on the map
+    summaries: dict | None = None  # what the store's summaries of the views were built with (None: none to read)
 
 
 def prepare(store: Store) -> Prepared:
@@ -48,8 +49,7 @@ def prepare(store: Store) -> Prepared:
     curated, registry = store.curated, store.registry
     resolved = options.names(store, registry)
     opts = options.options(store, registry, curated.places, resolved)
-    milestones = store.df(f"SELECT * FROM {Model.file} WHERE current AND milestone <> ''")
-    latest = store.value(f"SELECT max(reported) FROM {Model.file} WHERE current")
+    milestones, latest = store.df(summaries.MILESTONES), store.value(summaries.LATEST)
     files = store.files()
     datasets = tuple(
         f"{name}: {dates.plural(len(group), 'file')}, {dates.plural(int(group['events'].sum()), 'event')}"
@@ -63,7 +63,7 @@ def prepare(store: Store) -> Prepared:
     places = curated.places
     anchor_places = tuple(places.loc[places[PlaceCols.precision] != "country", PlaceCols.name])
     return Prepared(store, curated, registry, resolved, opts, dates.anchors(milestones, latest), datasets, checked,
-                    unusable, anchor_places)  # fmt: skip
+                    unusable, anchor_places, store.summaries())  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,8 @@ def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection
     figures, each as soon as its query returns (while the other queries run: they release the GIL)."""
     store, opts, registry = prepared.store, prepared.options, prepared.registry
     where = filters.where(chosen, opts, registry, prepared.names)
+    if where.summable:  # the views may start from the summaries the store keeps (queries/summaries.py)
+        where = replace(where, summaries=prepared.summaries)
     anchors = prepared.anchors
     if chosen.as_of and anchors.latest_report is not None:  # as of a day: its latest report is no later than it
         anchors = replace(anchors, latest_report=min(anchors.latest_report, pd.Timestamp(chosen.as_of)))
@@ -126,13 +128,12 @@ def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection
         (forces_query.forces_data, registry, focus, anchors.deadline),
         (events.page, 0, events.PAGE_ROWS),  # the page most reruns show
     )
-    if where.costly:  # a radius or a list of names: match the rows once, then every view joins on them
-        with store.narrowed(where.sql, where.params) as reader:
-            near = Where(Session.CHOSEN)
-            drawn, lanes, found, first = (query(reader, near, *args) for query, *args in views)
-    else:  # four queries on cursors of their own, side by side: DuckDB releases the GIL while it works
+    # The four queries on cursors of their own, side by side (DuckDB releases the GIL while it works); a costly
+    # condition (a radius, a list of names) is matched once first, and every view joins on the rows it kept.
+    with store.narrowed(where.sql, where.params) if where.costly else nullcontext((store, where.sql)) as (reader, sql):
+        condition = Where(sql) if where.costly else where  # the kept rows carry the condition's values
         with ThreadPoolExecutor(max_workers=len(views)) as pool:
-            running = [pool.submit(query, store, where, *args) for query, *args in views]
+            running = [pool.submit(query, reader, condition, *args) for query, *args in views]
             drawn, lanes, found, first = (r.result() for r in running)
     table = forces.build_forces(found, registry, prepared.curated.places, anchors)
     (marks, where_chart), (lane_marks, when_chart) = drawn, lanes

@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,6 +43,7 @@ from components.files import try_locked, write_atomic
 from components.importer import MEMORY_LIMIT, SCHEMA_VERSION, Builder, Imported, check
 from components.loader import Dataset
 from components.progress import Report, quiet
+from components.queries import summaries
 from components.schema import Model, StoredFiles, StoredUnreadable
 from components.sql import execute, ident, single
 
@@ -55,8 +57,6 @@ class StoreError(Exception):
 
 class Session:
     """Queries on one cursor, in turn: they share its temporary tables (queries.reader.Reader, on one cursor)."""
-
-    CHOSEN = f"{Model.file}.rowid IN (SELECT rid FROM chosen)"  # the rows of a condition kept by Store.narrowed
 
     def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
         self._cursor = cursor
@@ -84,6 +84,35 @@ class Session:
     def session(self) -> contextlib.AbstractContextManager[Session]:
         """This same session (left open: it is its owner's)."""
         return contextlib.nullcontext(self)
+
+
+class Pinned:
+    """A reader on one generation, whatever the store adopts meanwhile: each query on a cursor of its own."""
+
+    def __init__(self, root: duckdb.DuckDBPyConnection, spawn: threading.Lock) -> None:
+        self._root, self._spawn = root, spawn
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session on a cursor of its own, for a reader's several statements (its temporary tables are its own)."""
+        with self._spawn:
+            cursor = self._root.cursor()
+        with cursor:
+            yield Session(cursor)
+
+    def df(self, sql: str, params: dict | None = None) -> pd.DataFrame:
+        """A query's result as a frame, on a cursor of its own (sessions query from several threads)."""
+        with self.session() as db:
+            return db.df(sql, params)
+
+    def rows(self, sql: str, params: dict | None = None) -> list[tuple]:
+        """A query's result as tuples."""
+        with self.session() as db:
+            return db.rows(sql, params)
+
+    def value(self, sql: str, params: dict | None = None) -> object:
+        """A query's single value."""
+        return self.rows(sql, params)[0][0]
 
 
 class Store:
@@ -129,6 +158,7 @@ class Store:
         config = {"threads": 2, "memory_limit": MEMORY_LIMIT, "temp_directory": str(self._temp())}
         try:
             root = duckdb.connect(str(self.folder / name), read_only=True, config=config)
+            root.execute("ATTACH IF NOT EXISTS ':memory:' AS scratch (READ_WRITE)")  # Store.narrowed's row ids
         except duckdb.Error as err:
             raise StoreError(f"the event store cannot be read ({str(err).splitlines()[0]}): delete the folder "
                              f"{self.folder.name}/ and it is rebuilt from the files") from None  # fmt: skip
@@ -147,9 +177,13 @@ class Store:
         found = self.rows("SELECT value FROM meta WHERE key = ?", [key]) if self._root else []
         return found[0][0] if found else None
 
+    def summaries(self) -> dict | None:
+        """What the current generation's summaries of the views were built with (None: it has none)."""
+        return summaries.read_recorded(self._meta(summaries.META))
+
     def _stale(self) -> bool:
         """True when the files say something the current generation does not hold (cheap: stats, two queries)."""
-        if self._root is None or self._meta("schema") != SCHEMA_VERSION:
+        if self._root is None or self._meta("schema") != SCHEMA_VERSION or self.summaries() is None:
             return True
         if self._meta("folders") != folders_key(self.data, self.seeds):
             return True
@@ -188,6 +222,7 @@ class Store:
                 builder.clean()
                 try:
                     yield builder
+                    builder.finish()
                 finally:
                     builder.close()
                 if not builder.changed:  # the same files again: the copy says nothing new
@@ -225,37 +260,39 @@ class Store:
 
     # -- reading ----------------------------------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session on a cursor of its own, for a reader's several statements (its temporary tables are its own)."""
+    def pinned(self) -> Pinned:
+        """A reader on the current generation, kept for a selection's several queries even if another is adopted."""
         if self._root is None:
             raise StoreError("the event store is not built yet: refresh it first")
-        with self._spawn:
-            cursor = self._root.cursor()
-        with cursor:
-            yield Session(cursor)
+        return Pinned(self._root, self._spawn)
+
+    def session(self) -> contextlib.AbstractContextManager[Session]:
+        """A session on a cursor of its own, for a reader's several statements (its temporary tables are its own)."""
+        return self.pinned().session()
 
     def df(self, sql: str, params: dict | None = None) -> pd.DataFrame:
         """A query's result as a frame, on a cursor of its own (sessions query from several threads)."""
-        with self.session() as db:
-            return db.df(sql, params)
+        return self.pinned().df(sql, params)
 
     def rows(self, sql: str, params: dict | None = None) -> list[tuple]:
         """A query's result as tuples."""
-        with self.session() as db:
-            return db.rows(sql, params)
+        return self.pinned().rows(sql, params)
 
     def value(self, sql: str, params: dict | None = None) -> object:
         """A query's single value."""
         return self.rows(sql, params)[0][0]
 
     @contextlib.contextmanager
-    def narrowed(self, sql: str, params: dict) -> Iterator[Session]:
-        """A session whose `chosen` table holds the row ids matching a costly condition, computed once: the views'
-        queries then join on it (Session.CHOSEN) instead of computing the condition again in every pass."""
-        with self.session() as db:
-            db.keep("chosen", f"SELECT rowid AS rid FROM {Model.file} WHERE {sql}", params)
-            yield db
+    def narrowed(self, sql: str, params: dict) -> Iterator[tuple[Pinned, str]]:
+        """The row ids matching a costly condition (a distance, a list of names), computed once into a table of the
+        process's scratch database, which every cursor of the generation sees: the views then run side by side on
+        that generation, each joining on it (the condition given) instead of computing the condition again."""
+        reader, table = self.pinned(), f"scratch.chosen_{uuid.uuid4().hex}"
+        reader.rows(f"CREATE TABLE {table} AS SELECT rowid AS rid FROM {Model.file} WHERE {sql}", params)
+        try:
+            yield reader, f"{Model.file}.rowid IN (SELECT rid FROM {table})"
+        finally:
+            reader.rows(f"DROP TABLE IF EXISTS {table}")
 
     @property
     def curated(self) -> Dataset:

@@ -3,7 +3,7 @@ that its status and evidence rest on; the table is then built from a dozen rows,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -11,7 +11,9 @@ from components.actors import FORCE as FORCE_ROLE
 from components.actors import STATE as STATE_ROLE
 from components.actors import Registry
 from components.filter_types import Where
+from components.queries import summaries
 from components.queries.reader import Reader
+from components.queries.summaries import FORCES
 from components.schema import Actors, Model
 
 # Article events of these kinds report a force on the ground; every dataset event does (ACLED and UCDP code events
@@ -45,41 +47,64 @@ def forces_data(
 ) -> ForcesData:
     """Query the store: per force or state, its events' count and last report, and the events its status rests on.
 
-    The store keeps each event's curated forces (a column derived from actors.csv). One pass counts them per force
-    and place, keeping per group the row of the newest event of each basis; then, per force, the newest of those
-    wins and its first places are listed; only the events cited are read in full.
+    The store keeps each event's curated forces (columns derived from actors.csv) and, per generation, the events
+    counted per list of forces, place and deadline (queries/summaries.py FORCES). Two passes count them per list
+    and place, and per list and basis (keeping the newest event of each); the lists are split into their forces,
+    whose first places are listed; only the events cited are read in full.
     """
     wanted = candidates(registry, only)
     ground = f"(dataset <> 'article' OR event_type IN {ON_THE_GROUND})"
     bases = {
         "withdrawal": "dataset = 'article' AND event_type = 'withdrawal'",
-        "after": f"{ground} AND end_date >= $deadline",
+        "after": f"{ground} AND after",  # on or after the deadline (the summary's column)
         "ground": ground,
         "newest": "true",
         "latest_dataset": "dataset <> 'article'",
     }
-    picks = ", ".join(f"max_by(rid, k) FILTER (WHERE {c}) AS {b}, max(k) FILTER (WHERE {c}) AS k_{b}"
-                      for b, c in bases.items())  # fmt: skip
-    # An event's forces are curated actors it names: when each has a bit, the bits rule out most rows for a fraction
-    # of what reading the lists costs.
-    bits = [registry.bit.get(name) for name in wanted]
-    prefilter = f"({Model.actor_bits} & {sum(bits)}) <> 0 AND" if wanted and all(bits) else ""
+    flags = ", ".join(f"({c}) AS is_{b}" for b, c in bases.items())
+    picks = ", ".join(f"(max(k) FILTER (WHERE is_{b})).rid AS {b}" for b in bases)
+    # The events are counted per list of forces (as its actors' bits when every curated force has one: an integer,
+    # where grouping by the lists themselves costs four times as much), and per place or per basis: millions of rows
+    # in, thousands out (the summary has done most of it). Only then is each list split into its forces.
+    by_bits = bool(wanted) and all(registry.bit.get(name) for name in _military(registry))
+    key, named = (Model.actor_bits, f"({Model.actor_bits} & {_mask(registry, wanted)}) <> 0") if by_bits else (
+        Model.forces, "list_has_any(forces, $wanted)")  # fmt: skip
+    day = {"deadline": deadline.date() if deadline is not None else None}
+    # The summary keeps the bits, not the lists
+    src, params = summaries.source(FORCES, where if by_bits else replace(where, summaries=None), day)
     with reader.session() as db:
         db.keep(
-            "groups",
-            f"""SELECT force, location, min(geo_precision) AS geo_precision, count(*) AS n,
-                       max(reported) AS last_reported, {picks}
-                FROM (SELECT rowid AS rid, unnest(forces) AS force, dataset, event_type, end_date, reported, location,
-                             geo_precision, (reported - DATE '1970-01-01') * 100000
-                             + (end_date - DATE '1970-01-01') AS k  -- newest report, then latest day
-                      FROM {Model.file} WHERE {where} AND {prefilter} list_has_any(forces, $wanted))
-                WHERE list_contains($wanted, force) GROUP BY ALL""",
-            where.bind(wanted=wanted, deadline=deadline.date() if deadline is not None else None),
+            "placed",
+            f"SELECT {key} AS key, location, min(finest) AS geo_precision, sum(n) AS n FROM {src} WHERE {named} "
+            "GROUP BY ALL",
+            params if by_bits else {**params, "wanted": wanted},
         )
-        chosen = ", ".join(f"arg_max({b}, k_{b}) AS {b}" for b in bases)
+        db.keep(
+            "based",
+            f"""SELECT {key} AS key, {flags}, max(last_reported) AS last_reported, max(k) AS k
+                FROM {src} WHERE {named} GROUP BY ALL""",
+            params if by_bits else {**params, "wanted": wanted},
+        )
+        if by_bits:  # each list of bits, as the forces it names (an event naming two of one force's names counts once)
+            masks = [int(m) for m in db.df("SELECT DISTINCT key FROM placed")["key"]]
+            split = [(m, force) for m in masks for force in _forces_of(registry, m, wanted)]
+            lists = "(SELECT unnest($masks::BIGINT[]) AS key, unnest($names::VARCHAR[]) AS force) JOIN {} USING (key)"
+            split_params = {"masks": [m for m, _ in split], "names": [f for _, f in split]}
+        else:
+            lists = "(SELECT unnest(key) AS force, * FROM {}) WHERE list_contains($wanted, force)"
+            split_params = {"wanted": wanted}
+        db.keep(
+            "groups",
+            f"SELECT force, location, min(geo_precision) AS geo_precision, sum(n) AS n FROM {lists.format('placed')} "
+            "GROUP BY ALL",
+            split_params,
+        )
         summary = db.df(
-            f"SELECT force, sum(n)::BIGINT AS events, max(last_reported) AS last_reported, {chosen} FROM groups "
-            "GROUP BY force"
+            f"""SELECT force, events, last_reported, {", ".join(bases)}
+                FROM (SELECT force, sum(n)::BIGINT AS events FROM groups GROUP BY force)
+                JOIN (SELECT force, max(last_reported) AS last_reported, {picks} FROM {lists.format("based")}
+                      GROUP BY force) USING (force)""",
+            split_params,
         )
         places = db.df(
             f"""SELECT force, location, geo_precision, n, count(*) OVER (PARTITION BY force) AS places FROM groups
@@ -95,3 +120,20 @@ def forces_data(
     for basis in bases:  # the row id of each basis, replaced by the event itself
         summary[basis] = [event.get(int(r)) if pd.notna(r) else None for r in summary[basis]]
     return ForcesData(summary, places)
+
+
+def _military(registry: Registry) -> list[str]:
+    """Every curated force and intervening state (the actors an event's list of forces is made of)."""
+    roles = registry.actors[Actors.military_role]
+    return list(registry.actors.loc[roles.isin([FORCE_ROLE, STATE_ROLE]), Actors.name])
+
+
+def _mask(registry: Registry, wanted: list[str]) -> int:
+    """The bits of the wanted forces and of every actor counted as one of them."""
+    return sum(registry.bit[n] for n in _military(registry) if registry.identity(n) in wanted)
+
+
+def _forces_of(registry: Registry, mask: int, wanted: list[str]) -> list[str]:
+    """The wanted forces an event with these actors' bits names, each once (as Registry.military counts them)."""
+    named = (registry.identity(n) for n in _military(registry) if mask & registry.bit[n])
+    return [n for n in dict.fromkeys(named) if n in wanted]

@@ -12,8 +12,10 @@ import pandas as pd
 
 from components import countries, legend
 from components.filter_types import Where
+from components.queries import summaries
 from components.queries.reader import Reader
 from components.queries.samples import samples
+from components.queries.summaries import MAP
 from components.schema import Model
 
 LIBYA = {"lat": (18.5, 34.8), "lon": (6.5, 27.5)}  # view extent, a little wider than Libya's borders
@@ -62,13 +64,10 @@ def map_data(
     (lat0, lat1), (lon0, lon1) = view["lat"], view["lon"]
     inside = "latitude BETWEEN $lat0 AND $lat1 AND longitude BETWEEN $lon0 AND $lon1"
     frame = {"lat0": lat0, "lat1": lat1, "lon0": lon0, "lon1": lon1}
+    src, params = summaries.source(MAP, where)
     with reader.session() as db:
         db.keep(  # grouping by few columns keeps this pass cheap: an event's type is counted apart
-            "marks",
-            f"""SELECT backer, location, latitude, longitude, count(*) AS n, min(geo_precision) AS finest,
-                       arg_max(rowid, start_date) AS latest
-                FROM {Model.file} WHERE {where} GROUP BY ALL""",
-            where.params,
+            "marks", f"SELECT {MAP.keys}, {MAP.combine} FROM {src} GROUP BY ALL", params
         )
         total, places = db.rows(f"SELECT coalesce(sum(n), 0), count(*) FILTER ({POINT}) FROM marks")[0]
         unmapped = db.rows(
@@ -88,7 +87,7 @@ def map_data(
             {"anchors": list(anchors)},
         )
         aggregated = places > MAX_MARKS
-        marks = _cells(db, where) if aggregated else _places(db, where)
+        marks = _cells(db, src, params) if aggregated else _places(db, where)
     return MapData(marks, labels, view, aggregated, int(total), unmapped, outside)
 
 
@@ -111,29 +110,31 @@ def _places(db: Reader, where: Where) -> pd.DataFrame:
     return marks.assign(samples=[[found[r] for r in rids] for rids in marks["rids"]]).drop(columns="rids")
 
 
-def _cells(db: Reader, where: Where) -> pd.DataFrame:
-    """One row per grid cell: its events by foreign state and its main event types, for the hover."""
+def _cells(db: Reader, src: str, params: dict) -> pd.DataFrame:
+    """One row per grid cell: its events by foreign state and its main event types, for the hover (ties in the order
+    of the names, never to chance)."""
     cell = f"floor({{}} / {CELL_DEGREES}) * {CELL_DEGREES} + {CELL_DEGREES / 2}"
     lat, lon = cell.format("latitude"), cell.format("longitude")
     db.keep(
         "kinds",
-        f"""SELECT {lat} AS lat, {lon} AS lon, event_type, count(*) AS n
-            FROM {Model.file} WHERE {where} AND {POINT} GROUP BY ALL""",
-        where.params,
+        f"""SELECT {lat} AS lat, {lon} AS lon, event_type, sum(n) AS n FROM {src} WHERE {POINT} GROUP BY ALL""",
+        params,
     )
     return db.df(
         f"""WITH c AS (SELECT {lat} AS lat, {lon} AS lon, * FROM marks WHERE {POINT}),
                  states AS (SELECT lat, lon, backer, sum(n) AS n FROM c GROUP BY ALL),
                  spots AS (SELECT lat, lon, location, sum(n) AS n FROM c GROUP BY ALL)
-            SELECT s.lat AS latitude, s.lon AS longitude, arg_max(s.backer, s.n) AS backer, sum(s.n)::BIGINT AS n,
+            SELECT s.lat AS latitude, s.lon AS longitude, arg_max(s.backer, (s.n, s.backer)) AS backer,
+                   sum(s.n)::BIGINT AS n,
                    any_value(p.places) AS places, any_value(p.location) AS location,
                    string_agg(coalesce(nullif(s.backer, ''), '{legend.NONE}') || ' ' || format('{{:,}}', s.n::BIGINT),
-                              ' · ' ORDER BY s.n DESC) AS backers,
+                              ' · ' ORDER BY s.n DESC, s.backer) AS backers,
                    any_value(k.types) AS types
             FROM states s
-            JOIN (SELECT lat, lon, count(*) AS places, arg_max(location, n) AS location FROM spots GROUP BY ALL) p
-                 USING (lat, lon)
-            JOIN (SELECT lat, lon, string_agg(event_type || ' ' || format('{{:,}}', n::BIGINT), ' · ' ORDER BY n DESC)
-                         AS types FROM kinds GROUP BY ALL) k USING (lat, lon)
+            JOIN (SELECT lat, lon, count(*) AS places, arg_max(location, (n, location)) AS location FROM spots
+                  GROUP BY ALL) p USING (lat, lon)
+            JOIN (SELECT lat, lon, string_agg(event_type || ' ' || format('{{:,}}', n::BIGINT),
+                                              ' · ' ORDER BY n DESC, event_type) AS types
+                  FROM kinds GROUP BY ALL) k USING (lat, lon)
             GROUP BY s.lat, s.lon"""
     )

@@ -12,8 +12,10 @@ import pandas as pd
 from components import dates, legend
 from components.dates import DAY, Anchors
 from components.filter_types import WINDOW, Where
+from components.queries import summaries
 from components.queries.reader import Reader
 from components.queries.samples import SAMPLE
+from components.queries.summaries import TIMELINE
 from components.schema import Model
 
 LANES = 12  # lanes with their own actor; the rest share one
@@ -42,14 +44,18 @@ def others(folded: int) -> str:
 
 def timeline_data(reader: Reader, where: Where, anchors: Anchors, extent: str) -> TimelineData:
     """Query the store for the timeline's marks: per event while a lane is sparse, counts per bin once it is not."""
-    window = _window(anchors) if extent == WINDOW else None
-    inside = "(end_date >= $first_day AND start_date <= $last_day)" if window else "true"
+    window = dates.window(anchors) if extent == WINDOW else None
     bounds = {"first_day": window[0].date(), "last_day": window[1].date()} if window else {}
+    # The window's rows are the summary's `inside`; every event's, when the axis shows them all.
+    src, params = summaries.source(
+        TIMELINE, where, {"first_day": None, "last_day": None, **bounds}, reads=TIMELINE.needs if window else ()
+    )
+    inside = "inside" if window else "true"
     lanes = reader.df(
-        f"""SELECT lane, count(*) FILTER (WHERE {inside}) AS n, count(*) AS everywhere,
-                   min(start_date) AS first, max(end_date) AS last
-            FROM {Model.file} WHERE {where} GROUP BY lane ORDER BY n DESC, lane""",
-        where.bind(**bounds),
+        f"""SELECT lane, sum(n) FILTER (WHERE {inside}) AS n, sum(n) AS everywhere, min(earliest) AS first,
+                   max(latest) AS last
+            FROM {src} GROUP BY lane ORDER BY n DESC, lane""",
+        params,
     )
     total = int(lanes["everywhere"].sum())
     x_range = window or _extent(lanes, anchors)
@@ -61,9 +67,10 @@ def timeline_data(reader: Reader, where: Where, anchors: Anchors, extent: str) -
     span_days = (x_range[1] - x_range[0]).days if x_range else 0
     unit = "week" if span_days <= WEEKS_UP_TO_DAYS else "month"
     counted = len(sparse) < len(own) or len(rest)  # busy lanes, or others: the counting pass has rows to count
+    within = "(end_date >= $first_day AND start_date <= $last_day)" if window else "true"
     marks = pd.concat(
-        [_single(reader, where, inside, bounds, sparse)]
-        + ([_counted(reader, where, inside, bounds, own, shared, unit)] if counted else []),
+        [_single(reader, where, within, bounds, sparse)]
+        + ([_counted(reader, src, params, inside, own, shared, unit)] if counted else []),
         ignore_index=True,
     )
     first = marks.groupby("lane")["start"].min().sort_values(kind="stable") if len(marks) else pd.Series()
@@ -73,7 +80,7 @@ def timeline_data(reader: Reader, where: Where, anchors: Anchors, extent: str) -
 
 def _single(reader: Reader, where: Where, inside: str, bounds: dict, lanes: list[str]) -> pd.DataFrame:
     """The marks of sparse lanes: one per span of days, foreign state and event type (a shape each), with its latest
-    events for the hover."""
+    events for the hover (read from the events: a few dozen of them)."""
     if not lanes:
         return pd.DataFrame(columns=MARK_COLUMNS)
     return reader.df(
@@ -87,50 +94,41 @@ def _single(reader: Reader, where: Where, inside: str, bounds: dict, lanes: list
 
 
 def _counted(
-    reader: Reader, where: Where, inside: str, bounds: dict, own: pd.DataFrame, shared: str, unit: str
+    reader: Reader, src: str, params: dict, inside: str, own: pd.DataFrame, shared: str, unit: str
 ) -> pd.DataFrame:
     """The marks of busy lanes: counts per bin of the events known to within it; coarser events at their span.
 
-    The store counts per lane, bin (or span), state and type first (a few thousand rows), then per mark: the busiest
-    state of a mark colours it.
+    Counted per lane, bin (or span), state and type first (a few thousand rows), then per mark: the busiest state of
+    a mark colours it, and ties go to the first in order (never to chance).
     """
     busy = [lane for lane, n in zip(own["lane"], own["n"]) if n > LANE_MARKS]
     mine = list(own["lane"])
-    fits = f"date_trunc('{unit}', start_date) = date_trunc('{unit}', end_date)"
-    bin_end = f"(date_trunc('{unit}', start_date) + INTERVAL 1 {unit} - INTERVAL 1 DAY)::DATE"
+    spans = f"spans_{unit}"
     key = "lane, counted, start, stop"
-    # The rows are first counted by their own columns (a plain grouping: millions of rows in, thousands out); the
-    # bins and the lanes' names are then worked out on those counts, not on every row.
     marks = reader.df(
         f"""WITH g AS (
-                SELECT lane, backer, start_date, end_date, event_type, count(*) AS n
-                FROM {Model.file} WHERE {where} AND {inside} GROUP BY ALL),
+                SELECT lane, backer, event_type, {unit} AS bin, CASE WHEN {spans} THEN own_start END AS own_start,
+                       CASE WHEN {spans} THEN own_stop END AS own_stop, sum(n) AS n
+                FROM {src} WHERE {inside} GROUP BY ALL),
             r AS (
                 SELECT CASE WHEN list_contains($mine::VARCHAR[], lane) THEN lane ELSE $shared END AS lane, backer,
-                       {fits} AS counted,
-                       CASE WHEN {fits} THEN date_trunc('{unit}', start_date)::DATE ELSE start_date END AS start,
-                       CASE WHEN {fits} THEN {bin_end} ELSE end_date END AS stop,
-                       event_type, sum(n) AS n
+                       own_start IS NULL AS counted, coalesce(own_start, bin) AS start,
+                       coalesce(own_stop, (bin + INTERVAL 1 {unit} - INTERVAL 1 DAY)::DATE) AS stop, event_type,
+                       sum(n) AS n
                 FROM g WHERE list_contains($busy::VARCHAR[], lane)  -- busy lanes, or others
                              OR NOT list_contains($mine::VARCHAR[], lane)
                 GROUP BY ALL),
             states AS (SELECT {key}, backer, sum(n) AS n FROM r GROUP BY ALL),
-            busiest AS (SELECT {key}, arg_max(backer, n) AS backer FROM states GROUP BY ALL),
+            busiest AS (SELECT {key}, arg_max(backer, (n, backer)) AS backer FROM states GROUP BY ALL),
             kinds AS (SELECT {key}, event_type, sum(n) AS n FROM r GROUP BY ALL)
-            SELECT lane, b.backer, counted, start, stop, sum(n)::BIGINT AS n, arg_max(event_type, n) AS kind,
-                   NULL AS samples, list(struct_pack(type := event_type, n := n) ORDER BY n DESC) AS types
+            SELECT lane, b.backer, counted, start, stop, sum(n)::BIGINT AS n,
+                   arg_max(event_type, (n, event_type)) AS kind, NULL AS samples,
+                   list(struct_pack(type := event_type, n := n) ORDER BY n DESC, event_type) AS types
             FROM kinds JOIN busiest b USING (lane, counted, start, stop)
             GROUP BY lane, b.backer, counted, start, stop""",
-        where.bind(**bounds, mine=mine, shared=shared, busy=busy),
+        {**params, "mine": mine, "shared": shared, "busy": busy},
     )
     return marks[MARK_COLUMNS]
-
-
-def _window(anchors: Anchors) -> list[pd.Timestamp] | None:
-    """From a week before the ceasefire to a week after the latest report, when both are known."""
-    if anchors.ceasefire_start is None or anchors.latest_report is None:
-        return None
-    return [anchors.ceasefire_start - 7 * DAY, anchors.latest_report + 7 * DAY]
 
 
 def _extent(lanes: pd.DataFrame, anchors: Anchors) -> list[pd.Timestamp] | None:
