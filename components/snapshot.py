@@ -122,10 +122,15 @@ def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection
         data = timeline_query.timeline_data(db, condition, anchors, chosen.extent)
         return data, timeline.build_timeline(data, actors, anchors, ctx) if draw else None
 
+    def forces_view(db: Reader, condition: Where) -> pd.DataFrame:
+        """The foreign forces table."""
+        found = forces_query.forces_data(db, condition, registry, focus, anchors.deadline)
+        return forces.build_forces(found, registry, prepared.curated.places, anchors)
+
     views = (
         (map_view,),
         (timeline_view,),
-        (forces_query.forces_data, registry, focus, anchors.deadline),
+        (forces_view,),
         (events.page, 0, events.PAGE_ROWS),  # the page most reruns show
     )
     # The four queries on cursors of their own, side by side (DuckDB releases the GIL while it works); a costly
@@ -134,8 +139,7 @@ def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection
         condition = Where(sql) if where.costly else where  # the kept rows carry the condition's values
         with ThreadPoolExecutor(max_workers=len(views)) as pool:
             running = [pool.submit(query, reader, condition, *args) for query, *args in views]
-            drawn, lanes, found, first = (r.result() for r in running)
-    table = forces.build_forces(found, registry, prepared.curated.places, anchors)
+            drawn, lanes, table, first = (r.result() for r in running)
     (marks, where_chart), (lane_marks, when_chart) = drawn, lanes
     figures = (where_chart, when_chart) if draw else None
     return Selection(chosen, opts, anchors, where, marks.total, table, ctx, marks, lane_marks, first,

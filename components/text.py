@@ -41,11 +41,23 @@ def lines(value: object, width: int) -> str:
 
 
 def _wrap(paragraph: str, width: int) -> list[str]:
-    """textwrap's lines of one paragraph; a short plain one as it is (hovers are built by the thousand, and textwrap
-    costs tens of microseconds even when it has nothing to do)."""
-    if len(paragraph) <= width and paragraph.isprintable():  # no tab or other space textwrap would rewrite
+    """textwrap's lines of one paragraph; a short plain one as it is, and plain words (single spaces, no hyphen, none
+    longer than a line) filled greedily as textwrap fills them (hovers are built by the thousand, and textwrap costs
+    tens of microseconds even when it has nothing to do)."""
+    plain = paragraph.isprintable()  # no tab or other space textwrap would rewrite
+    if len(paragraph) <= width and plain:
         return [paragraph.rstrip()]
-    return textwrap.wrap(paragraph, width) or [""]
+    words = paragraph.split(" ")
+    if not plain or "-" in paragraph or "" in words or max(map(len, words)) > width:
+        return textwrap.wrap(paragraph, width) or [""]
+    found, line = [], words[0]
+    for word in words[1:]:
+        if len(line) + 1 + len(word) <= width:
+            line = f"{line} {word}"
+        else:
+            found.append(line)
+            line = word
+    return [*found, line]
 
 
 def notes(items: list[str], width: int = 95) -> str:
