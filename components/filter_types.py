@@ -94,8 +94,9 @@ class Where:
     sql: str
     params: dict = field(default_factory=dict)
     costly: bool = False  # a distance or a list of names: worth computing once per selection (Store.narrowed)
-    summable: bool = False  # it reads only what the views' summaries keep (queries/summaries.py FILTERED)
-    summaries: dict | None = None  # when the views may read the summaries: what the store built them with
+    reads: frozenset[str] | None = frozenset()  # the columns it reads (None: the versions' history as well)
+    summaries: dict | None = None  # what the store's summaries were built with (None: none to read)
+    whole: Where | None = None  # for the row ids a costly condition kept: that condition (a summary may evaluate it)
 
     def __str__(self) -> str:
         return self.sql
@@ -113,6 +114,7 @@ class Params:
     def __init__(self) -> None:
         self.values: dict = {}
         self.costly = False  # set by a clause that is worth computing once per selection
+        self.reads: set[str] = set()  # columns a clause reads besides those its entry declares
 
     def __call__(self, name: str, value: object) -> str:
         """The placeholder of a value."""
@@ -235,7 +237,7 @@ class Filter:
     many: bool = False  # repeated: a list in the link, the flag given once per value
     choices: tuple[str, ...] = ()
     column: str = ""  # of the events, for a list of names
-    summarised: bool = False  # its clause reads only columns the views' summaries keep (queries/summaries.py)
+    reads: tuple[str, ...] | None = ()  # the columns its clause reads (None: the versions' history as well)
     widget: Widget | None = None  # in the sidebar (None: not there)
     read: Callable[[Filter, list[str], Options, Filters], tuple[Filters, list[Refusal]]] = read_known
     write: Callable[[Filter, Filters], list[str] | str | None] = write_value

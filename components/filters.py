@@ -70,6 +70,7 @@ def _actors_clause(f: Filter, filters: Filters, scope: Scope, bind: Params) -> s
     if by_name:
         either.append(f"list_has_any({Model.actors}, {bind('actor_names', by_name)}::VARCHAR[])")
         bind.costly = True
+        bind.reads.add(Model.actors)
     return f"({' OR '.join(either)})" if either else "false"
 
 
@@ -270,37 +271,40 @@ def _countries_words(f: Filter, filters: Filters, opts: Options) -> str | None:
 # and the SQL are all derived from this table: a new filter is a Filters field and an entry here.
 FILTERS: list[Filter] = [  # in the order of the header's words, file names and the sidebar; a place before its radius
     Filter("actors", ACTOR, "Actor", "actor", "--actor", "repeat for several; a state includes its forces", True,
-           clause=_actors_clause, words=_actors_words, slug=slugs, summarised=True,
+           clause=_actors_clause, words=_actors_words, slug=slugs, reads=(Model.actor_bits,),
            widget=Widget(NAMES, "Actor", placeholder="All actors", note=_actors_note,
                          help="The curated actors first, then the datasets' actors by number of events. "
                               "Type to search.")),
     Filter("places", PLACE, "Place", "place", "--place", "repeat for several", True, clause=_places_clause,
            words=_places_words, loosen=_places_loosen, slug=slugs,
+           reads=(Model.location, Model.latitude, Model.longitude),
            widget=Widget(NAMES, "Place", placeholder="All places", help="Most events first. Type to search.")),
     Filter("radius_km", RADIUS, "Radius", flag="--radius-km", help="with --place: events within this distance",
            read=_read_radius, write=_write_radius, words=nothing, loosen=nothing, slug=_radius_slug,
            widget=Widget(KM, "Within km of the place",
                          help="0 keeps only events at the place itself; distances are on the WGS 84 ellipsoid.")),
     Filter("types", TYPE, "Type", "event type", "--type", "event type; repeat for several", True,
-           column=Model.event_type, clause=in_column, slug=slugs, summarised=True,
+           column=Model.event_type, clause=in_column, slug=slugs, reads=(Model.event_type,),
            widget=Widget(NAMES, "Event type", placeholder="All types", counted=True)),
     Filter("start", FROM, "Dates", flag="--from", help="first day, YYYY-MM-DD", read=_read_from,
            write=_write_day, clause=_from_clause, words=_dates_words, loosen=_dates_loosen, slug=_day_slug,
+           reads=(Model.start_date, Model.end_date),
            widget=Widget(DAYS, "Dates", key="dates")),
     Filter("end", TO, "Dates", flag="--to", help="last day, YYYY-MM-DD", read=_read_to,
-           write=_write_day, clause=_to_clause, words=nothing, loosen=nothing, slug=_day_slug),
+           write=_write_day, clause=_to_clause, words=nothing, loosen=nothing, slug=_day_slug,
+           reads=(Model.start_date, Model.end_date)),
     Filter("countries", COUNTRY, "Country", "country", "--country", f"repeat; {EVERY_COUNTRY!r}: every one", True,
            column=Model.country, read=_read_countries, write=_write_countries, clause=_countries_clause,
-           words=_countries_words, summarised=True,
+           words=_countries_words, reads=(Model.country,),
            widget=Widget(COUNTRIES, "Country", placeholder="Every country", counted=True,
                          help="By default the article's countries")),
     Filter("datasets", DATASET, "Dataset", "dataset", "--dataset", "article, ACLED or UCDP GED; repeat", True,
-           column=Model.dataset, clause=in_column, summarised=True,
+           column=Model.dataset, clause=in_column, reads=(Model.dataset,),
            widget=Widget(NAMES, "Dataset", placeholder="Every dataset", counted=True)),
     Filter("view", VIEW, "View", choices=VIEWS, read=read_choice, words=nothing, loosen=nothing),
     Filter("as_of", AS_OF, "As reported by", flag="--as-of", help="YYYY-MM-DD: every view as the sources had "
            "reported it by that day", read=_read_day, write=_write_day, clause=_as_of_clause, words=_as_of_words,
-           loosen=nothing, slug=_day_slug,
+           loosen=nothing, slug=_day_slug, reads=None,
            widget=Widget(DAY, "As reported by", key="as_of", step_days=7,
                          help="Every view as the sources had reported it by this day: the latest version known "
                               "then, and no event deleted by then. Empty: as known today.")),
@@ -326,8 +330,9 @@ def where(filters: Filters, opts: Options, registry: Registry, resolved: Names) 
     clauses = [(f, c) for f in FILTERS if (c := f.clause(f, filters, scope, bind))]
     written = [c for _, c in clauses]
     sql = " AND ".join(written if filters.as_of else ["current", *written])  # as of a day: the versions known then
-    summable = not filters.as_of and not bind.costly and all(f.summarised for f, _ in clauses)
-    return Where(sql, bind.values, bind.costly, summable)
+    declared = [f.reads for f, _ in clauses]
+    reads = None if None in declared else frozenset({"current", *bind.reads}.union(*declared))
+    return Where(sql, bind.values, bind.costly, reads)
 
 
 def describe(filters: Filters, opts: Options) -> str:

@@ -137,6 +137,9 @@ class Builder:
     def finish(self) -> None:
         """Summarise the events for the views when they changed (or the summaries are another code's)."""
         if self.changed or summaries.read_recorded(self.meta(summaries.META)) is None:
+            # A checkpoint first: it may compact the rows that deletions left, which renumbers their row ids, and the
+            # summaries keep row ids (an event's latest, a force's evidence). Nothing moves them afterwards.
+            self.con.execute("CHECKPOINT")
             self.summarise()
             self.changed = True  # summaries of other code replaced: worth publishing
 

@@ -47,10 +47,11 @@ class Prepared:
 def prepare(store: Store) -> Prepared:
     """The filter options, the anchors from all events (the deadline stays drawn whatever the filters), the sources."""
     curated, registry = store.curated, store.registry
-    resolved = options.names(store, registry)
-    opts = options.options(store, registry, curated.places, resolved)
+    built = store.summaries()
+    resolved = options.names(store, registry, built)
+    opts = options.options(store, registry, curated.places, resolved, built)
     milestones, latest = store.df(summaries.MILESTONES), store.value(summaries.LATEST)
-    files = store.files()
+    files = store.files(dated=False)
     datasets = tuple(
         f"{name}: {dates.plural(len(group), 'file')}, {dates.plural(int(group['events'].sum()), 'event')}"
         for name, group in files.assign(name=files["format"].map({"acled": "ACLED", "ucdp": "UCDP GED"})).groupby(
@@ -63,7 +64,7 @@ def prepare(store: Store) -> Prepared:
     places = curated.places
     anchor_places = tuple(places.loc[places[PlaceCols.precision] != "country", PlaceCols.name])
     return Prepared(store, curated, registry, resolved, opts, dates.anchors(milestones, latest), datasets, checked,
-                    unusable, anchor_places, store.summaries())  # fmt: skip
+                    unusable, anchor_places, built)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,7 @@ def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection
     figures, each as soon as its query returns (while the other queries run: they release the GIL)."""
     store, opts, registry = prepared.store, prepared.options, prepared.registry
     where = filters.where(chosen, opts, registry, prepared.names)
-    if where.summable:  # the views may start from the summaries the store keeps (queries/summaries.py)
-        where = replace(where, summaries=prepared.summaries)
+    where = replace(where, summaries=prepared.summaries)  # the views start from them where they can
     anchors = prepared.anchors
     if chosen.as_of and anchors.latest_report is not None:  # as of a day: its latest report is no later than it
         anchors = replace(anchors, latest_report=min(anchors.latest_report, pd.Timestamp(chosen.as_of)))
@@ -136,7 +136,8 @@ def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection
     # The four queries on cursors of their own, side by side (DuckDB releases the GIL while it works); a costly
     # condition (a radius, a list of names) is matched once first, and every view joins on the rows it kept.
     with store.narrowed(where.sql, where.params) if where.costly else nullcontext((store, where.sql)) as (reader, sql):
-        condition = Where(sql) if where.costly else where  # the kept rows carry the condition's values
+        # the kept rows carry the condition's values; a summary that holds its columns evaluates it whole
+        condition = Where(sql, summaries=where.summaries, whole=where) if where.costly else where
         with ThreadPoolExecutor(max_workers=len(views)) as pool:
             running = [pool.submit(query, reader, condition, *args) for query, *args in views]
             drawn, lanes, table, first = (r.result() for r in running)

@@ -317,8 +317,14 @@ class Store:
         """Files under data/sources/ that could not be loaded, and why."""
         return dict(self.rows(f"SELECT source_file, reason FROM {StoredUnreadable.file} ORDER BY 1"))
 
-    def files(self) -> pd.DataFrame:
-        """Each loaded file: format, rows, events, problem rows, date range and countries."""
+    def files(self, dated: bool = True) -> pd.DataFrame:
+        """Each loaded file: format, rows, events, problem rows, and (`dated`: a pass over its events) date range and
+        countries."""
+        if not dated:
+            return self.df(
+                f"SELECT source_file AS file, format, rows_read, events, problem_rows, imported_at "
+                f"FROM {StoredFiles.file} ORDER BY seq"
+            )
         return self.df(
             f"""SELECT f.source_file AS file, f.format, f.rows_read, f.events, f.problem_rows, f.imported_at,
                        min(e.start_date) AS first_day, max(e.end_date) AS last_day,

@@ -1,4 +1,7 @@
-"""What each filter offers, counted in the store: the actor names resolved once, the places, types and days."""
+"""What each filter offers, counted in the store: the actor names resolved once, the places, types and days.
+
+Counted from the views' summaries (queries/summaries.py), each a few thousand rows where the events are millions:
+the same counts, read from the events when the store has no summaries."""
 
 from __future__ import annotations
 
@@ -7,25 +10,37 @@ import datetime as dt
 import pandas as pd
 
 from components.actors import Registry
-from components.filter_types import ACTOR, COUNTRY, DATASET, PLACE, TYPE, Names, Options
+from components.filter_types import ACTOR, COUNTRY, DATASET, PLACE, TYPE, Names, Options, Where
+from components.queries import summaries
 from components.queries.reader import Reader
+from components.queries.summaries import ACTORS, MAP, TIMELINE
 from components.schema import Model, Places
 
 
-def names(reader: Reader, registry: Registry) -> Names:
+def _current(built: dict | None) -> Where:
+    """Every current event, as the summaries built with `built` hold them (None: read from the events)."""
+    return Where("current", reads=frozenset({"current"}), summaries=built)
+
+
+def names(reader: Reader, registry: Registry, built: dict | None = None) -> Names:
     """Resolve every distinct actor name of the store once (thousands of names, not millions of rows)."""
-    written = reader.df(f"SELECT DISTINCT unnest({Model.actors}) AS name FROM {Model.file} WHERE current")["name"]
+    src, params = summaries.source(ACTORS, _current(built))
+    written = reader.df(f"SELECT DISTINCT name FROM {src}", params)["name"]
     return Names({name: registry.canonical(name) for name in written})
 
 
-def options(reader: Reader, registry: Registry, places: pd.DataFrame, resolved: Names) -> Options:
+def options(
+    reader: Reader, registry: Registry, places: pd.DataFrame, resolved: Names, built: dict | None = None
+) -> Options:
     """What each filter offers, counted in the store (computed once per version of the data)."""
-    by = "SELECT {0}, count(*) FROM events WHERE current GROUP BY 1 ORDER BY 2 DESC, 1"
+    every = _current(built)
+    marks, marks_params = summaries.source(MAP, every)
+    by = "SELECT {0}, sum(n)::BIGINT FROM {1} GROUP BY 1 ORDER BY 2 DESC, 1"
     columns = (Model.event_type, Model.country, Model.dataset, Model.location)
-    count = {c: dict(reader.rows(by.format(c))) for c in columns}
+    count = {c: dict(reader.rows(by.format(c, marks), marks_params)) for c in columns}
+    written, written_params = summaries.source(ACTORS, every)
     per_name = reader.df(
-        f"SELECT name, count(*) AS n FROM (SELECT unnest({Model.actors}) AS name FROM {Model.file} WHERE current) "
-        "GROUP BY name ORDER BY n DESC, name"
+        f"SELECT name, sum(n)::BIGINT AS n FROM {written} GROUP BY name ORDER BY n DESC, name", written_params
     )
     curated_counts: dict[str, int] = {}
     for name, n in zip(per_name["name"], per_name["n"]):
@@ -38,12 +53,14 @@ def options(reader: Reader, registry: Registry, places: pd.DataFrame, resolved: 
     others = [n for n in per_name["name"] if not resolved.canonical.get(n)]
     # A curated actor's count is every name that stands for it: it wins over the count of its name as written.
     actor_counts = {**dict(zip(per_name["name"], per_name["n"].astype(int))), **curated_counts}
-    first, last = reader.rows(f"SELECT min(start_date), max(end_date) FROM {Model.file} WHERE current")[0]
+    spans, spans_params = summaries.source(TIMELINE, every, dict.fromkeys(TIMELINE.needs), reads=())
+    first, last = reader.rows(f"SELECT min(earliest), max(latest) FROM {spans}", spans_params)[0]
     today = dt.date.today()
     defaults = tuple(
-        c for (c,) in reader.rows(f"SELECT DISTINCT country FROM {Model.file} WHERE current AND dataset = 'article'")
+        c for (c,) in reader.rows(f"SELECT DISTINCT country FROM {marks} WHERE dataset = 'article'", marks_params)
     )
-    found_in = {ACTOR: _found_in(reader, f"unnest({Model.actors})", resolved), PLACE: _found_in(reader, Model.location)}
+    found_in = {ACTOR: _found_in(reader, written, written_params, "name", resolved),
+                PLACE: _found_in(reader, marks, marks_params, Model.location)}  # fmt: skip
     return Options(
         actors=curated + others,
         places=[p for p in count[Model.location] if p],
@@ -60,17 +77,19 @@ def options(reader: Reader, registry: Registry, places: pd.DataFrame, resolved: 
         },  # fmt: skip
         sponsored=registry.sponsored,
         found_in=found_in,
-        centres=_centres(reader, places),
+        centres=_centres(reader, marks, marks_params, places),
         days=(first or today, last or today),
     )
 
 
-def _centres(reader: Reader, places: pd.DataFrame) -> dict[str, tuple[float, float]]:
-    """The point each place's radius is measured from: the gazetteer's, else the point its events use most."""
+def _centres(reader: Reader, marks: str, params: dict, places: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """The point each place's radius is measured from: the gazetteer's, else the point its events use most (counted
+    in the map's rows)."""
     used = reader.df(
-        f"""SELECT location, latitude, longitude FROM (SELECT location, latitude, longitude, count(*) AS n
-            FROM {Model.file} WHERE current AND latitude IS NOT NULL AND location <> '' GROUP BY ALL)
-            QUALIFY row_number() OVER (PARTITION BY location ORDER BY n DESC, latitude, longitude) = 1"""
+        f"""SELECT location, latitude, longitude FROM (SELECT location, latitude, longitude, sum(n) AS n
+            FROM {marks} WHERE latitude IS NOT NULL AND location <> '' GROUP BY ALL)
+            QUALIFY row_number() OVER (PARTITION BY location ORDER BY n DESC, latitude, longitude) = 1""",
+        params,
     )
     centres = {p: (y, x) for p, y, x in zip(used["location"], used["latitude"], used["longitude"])}
     located = places[places[Places.latitude].notna() & places[Places.longitude].notna()]
@@ -83,11 +102,12 @@ def _centres(reader: Reader, places: pd.DataFrame) -> dict[str, tuple[float, flo
     return centres
 
 
-def _found_in(reader: Reader, value: str, resolved: Names | None = None) -> dict[str, tuple[str, ...]]:
+def _found_in(
+    reader: Reader, src: str, params: dict, value: str, resolved: Names | None = None
+) -> dict[str, tuple[str, ...]]:
     """The countries of each value's events (a curated actor: of every name that stands for it), in one pass."""
     rows = reader.df(
-        f"SELECT name, list(DISTINCT country ORDER BY country) AS countries FROM (SELECT {value} AS name, country "
-        f"FROM {Model.file} WHERE current) GROUP BY name"
+        f"SELECT {value} AS name, list(DISTINCT country ORDER BY country) AS countries FROM {src} GROUP BY 1", params
     )
     found = {name: tuple(countries) for name, countries in zip(rows["name"], rows["countries"])}
     if resolved is not None:  # a curated actor is found wherever any of its written names is

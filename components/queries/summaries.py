@@ -1,10 +1,11 @@
 """The views' summaries: each view's first pass over the current events (counts per place, per lane and bin, per force
 and place), done once per generation by the writer instead of at every rerun.
 
-A summary keeps, beside the view's own columns, the columns the summarised filters read (FILTERED), so a condition
-on those runs on it unchanged. A condition on anything else (days, places and distances, names, versions as of a
-day) reads the events themselves through the same per-event columns (`Summary.rows`), so that one query text serves
-both: a summary is only the events grouped ahead of time, never a second way of counting them.
+A summary keeps, beside the view's own columns, the columns most filters read (FILTERED), and some keep the places
+too (`serves`), so a condition on those runs on it unchanged. A condition on anything else (days, names, versions as
+of a day; places, for the timeline) reads the events themselves through the same per-event columns
+(`Summary.rows`), so that one query text serves both: a summary is only the events grouped ahead of time, never a
+second way of counting them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from components.dates import Anchors
 from components.filter_types import Where
 from components.schema import Model
 
-# What a condition may read to run on the summaries: `current` (a summary holds current versions only, and says so).
+# What a condition may read to run on any summary: `current` (a summary holds current versions only, and says so).
 FILTERED = ("current", Model.country, Model.dataset, Model.event_type, Model.actor_bits)
 # The anchors, read the same way by the page (snapshot.prepare) and by the writer that builds the summaries.
 MILESTONES = f"SELECT * FROM {Model.file} WHERE current AND milestone <> ''"
@@ -35,6 +36,7 @@ class Summary:
     rows: str  # SQL select list over an event's columns: the view's computed columns and measures, one event each
     combine: str  # SQL aggregates over `rows` (or over a summary's groups): the same text combines either
     needs: tuple[str, ...] = ()  # the parameters `rows` reads, fixed when the summary is built
+    serves: tuple[str, ...] = ()  # its keys that are the events' own columns, which a condition may read as well
 
     def build(self) -> str:
         """The SELECT that makes the summary from the current events (its parameters: `bind`)."""
@@ -51,6 +53,7 @@ MAP = Summary(
     keys="backer, location, latitude, longitude",
     rows="1 AS n, geo_precision AS finest, rowid AS latest, start_date AS latest_day",
     combine="sum(n) AS n, min(finest) AS finest, arg_max(latest, latest_day) AS latest, max(latest_day) AS latest_day",
+    serves=(Model.location, Model.latitude, Model.longitude),
 )
 # A timeline bins an event by week or by month (the unit depends on the axis): both bins are kept, and an event's own
 # days when it spans a bin of either (a query reads them only for the unit it counts in: it is then drawn at its days,
@@ -72,14 +75,17 @@ TIMELINE = Summary(
 # day, then the row read last (a struct compares field by field: ties never pick a row at random).
 FORCES = Summary(
     "summary_forces",
-    keys="location, after",
+    keys="location, latitude, longitude, after",
     rows="""1 AS n, geo_precision AS finest, reported AS last_reported, end_date >= $deadline AS after,
             struct_pack(k := (reported - DATE '1970-01-01') * 100000 + (end_date - DATE '1970-01-01'),
                         rid := rowid) AS k""",
     combine="sum(n) AS n, min(finest) AS finest, max(last_reported) AS last_reported, max(k) AS k",
     needs=("deadline",),
+    serves=(Model.location, Model.latitude, Model.longitude),
 )
-SUMMARIES = (MAP, TIMELINE, FORCES)
+# The filters' offers: every name an event's actors are written as (an event counted once per name).
+ACTORS = Summary("summary_actors", keys="name", rows=f"unnest({Model.actors}) AS name, 1 AS n", combine="sum(n) AS n")
+SUMMARIES = (MAP, TIMELINE, FORCES, ACTORS)
 # The summaries' definitions, as recorded with them: a generation built by other code is summarised again.
 DIGEST = hashlib.sha256("\n".join(s.build() for s in SUMMARIES).encode()).hexdigest()[:16]
 
@@ -107,18 +113,24 @@ def read_recorded(text: str | None) -> dict[str, dt.date | None] | None:
     return {name: dt.date.fromisoformat(value) if value else None for name, value in (p.split("=", 1) for p in pairs)}
 
 
+def serves(summary: Summary, where: Where) -> bool:
+    """Whether the summary holds every column the condition reads (for a costly condition's kept rows: that
+    condition's), in a store that has summaries."""
+    read = (where.whole or where).reads
+    return where.summaries is not None and read is not None and read <= {*FILTERED, *summary.serves}
+
+
 def source(
     summary: Summary,
     where: Where,
     wanted: dict[str, dt.date | None] | None = None,
     reads: tuple[str, ...] | None = None,
 ) -> tuple[str, dict]:
-    """The rows a view's query groups, as a subquery: the summary when the condition allows it and it was built with
-    the parameters the query `reads` (by default all it needs), else the matching events with the summary's
-    per-event columns. With the parameters the subquery reads."""
+    """The rows a view's query groups, as a subquery: the summary when it serves the condition and was built with the
+    parameters the query `reads` (by default all it needs), else the matching events with the summary's per-event
+    columns. With the parameters the subquery reads."""
     built, wanted = where.summaries, wanted or {}
-    if built is not None and all(
-        built[name] == wanted[name] for name in summary.needs if reads is None or name in reads
-    ):
-        return f"(SELECT * FROM {summary.table} WHERE {where})", dict(where.params)
+    if serves(summary, where) and all(built[n] == wanted[n] for n in summary.needs if reads is None or n in reads):
+        condition = where.whole or where
+        return f"(SELECT * FROM {summary.table} WHERE {condition})", dict(condition.params)
     return f"(SELECT *, {summary.rows} FROM {Model.file} WHERE {where})", where.bind(**summary.bind(wanted))
