@@ -3,9 +3,9 @@ views are built from (for the page, the briefing and the commands alike)."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -127,20 +127,27 @@ def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection
         found = forces_query.forces_data(db, condition, registry, focus, anchors.deadline)
         return forces.build_forces(found, registry, prepared.curated.places, anchors)
 
-    views = (
-        (map_view,),
-        (timeline_view,),
-        (forces_view,),
-        (events.page, 0, events.PAGE_ROWS),  # the page most reruns show
+    views = (  # each with the summary it starts from, when it has one
+        (map_view, summaries.MAP),
+        (timeline_view, summaries.TIMELINE),
+        (forces_view, summaries.FORCES),
+        (partial(events.page, number=0, size=events.PAGE_ROWS), None),  # the page most reruns show
     )
-    # The four queries on cursors of their own, side by side (DuckDB releases the GIL while it works); a costly
-    # condition (a radius, a list of names) is matched once first, and every view joins on the rows it kept.
-    with store.narrowed(where.sql, where.params) if where.costly else nullcontext((store, where.sql)) as (reader, sql):
-        # the kept rows carry the condition's values; a summary that holds its columns evaluates it whole
-        condition = Where(sql, summaries=where.summaries, whole=where) if where.costly else where
-        with ThreadPoolExecutor(max_workers=len(views)) as pool:
-            running = [pool.submit(query, reader, condition, *args) for query, *args in views]
-            drawn, lanes, table, first = (r.result() for r in running)
+    # The four queries on cursors of their own, side by side (DuckDB releases the GIL while it works), all on one
+    # generation. A costly condition (a radius, a list of names) is evaluated whole by the summaries that hold its
+    # columns; for the other views its rows are matched once, meanwhile, and they join on the rows it kept.
+    reader = store.pinned()
+    direct = [not where.costly or (kept is not None and summaries.serves(kept, where)) for _, kept in views]
+    with ThreadPoolExecutor(max_workers=len(views)) as pool:
+        running = {i: pool.submit(view, reader, where) for i, (view, _) in enumerate(views) if direct[i]}
+        if not all(direct):
+            with store.narrowed(reader, where.sql, where.params) as sql:
+                # the kept rows carry the condition's values; a summary that holds its columns evaluates it whole
+                narrowed = Where(sql, summaries=where.summaries, whole=where)
+                running.update({i: pool.submit(view, reader, narrowed) for i, (view, _) in enumerate(views)
+                                if not direct[i]})  # fmt: skip
+                wait(running.values())  # the kept rows are dropped once every view has read them
+        drawn, lanes, table, first = (running[i].result() for i in range(len(views)))
     (marks, where_chart), (lane_marks, when_chart) = drawn, lanes
     figures = (where_chart, when_chart) if draw else None
     return Selection(chosen, opts, anchors, where, marks.total, table, ctx, marks, lane_marks, first,

@@ -283,14 +283,14 @@ class Store:
         return self.rows(sql, params)[0][0]
 
     @contextlib.contextmanager
-    def narrowed(self, sql: str, params: dict) -> Iterator[tuple[Pinned, str]]:
+    def narrowed(self, reader: Pinned, sql: str, params: dict) -> Iterator[str]:
         """The row ids matching a costly condition (a distance, a list of names), computed once into a table of the
-        process's scratch database, which every cursor of the generation sees: the views then run side by side on
-        that generation, each joining on it (the condition given) instead of computing the condition again."""
-        reader, table = self.pinned(), f"scratch.chosen_{uuid.uuid4().hex}"
+        process's scratch database, which every cursor of the reader's generation sees: views then run side by side
+        on it, each joining on it (the condition given) instead of computing the condition again."""
+        table = f"scratch.chosen_{uuid.uuid4().hex}"
         reader.rows(f"CREATE TABLE {table} AS SELECT rowid AS rid FROM {Model.file} WHERE {sql}", params)
         try:
-            yield reader, f"{Model.file}.rowid IN (SELECT rid FROM {table})"
+            yield f"{Model.file}.rowid IN (SELECT rid FROM {table})"
         finally:
             reader.rows(f"DROP TABLE IF EXISTS {table}")
 

@@ -65,51 +65,44 @@ def forces_data(
     picks = ", ".join(f"(max(k) FILTER (WHERE is_{b})).rid AS {b}" for b in bases)
     # The events are counted per list of forces (as its actors' bits when every curated force has one: an integer,
     # where grouping by the lists themselves costs four times as much), and per place or per basis: millions of rows
-    # in, thousands out (the summary has done most of it). Only then is each list split into its forces.
+    # in, thousands out (the summary has done most of it). Each list is then split into the forces it names: by
+    # bits, a force is named when any of its names' bits is set (so an event naming two of them counts once).
     by_bits = bool(wanted) and all(registry.bit.get(name) for name in _military(registry))
-    key, named = (Model.actor_bits, f"({Model.actor_bits} & {_mask(registry, wanted)}) <> 0") if by_bits else (
-        Model.forces, "list_has_any(forces, $wanted)")  # fmt: skip
     day = {"deadline": deadline.date() if deadline is not None else None}
-    # The summary keeps the bits, not the lists
-    src, params = summaries.source(FORCES, where if by_bits else replace(where, summaries=None), day)
+    if by_bits:
+        masks = [_mask(registry, [force]) for force in wanted]
+        key, named = Model.actor_bits, f"({Model.actor_bits} & {sum(masks)}) <> 0"
+        split = (
+            "{} JOIN (SELECT unnest($wanted::VARCHAR[]) AS force, unnest($masks::BIGINT[]) AS mask) ON key & mask <> 0"
+        )
+        src, params = summaries.source(FORCES, where, day)
+        params = {**params, "wanted": wanted, "masks": masks}
+    else:  # the summary keeps the bits, not the lists
+        key, named = Model.forces, "list_has_any(forces, $wanted)"
+        split = "(SELECT unnest(key) AS force, * FROM {}) WHERE list_contains($wanted, force)"
+        src, params = summaries.source(FORCES, replace(where, summaries=None), day)
+        params = {**params, "wanted": wanted}
+    counted = f"""WITH placed AS (SELECT {key} AS key, location, min(finest) AS geo_precision, sum(n) AS n
+                                  FROM {src} WHERE {named} GROUP BY ALL),
+                       groups AS (SELECT force, location, min(geo_precision) AS geo_precision, sum(n) AS n
+                                  FROM {split.format("placed")} GROUP BY ALL)"""
     with reader.session() as db:
-        db.keep(
-            "placed",
-            f"SELECT {key} AS key, location, min(finest) AS geo_precision, sum(n) AS n FROM {src} WHERE {named} "
-            "GROUP BY ALL",
-            params if by_bits else {**params, "wanted": wanted},
-        )
-        db.keep(
-            "based",
-            f"""SELECT {key} AS key, {flags}, max(last_reported) AS last_reported, max(k) AS k
-                FROM {src} WHERE {named} GROUP BY ALL""",
-            params if by_bits else {**params, "wanted": wanted},
-        )
-        if by_bits:  # each list of bits, as the forces it names (an event naming two of one force's names counts once)
-            masks = [int(m) for m in db.df("SELECT DISTINCT key FROM placed")["key"]]
-            split = [(m, force) for m in masks for force in _forces_of(registry, m, wanted)]
-            lists = "(SELECT unnest($masks::BIGINT[]) AS key, unnest($names::VARCHAR[]) AS force) JOIN {} USING (key)"
-            split_params = {"masks": [m for m, _ in split], "names": [f for _, f in split]}
-        else:
-            lists = "(SELECT unnest(key) AS force, * FROM {}) WHERE list_contains($wanted, force)"
-            split_params = {"wanted": wanted}
-        db.keep(
-            "groups",
-            f"SELECT force, location, min(geo_precision) AS geo_precision, sum(n) AS n FROM {lists.format('placed')} "
-            "GROUP BY ALL",
-            split_params,
-        )
         summary = db.df(
-            f"""SELECT force, events, last_reported, {", ".join(bases)}
+            f"""{counted},
+                     based AS (SELECT {key} AS key, {flags}, max(last_reported) AS last_reported, max(k) AS k
+                               FROM {src} WHERE {named} GROUP BY ALL)
+                SELECT force, events, last_reported, {", ".join(bases)}
                 FROM (SELECT force, sum(n)::BIGINT AS events FROM groups GROUP BY force)
-                JOIN (SELECT force, max(last_reported) AS last_reported, {picks} FROM {lists.format("based")}
+                JOIN (SELECT force, max(last_reported) AS last_reported, {picks} FROM {split.format("based")}
                       GROUP BY force) USING (force)""",
-            split_params,
+            params,
         )
         places = db.df(
-            f"""SELECT force, location, geo_precision, n, count(*) OVER (PARTITION BY force) AS places FROM groups
+            f"""{counted}
+                SELECT force, location, geo_precision, n, count(*) OVER (PARTITION BY force) AS places FROM groups
                 WHERE location <> '' QUALIFY row_number() OVER (PARTITION BY force ORDER BY n DESC, location)
-                <= {PLACES_SHOWN} ORDER BY force, n DESC, location"""
+                <= {PLACES_SHOWN} ORDER BY force, n DESC, location""",
+            params,
         )
         rowids = sorted({int(r) for b in bases for r in summary[b].dropna()})
         details = db.df(
@@ -131,9 +124,3 @@ def _military(registry: Registry) -> list[str]:
 def _mask(registry: Registry, wanted: list[str]) -> int:
     """The bits of the wanted forces and of every actor counted as one of them."""
     return sum(registry.bit[n] for n in _military(registry) if registry.identity(n) in wanted)
-
-
-def _forces_of(registry: Registry, mask: int, wanted: list[str]) -> list[str]:
-    """The wanted forces an event with these actors' bits names, each once (as Registry.military counts them)."""
-    named = (registry.identity(n) for n in _military(registry) if mask & registry.bit[n])
-    return [n for n in dict.fromkeys(named) if n in wanted]
