@@ -71,11 +71,9 @@ def _hovers(marks: pd.DataFrame, unit: str) -> list[str]:
         if isinstance(samples, (list, tuple)) or hasattr(samples, "__array__"):
             found.append(evidence.hover(list(samples), int(n)))
             continue
-        types = list(types)  # most frequent first
-        what = " · ".join(f"{t['type']} {int(t['n']):,}" for t in types[:3]) + (" · …" if len(types) > 3 else "")
         how = f"counted per {unit}: each known to within this {unit}" if counted else "known to these dates only"
         found.append(
-            f"<b>{text.plot(when)}: {dates.plural(int(n), 'event')}</b><br>{text.lines(what, 70)}<br><i>{how}</i>"
+            f"<b>{text.plot(when)}: {dates.plural(int(n), 'event')}</b><br>{text.lines(types, 70)}<br><i>{how}</i>"
         )
     return found
 

@@ -21,6 +21,7 @@ from components.schema import Model
 LANES = 12  # lanes with their own actor; the rest share one
 LANE_MARKS = 40  # past this many marks, a lane draws counts per week or month
 WEEKS_UP_TO_DAYS = 730  # a timeline of up to two years counts by week, a longer one by month
+TYPES_SHOWN = 3  # a count's hover names its most frequent event types, with their counts
 MARK_COLUMNS = ["lane", "backer", "counted", "start", "stop", "n", "kind", "samples", "types"]
 
 
@@ -28,7 +29,7 @@ MARK_COLUMNS = ["lane", "backer", "counted", "start", "stop", "n", "kind", "samp
 class TimelineData:
     """What the timeline draws: one row per mark, the lanes in order, and what it leaves out."""
 
-    marks: pd.DataFrame  # lane, backer, start, stop, n, kind, counted, samples, types
+    marks: pd.DataFrame  # lane, backer, start, stop, n, kind, counted, samples, types ('Battles 1,204 · …')
     lanes: list[str]
     unit: str  # "week" or "month": the bin of lanes that count
     x_range: list[pd.Timestamp] | None
@@ -123,7 +124,9 @@ def _counted(
             kinds AS (SELECT {key}, event_type, sum(n) AS n FROM r GROUP BY ALL)
             SELECT lane, b.backer, counted, start, stop, sum(n)::BIGINT AS n,
                    arg_max(event_type, (n, event_type)) AS kind, NULL AS samples,
-                   list(struct_pack(type := event_type, n := n) ORDER BY n DESC, event_type) AS types
+                   array_to_string(list_slice(list(event_type || ' ' || format('{{:,}}', n::BIGINT)
+                                                   ORDER BY n DESC, event_type), 1, {TYPES_SHOWN}), ' · ')
+                   || CASE WHEN count(*) > {TYPES_SHOWN} THEN ' · …' ELSE '' END AS types
             FROM kinds JOIN busiest b USING (lane, counted, start, stop)
             GROUP BY lane, b.backer, counted, start, stop""",
         {**params, "mine": mine, "shared": shared, "busy": busy},
