@@ -94,7 +94,7 @@ class Where:
     sql: str
     params: dict = field(default_factory=dict)
     costly: bool = False  # a distance or a list of names: worth computing once per selection (Store.narrowed)
-    reads: frozenset[str] | None = frozenset()  # the columns it reads (None: the versions' history as well)
+    reads: frozenset[str] | None = None  # the columns it reads (None: not known, or the versions' history)
     summaries: dict | None = None  # what the store's summaries were built with (None: none to read)
     whole: Where | None = None  # for the row ids a costly condition kept: that condition (a summary may evaluate it)
 
