@@ -237,7 +237,7 @@ class Filter:
     many: bool = False  # repeated: a list in the link, the flag given once per value
     choices: tuple[str, ...] = ()
     column: str = ""  # of the events, for a list of names
-    reads: tuple[str, ...] | None = ()  # the columns its clause reads (None: the versions' history as well)
+    reads: tuple[str, ...] | None = None  # the columns its clause reads (None: not said, or the versions' history)
     widget: Widget | None = None  # in the sidebar (None: not there)
     read: Callable[[Filter, list[str], Options, Filters], tuple[Filters, list[Refusal]]] = read_known
     write: Callable[[Filter, Filters], list[str] | str | None] = write_value

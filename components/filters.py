@@ -304,7 +304,7 @@ FILTERS: list[Filter] = [  # in the order of the header's words, file names and 
     Filter("view", VIEW, "View", choices=VIEWS, read=read_choice, words=nothing, loosen=nothing),
     Filter("as_of", AS_OF, "As reported by", flag="--as-of", help="YYYY-MM-DD: every view as the sources had "
            "reported it by that day", read=_read_day, write=_write_day, clause=_as_of_clause, words=_as_of_words,
-           loosen=nothing, slug=_day_slug, reads=None,
+           loosen=nothing, slug=_day_slug,
            widget=Widget(DAY, "As reported by", key="as_of", step_days=7,
                          help="Every view as the sources had reported it by this day: the latest version known "
                               "then, and no event deleted by then. Empty: as known today.")),

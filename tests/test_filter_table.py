@@ -161,3 +161,12 @@ def test_a_query_parameter_named_like_a_filter_parameter_is_refused():
     with pytest.raises(ValueError, match="wanted"):
         where.bind(wanted=[], deadline=None)
     assert filter_types.Where("true", {"f_places": ["Alpha"]}).bind(wanted=[]) == {"f_places": ["Alpha"], "wanted": []}
+
+
+def test_every_clause_says_which_columns_it_reads():
+    """Each entry that writes SQL names the events' columns its clause reads (the views' summaries serve a condition
+    only on columns they keep); only the as-of entry reads the versions' history, and says nothing."""
+    writing = [f for f in filters.FILTERS if f.clause is not filter_types.nothing]
+    assert {f.field for f in writing if f.reads is None} == {"as_of"}
+    assert all(set(f.reads) <= set(Model.names()) for f in writing if f.reads is not None)
+    assert len(writing) >= 7
