@@ -20,6 +20,7 @@ from components.schema import Actors, Model
 # where they happen, so an actor of one is active there).
 ON_THE_GROUND = ("presence", "ground activity", "deadline")
 PLACES_SHOWN = 5
+PLACE_COLUMNS = [Model.location, Model.geo_precision, "n"]  # of each place a force's row lists
 EVENT = (
     "struct_pack(start := start_date, stop := end_date, basis := date_basis, reported := reported, "
     "dataset := dataset, id := event_id, evidence := evidence, kind := evidence_kind, source := source, "
@@ -82,28 +83,33 @@ def forces_data(
         split = "(SELECT unnest(key) AS force, * FROM {}) WHERE list_contains($wanted, force)"
         src, params = summaries.source(FORCES, replace(where, summaries=None), day)
         params = {**params, "wanted": wanted}
-    counted = f"""WITH placed AS (SELECT {key} AS key, location, min(finest) AS geo_precision, sum(n) AS n
-                                  FROM {src} WHERE {named} GROUP BY ALL),
-                       groups AS (SELECT force, location, min(geo_precision) AS geo_precision, sum(n) AS n
-                                  FROM {split.format("placed")} GROUP BY ALL)"""
     with reader.session() as db:
         summary = db.df(
-            f"""{counted},
+            f"""WITH placed AS (SELECT {key} AS key, location, min(finest) AS geo_precision, sum(n) AS n
+                                FROM {src} WHERE {named} GROUP BY ALL),
+                     groups AS (SELECT force, location, min(geo_precision) AS geo_precision, sum(n) AS n
+                                FROM {split.format("placed")} GROUP BY ALL),
                      based AS (SELECT {key} AS key, {flags}, max(last_reported) AS last_reported, max(k) AS k
                                FROM {src} WHERE {named} GROUP BY ALL)
-                SELECT force, events, last_reported, {", ".join(bases)}
+                SELECT force, events, last_reported, {", ".join(bases)}, coalesce(places, 0) AS places,
+                       coalesce(top, []) AS top
                 FROM (SELECT force, sum(n)::BIGINT AS events FROM groups GROUP BY force)
                 JOIN (SELECT force, max(last_reported) AS last_reported, {picks} FROM {split.format("based")}
-                      GROUP BY force) USING (force)""",
+                      GROUP BY force) USING (force)
+                LEFT JOIN (SELECT force, count(*) AS places,  -- its first places, the most frequent first
+                                  list(struct_pack(location := location, geo_precision := geo_precision, n := n)
+                                       ORDER BY n DESC, location)[1:{PLACES_SHOWN}] AS top
+                           FROM groups WHERE location <> '' GROUP BY force) USING (force)
+                ORDER BY force""",
             params,
         )
-        places = db.df(
-            f"""{counted}
-                SELECT force, location, geo_precision, n, count(*) OVER (PARTITION BY force) AS places FROM groups
-                WHERE location <> '' QUALIFY row_number() OVER (PARTITION BY force ORDER BY n DESC, location)
-                <= {PLACES_SHOWN} ORDER BY force, n DESC, location""",
-            params,
-        )
+        places = pd.DataFrame(
+            [(force, *(p[c] for c in PLACE_COLUMNS), total)
+             for force, top, total in zip(summary["force"], summary["top"], summary["places"])
+             for p in top],
+            columns=["force", *PLACE_COLUMNS, "places"],
+        )  # fmt: skip
+        summary = summary.drop(columns=["places", "top"])
         rowids = sorted({int(r) for b in bases for r in summary[b].dropna()})
         details = db.df(
             f"SELECT rowid AS rid, {EVENT} AS ev FROM {Model.file} WHERE rowid IN (SELECT unnest($rids::BIGINT[]))",
