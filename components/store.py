@@ -130,6 +130,7 @@ class Store:
         self.generation = ""
         self._same: set[tuple] = set()  # stamps seen to have the bytes this generation holds (a touch, a copy)
         self._curated: tuple[str, Dataset, Registry] | None = None
+        self._recorded: tuple[str, dict | None] = ("", None)  # a generation, and what its summaries were built with
         self._adopt()
 
     # -- generations ------------------------------------------------------------------------------------------
@@ -178,8 +179,12 @@ class Store:
         return found[0][0] if found else None
 
     def summaries(self) -> dict | None:
-        """What the current generation's summaries of the views were built with (None: it has none)."""
-        return summaries.read_recorded(self._meta(summaries.META))
+        """What the current generation's summaries of the views were built with (None: it has none). Read once per
+        generation: a published one never changes, and every rerun asks."""
+        name = self.generation
+        if self._recorded[0] != name or not name:
+            self._recorded = (name, summaries.read_recorded(self._meta(summaries.META)))
+        return self._recorded[1]
 
     def _stale(self) -> bool:
         """True when the files say something the current generation does not hold (cheap: stats, two queries)."""
@@ -280,7 +285,7 @@ class Store:
 
     def value(self, sql: str, params: dict | None = None) -> object:
         """A query's single value."""
-        return self.rows(sql, params)[0][0]
+        return self.pinned().value(sql, params)
 
     @contextlib.contextmanager
     def narrowed(self, reader: Pinned, sql: str, params: dict) -> Iterator[str]:
