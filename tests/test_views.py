@@ -320,6 +320,21 @@ def test_a_crowded_place_caps_its_marker_and_its_hover(tmp_path):
     assert counted and "91 events" in " ".join(counted[0].hovertext)
 
 
+def test_events_of_one_day_in_a_hover_are_the_last_read_never_chance(tmp_path):
+    """Eight events at one place on one day: the map's and the timeline's hovers list the same five, the last rows
+    read (ties on the day go to the row, as everywhere), whatever DuckDB's threads finish first."""
+    crowd = [{**EVENTS[1], "event_id_cnty": f"C{i}"} for i in range(8)]
+    prepared = snapshot.prepare(tiny_store(tmp_path, events=[*EVENTS, *crowd]))
+    shown = view(prepared, places=("Beta",))
+    fig = places_map.build_map(shown.map, prepared.registry.actors, shown.ctx)
+    [marker] = [t for t in fig.data if t.mode == "markers" and t.lat[0] is not None]
+    line = timeline.build_timeline(shown.timeline, prepared.registry.actors, prepared.anchors, shown.ctx)
+    [mark] = [t for t in line.data if t.mode == "markers+text" and t.x[0] is not None]
+    for hover in (marker.hovertext[0], mark.hovertext[0]):
+        listed = {f"C{i}" for i in range(8) if f"article C{i}<" in hover}
+        assert listed == {"C3", "C4", "C5", "C6", "C7"}, hover
+
+
 def test_points_beyond_the_map_are_counted(tmp_path):
     """An event with a point outside the map's extent is said, not silently lost off the edge."""
     far = [{**EVENTS[3], "event_id_cnty": "F1", "location": "Gamma", "latitude": "", "longitude": ""}]

@@ -78,8 +78,10 @@ def map_data(
             "GROUP BY 1 ORDER BY 2 DESC, 1",
             frame,
         )
-        labels = db.df(  # one label a place, at the point most of its events use; the anchors first, when shown
-            f"""SELECT location, arg_max(latitude, n) AS latitude, arg_max(longitude, n) AS longitude, sum(n) AS n,
+        labels = db.df(  # one label a place, at the point most of its events use (a tie: the northernmost, then the
+            # easternmost, both coordinates of one point); the anchors first, when shown
+            f"""SELECT location, arg_max(latitude, (n, latitude, longitude)) AS latitude,
+                       arg_max(longitude, (n, latitude, longitude)) AS longitude, sum(n) AS n,
                        list_contains($anchors::VARCHAR[], location) AS anchor
                 FROM (SELECT location, latitude, longitude, sum(n) AS n FROM marks WHERE {POINT} AND location <> ''
                       GROUP BY ALL) GROUP BY location
@@ -100,7 +102,7 @@ def _places(db: Reader, where: Where) -> pd.DataFrame:
     each = min(max(HOVER_BUDGET // max(len(marks), 1), 1), legend.HOVER_EVENTS)
     if each > 1:  # few places: read their latest few events (the first pass kept only the latest of each)
         latest = db.df(
-            f"""SELECT backer, location, latitude, longitude, max_by(rowid, start_date, $each) AS rids
+            f"""SELECT backer, location, latitude, longitude, max_by(rowid, (start_date, rowid), $each) AS rids
                 FROM {Model.file} WHERE {where} AND {POINT} GROUP BY ALL""",
             where.bind(each=each),
         )
@@ -136,5 +138,5 @@ def _cells(db: Reader, src: str, params: dict) -> pd.DataFrame:
             JOIN (SELECT lat, lon, string_agg(event_type || ' ' || format('{{:,}}', n::BIGINT),
                                               ' · ' ORDER BY n DESC, event_type) AS types
                   FROM kinds GROUP BY ALL) k USING (lat, lon)
-            GROUP BY s.lat, s.lon"""
+            GROUP BY s.lat, s.lon ORDER BY s.lat DESC, s.lon"""  # drawn in the same order at each rerun
     )

@@ -52,7 +52,9 @@ MAP = Summary(
     "summary_map",
     keys="backer, location, latitude, longitude",
     rows="1 AS n, geo_precision AS finest, rowid AS latest, start_date AS latest_day",
-    combine="sum(n) AS n, min(finest) AS finest, arg_max(latest, latest_day) AS latest, max(latest_day) AS latest_day",
+    # a place's latest event: of its latest day, the row read last (a tie never goes to chance)
+    combine="""sum(n) AS n, min(finest) AS finest, arg_max(latest, (latest_day, latest)) AS latest,
+               max(latest_day) AS latest_day""",
     serves=(Model.location, Model.latitude, Model.longitude),
 )
 # A timeline bins an event by week or by month (the unit depends on the axis): both bins are kept, and an event's own

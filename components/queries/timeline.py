@@ -86,10 +86,10 @@ def _single(reader: Reader, where: Where, inside: str, bounds: dict, lanes: list
         return pd.DataFrame(columns=MARK_COLUMNS)
     return reader.df(
         f"""SELECT lane, backer, false AS counted, start_date AS start, end_date AS stop, count(*) AS n,
-                   event_type AS kind, max_by({SAMPLE}, start_date, {legend.HOVER_EVENTS}) AS samples,
+                   event_type AS kind, max_by({SAMPLE}, (start_date, rowid), {legend.HOVER_EVENTS}) AS samples,
                    NULL AS types
             FROM {Model.file} WHERE {where} AND {inside} AND list_contains($lanes::VARCHAR[], lane)
-            GROUP BY ALL ORDER BY start, lane, backer""",
+            GROUP BY ALL ORDER BY start, lane, backer, kind, stop""",  # every key: the same order at each rerun
         where.bind(**bounds, lanes=lanes),
     )
 
@@ -128,7 +128,7 @@ def _counted(
                                                    ORDER BY n DESC, event_type), 1, {TYPES_SHOWN}), ' · ')
                    || CASE WHEN count(*) > {TYPES_SHOWN} THEN ' · …' ELSE '' END AS types
             FROM kinds JOIN busiest b USING (lane, counted, start, stop)
-            GROUP BY lane, b.backer, counted, start, stop""",
+            GROUP BY lane, b.backer, counted, start, stop ORDER BY lane, start, stop, counted""",
         {**params, "mine": mine, "shared": shared, "busy": busy},
     )
     return marks[MARK_COLUMNS]
