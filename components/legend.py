@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from components import text
@@ -62,13 +64,42 @@ def count_size(count: int, base: float = 4.0) -> float:
     return min(base + 5.0 * math.log10(max(count, 1)), MAX_MARKER)
 
 
-def per_state(marks: pd.DataFrame, actors: pd.DataFrame) -> Iterator[tuple[str, str, str, pd.DataFrame, int]]:
-    """Each foreign state (and 'none named') that has marks, in drawing order: 'none named' first, so that every
-    foreign force is drawn above it. Each with its label as plotly text, its colour, its marks and its legend rank
-    (the legend lists the states first, in registry order, then 'none named')."""
+@dataclass(frozen=True)
+class Key:
+    """The legend of one registry's actors: each state's colour, label (as plotly text) and rank, in drawing order."""
+
+    colours: dict[str, str]
+    labels: dict[str, str]
+    ranks: dict[str, int]
+
+
+_LAST: tuple[pd.DataFrame | None, Key | None] = (None, None)  # the registry's actors a rerun draws with, and its key
+
+
+def key(actors: pd.DataFrame) -> Key:
+    """The legend of the registry's actors: worked out once per registry (every chart of every rerun asks for it)."""
+    global _LAST
+    seen, found = _LAST  # one read: another session's thread may replace it meanwhile
+    if seen is actors and found is not None:
+        return found
     palette = colours(actors)
-    present = set(marks[Model.backer])
-    ranked = {backer: rank for rank, backer in enumerate([b for b in palette if b], start=1)} | {"": len(palette)}
-    for backer in sorted((b for b in palette if b in present), key=lambda b: b != ""):
-        own = marks[marks[Model.backer] == backer]
-        yield backer, text.plot(legend_label(backer, actors)), palette[backer], own, ranked[backer]
+    ranks = {backer: rank for rank, backer in enumerate([b for b in palette if b], start=1)} | {"": len(palette)}
+    found = Key(palette, {b: text.plot(legend_label(b, actors)) for b in palette}, ranks)
+    _LAST = (actors, found)
+    return found
+
+
+def per_state_rows(backers: pd.Series, actors: pd.DataFrame) -> Iterator[tuple[str, str, str, np.ndarray, int]]:
+    """Each foreign state (and 'none named') that marks are of, in drawing order: 'none named' first, so that every
+    foreign force is drawn above it. Each with its label as plotly text, its colour, its marks' positions and its
+    legend rank (the legend lists the states first, in registry order, then 'none named')."""
+    legend = key(actors)
+    rows = pd.Series(backers.to_numpy()).groupby(backers.to_numpy(), sort=False).indices  # each state's, in one pass
+    for backer in sorted((b for b in legend.colours if b in rows), key=lambda b: b != ""):
+        yield backer, legend.labels[backer], legend.colours[backer], rows[backer], legend.ranks[backer]
+
+
+def per_state(marks: pd.DataFrame, actors: pd.DataFrame) -> Iterator[tuple[str, str, str, pd.DataFrame, int]]:
+    """per_state_rows, with each state's marks."""
+    for backer, name, colour, rows, rank in per_state_rows(marks[Model.backer], actors):
+        yield backer, name, colour, marks.take(rows), rank

@@ -383,3 +383,14 @@ def test_the_map_frames_its_marks_and_draws_the_radius_circle(article):
     centre = article.options.centres["Sirte"]
     assert all(abs(geodesic(centre, p).km - 50) < 0.01 for p in zip(ring.lat, ring.lon))
     assert ring.lat[0] == pytest.approx(ring.lat[-1]) and len(ring.lat) > 60
+
+
+def test_count_widths_split_the_bins_as_quartiles_of_their_ranks():
+    """The timeline's counted bins get their line widths by quartile of their counts, as pandas' qcut of the ranks
+    (ties in their order) puts them, for any number of bins; seeded."""
+    rng = random.Random(7)
+    for size in [1, 2, 3, 4, 5, 7, 10, 33, 100, 1000]:
+        counts = pd.Series([rng.choice([1, 1, 2, 5, 40, 300]) for _ in range(size)])
+        levels = min(len(timeline.COUNT_WIDTHS), size)
+        expected = pd.qcut(counts.rank(method="first"), levels, labels=False)
+        assert timeline._quartiles(counts.to_numpy(), levels).tolist() == expected.tolist(), size

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -91,16 +92,23 @@ def symbol(event_type: str) -> str:
     return SYMBOLS.get(kind_of(event_type), OTHER_SYMBOL)
 
 
-def dodged(lanes: pd.Series, xs: pd.Series, titled: bool = False) -> pd.Series:
+def dodged(lanes: np.ndarray, xs: np.ndarray, titled: bool = False) -> np.ndarray:
     """Each mark's offset from its lane's line: marks of one lane and day sit side by side above and below the line
     (DODGE apart, closer when many share the lane's height), so that none hides another; a lone mark stays on it.
     Under a lane's title (`titled`) they keep to less of the lane's height."""
-    key = pd.DataFrame({"lane": lanes.to_numpy(), "x": xs.to_numpy()})
-    nth = key.groupby(["lane", "x"]).cumcount()
-    count = key.groupby(["lane", "x"])["x"].transform("size")
+    lanes, xs = np.asarray(lanes, dtype=float), np.asarray(xs)
+    if not len(lanes):
+        return np.zeros(0)
+    order = np.lexsort((np.arange(len(lanes)), xs, lanes))  # by lane and day, the marks of one in their order
+    lane, x = lanes[order], xs[order]
+    starts = np.r_[True, (lane[1:] != lane[:-1]) | (x[1:] != x[:-1])]  # where each lane and day starts
+    first, group = np.flatnonzero(starts), np.cumsum(starts) - 1
+    nth, count = np.empty(len(order)), np.empty(len(order))
+    nth[order] = np.arange(len(order)) - first[group]
+    count[order] = np.diff(np.r_[first, len(order)])[group]
     spread, dodge = (TITLED_SPREAD, TITLED_DODGE) if titled else (SPREAD, DODGE)
-    step = (2 * spread / (count - 1).clip(lower=1)).clip(upper=dodge)
-    return pd.Series(((nth - (count - 1) / 2) * step).to_numpy(), index=lanes.index)
+    step = np.minimum(2 * spread / np.maximum(count - 1, 1), dodge)
+    return (nth - (count - 1) / 2) * step
 
 
 def _span_label(kind: str, start: object, stop: object) -> str:
@@ -126,27 +134,37 @@ def _span_labels(spans: pd.DataFrame, x_range: list[pd.Timestamp] | None, plot_p
     return kept
 
 
-def _days(days: pd.Series) -> list[str]:
+def _days(days: pd.Series) -> np.ndarray:
     """Days as 'YYYY-MM-DD', over a whole column (numpy's own formatting: pandas' strftime is ten times slower)."""
-    return pd.to_datetime(days).to_numpy().astype("datetime64[D]").astype(str).tolist()
+    return pd.to_datetime(days).to_numpy().astype("datetime64[D]").astype(str).astype(object)
 
 
-def _bars(rows: pd.DataFrame, axes: tuple[str, str], width: int, colour: str, opacity: float, name: str,
-          backer: str) -> dict:  # fmt: skip
-    """One trace of horizontal bars over the rows' spans (or counting bins), each with its hover."""
-    xs, ys = _path(rows)
-    return dict(type="scatter", x=xs, y=ys, xaxis=axes[0], yaxis=axes[1], mode="lines",
-                line={"width": width, "color": colour}, opacity=opacity, hovertext=_path_hovers(rows["hover"].tolist()),
-                hoverinfo="text", name=name, legendgroup=backer, showlegend=False)  # fmt: skip
+def _bars(marks: dict[str, np.ndarray], rows: np.ndarray, axes: tuple[str, str], width: int, colour: str,
+          opacity: float, name: str, backer: str) -> dict:  # fmt: skip
+    """One trace of horizontal bars over the rows' spans (or counting bins), each with its hover: line segments from
+    start to the end of stop, broken by gaps (one trace draws them all; a segment's hover at both its ends, none at
+    the gap after it, which is never hovered)."""
+    path = np.full((len(rows), 3), None, dtype=object)
+    xs, ys, hovers = path.copy(), path.copy(), path.copy()
+    xs[:, 0], xs[:, 1] = marks["x0"][rows], marks["x1"][rows]
+    ys[:, 0] = ys[:, 1] = marks["lane"][rows]
+    hovers[:, 0] = hovers[:, 1] = marks["hover"][rows]
+    hovers[:, 2] = ""
+    return dict(type="scatter", x=xs.ravel().tolist(), y=ys.ravel().tolist(), xaxis=axes[0], yaxis=axes[1],
+                mode="lines", line={"width": width, "color": colour}, opacity=opacity,
+                hovertext=hovers.ravel().tolist(), hoverinfo="text", name=name, legendgroup=backer,
+                showlegend=False)  # fmt: skip
 
 
-def _path(rows: pd.DataFrame) -> tuple[list, list]:
-    """x and y of line segments from start to the end of stop, broken by gaps: one trace draws them all."""
-    xs, ys = [], []
-    for lane, x0, x1 in zip(rows["lane"], rows["x0"], rows["x1"]):
-        xs += [x0, x1, None]
-        ys += [lane, lane, None]
-    return xs, ys
+def _quartiles(counts: np.ndarray, levels: int) -> np.ndarray:
+    """Each count's level out of `levels` (0 the lowest), as pandas' qcut of their ranks puts them: equal counts in
+    their order, so that every level has its share of the marks."""
+    rank = np.empty(len(counts))
+    rank[np.argsort(counts, kind="stable")] = np.arange(1, len(counts) + 1)
+    if levels <= 1:
+        return np.zeros(len(counts), dtype=int)
+    edges = np.quantile(rank, np.linspace(0, 1, levels + 1))
+    return np.clip(np.searchsorted(edges, rank, side="left") - 1, 0, levels - 1)
 
 
 def _shortened(lane: str, limit: int = LANE_LABEL) -> str:
@@ -173,11 +191,6 @@ def _ticks(lanes: list[str]) -> list[str]:
     return [s if short.count(s) == 1 else lane for s, lane in zip(short, lanes)]
 
 
-def _path_hovers(hovers: list[str]) -> list[str]:
-    """A path's hover texts: each segment's at both its ends, none at the gap after it (never hovered: 1/3 less)."""
-    return [h for hover in hovers for h in (hover, hover, "")]
-
-
 def draw_timeline(
     fig: Canvas,
     data: TimelineData,
@@ -198,70 +211,79 @@ def draw_timeline(
     x, y = axes[: axes.index("y")], axes[axes.index("y") :]
     # Lanes are numbers (the first lane on top), so that marks of one day can be set side by side within a lane.
     height = {lane: i for i, lane in enumerate(data.lanes[::-1])}
-    marks = data.marks.assign(
-        lane=data.marks["lane"].map(height).astype(float),
-        hover=_hovers(data.marks, data.unit),
+    found = data.marks.reset_index(drop=True)  # a mark's index is its position
+    marks = {  # the marks' columns as arrays: each state's marks are taken by position, never by a frame's index
+        "lane": np.array(found["lane"].map(height), dtype=float),  # a copy: the dodged marks move
+        "hover": np.array(_hovers(found, data.unit), dtype=object),
         # days as plotly reads them, 'YYYY-MM-DD': strings are copied and sent for less than timestamps
-        x0=_days(data.marks["start"]),
-        x1=_days(pd.to_datetime(data.marks["stop"]) + DAY),
-    )
-    spans = marks[~marks["counted"] & (marks["stop"] > marks["start"])]
-    single = ~marks["counted"] & (marks["stop"] == marks["start"])
-    marks.loc[single, "lane"] += dodged(marks.loc[single, "lane"], marks.loc[single, "x0"], titled)
-    labelled = _span_labels(spans, data.x_range, plot_px) if len(spans) <= SPAN_LABELS else set()
-    for backer, name, colour, own, rank in legend.per_state(marks, actors):
-        points = own[single[own.index]]
+        "x0": _days(found["start"]),
+        "x1": _days(pd.to_datetime(found["stop"]) + DAY),
+        "n": found["n"].to_numpy(dtype=int),
+        "kind": found["kind"].to_numpy(dtype=object),
+    }
+    start, stop = (pd.to_datetime(found[c]).to_numpy().astype("datetime64[D]") for c in ("start", "stop"))
+    counted = found["counted"].to_numpy(dtype=bool)
+    spanning, single = ~counted & (stop > start), ~counted & (stop == start)
+    marks["lane"][single] += dodged(marks["lane"][single], start[single], titled)
+    spans = found[spanning].assign(lane=marks["lane"][spanning]) if spanning.sum() <= SPAN_LABELS else None
+    labelled = _span_labels(spans, data.x_range, plot_px) if spans is not None else set()
+    for backer, name, colour, rows, rank in legend.per_state_rows(found[Model.backer], actors):
+        own = np.zeros(len(found), dtype=bool)
+        own[rows] = True
+        points = np.flatnonzero(own & single)
         if len(points):
+            n = marks["n"][points]
             fig.add_trace(
                 dict(
                     type="scatter",
-                    x=points["x0"].tolist(),
-                    y=points["lane"].tolist(),
+                    x=marks["x0"][points].tolist(),
+                    y=marks["lane"][points].tolist(),
                     xaxis=x,
                     yaxis=y,
                     mode="markers+text",  # a mark that stands for several events says how many
-                    text=[f"{int(n)}" if n > 1 else "" for n in points["n"]],
+                    text=[f"{k}" if k > 1 else "" for k in n.tolist()],
                     textposition="middle right",
                     textfont={"size": 11, "color": "#333"},
                     marker={
-                        "size": [legend.marker_size(int(n), 14, 4) for n in points["n"]],
+                        "size": [legend.marker_size(k, 14, 4) for k in n.tolist()],
                         "color": colour,
-                        "symbol": [symbol(k) for k in points["kind"]],
+                        "symbol": [symbol(k) for k in marks["kind"][points]],
                         "line": {"width": 1, "color": "white"},
                     },
-                    hovertext=points["hover"].tolist(),
+                    hovertext=marks["hover"][points].tolist(),
                     hoverinfo="text",
                     name=name,
                     legendgroup=backer,
                     showlegend=False,
                 )
             )
-        own_spans = spans[spans[Model.backer] == backer]
+        own_spans = np.flatnonzero(own & spanning)
         if len(own_spans):  # an event known to a week, month or year: a bar over it, never a false day
-            fig.add_trace(_bars(own_spans, (x, y), 12, colour, 0.75, name, backer))
-            for row in own_spans[own_spans.index.isin(labelled)].itertuples():
+            fig.add_trace(_bars(marks, own_spans, (x, y), 12, colour, 0.75, name, backer))
+            for i in (i for i in own_spans.tolist() if i in labelled):
                 fig.add_annotation(
-                    x=pd.Timestamp(row.start) + (pd.Timestamp(row.stop) + DAY - pd.Timestamp(row.start)) / 2,
-                    y=row.lane,
+                    x=pd.Timestamp(start[i]) + (pd.Timestamp(stop[i]) + DAY - pd.Timestamp(start[i])) / 2,
+                    y=float(marks["lane"][i]),
                     xref=x,
                     yref=y,
-                    text=text.plot(_span_label(row.kind, row.start, row.stop)),
+                    text=text.plot(_span_label(marks["kind"][i], start[i], stop[i])),
                     yshift=15,
                     showarrow=False,
                     font={"size": 12},
                 )
-        bins = own[own["counted"]]
+        bins = np.flatnonzero(own & counted)
         if len(bins):  # many events: counts per bin, thicker for more
-            quartile = pd.qcut(bins["n"].rank(method="first"), min(len(COUNT_WIDTHS), len(bins)), labels=False)
-            for level, part in bins.groupby(quartile):
-                fig.add_trace(_bars(part, (x, y), COUNT_WIDTHS[int(level)], colour, 0.55, name, backer))
+            level = _quartiles(marks["n"][bins], min(len(COUNT_WIDTHS), len(bins)))
+            for width in sorted(set(level.tolist())):
+                fig.add_trace(_bars(marks, bins[level == width], (x, y), COUNT_WIDTHS[width], colour, 0.55, name,
+                                    backer))  # fmt: skip
         fig.add_trace(key_trace(name, "circle", colour, group=backer, rank=rank))  # a plain dot, whatever the shapes
-    shown_kinds = {kind_of(k) for k in marks.loc[single, "kind"]}  # a key for each shape drawn, and no other
+    shown_kinds = {kind_of(k) for k in marks["kind"][single]}  # a key for each shape drawn, and no other
     for kind in [k for k in SYMBOLS if k in shown_kinds] + ([OTHER] if OTHER in shown_kinds else []):
         fig.add_trace(key_trace(kind, symbol(kind) if kind != OTHER else OTHER_SYMBOL, KEY_GREY))
-    if len(spans):
+    if spanning.any():
         fig.add_trace(line_key("dated to a week, month or year", 10))
-    if marks["counted"].any():
+    if counted.any():
         fig.add_trace(line_key(f"counts per {data.unit} (thicker: more)", 6, 0.55))
     notes = _draw_anchors(fig, anchors, x, y, data.x_range)
     if data.hidden:
