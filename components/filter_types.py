@@ -7,6 +7,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from components import text
 from components.actors import Registry
 
@@ -54,6 +56,9 @@ class Options:
     sponsored: dict[str, list[str]] = field(default_factory=dict)  # state -> the forces it sponsors
     centres: dict[str, tuple[float, float]] = field(default_factory=dict)  # place -> the point a radius starts at
     days: tuple[dt.date, dt.date] = (dt.date.min, dt.date.max)  # first and last day any event may fall on
+    # every distinct point any version of an event has (latitudes, longitudes): a radius is measured on these, not
+    # on every event (None: on every event, in SQL)
+    points: tuple[np.ndarray, np.ndarray] | None = field(default=None, compare=False, repr=False)
     # the countries of each actor's and each place's events: filter key -> value -> countries (what the sidebar
     # offers when countries are chosen)
     found_in: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)

@@ -97,7 +97,9 @@ def _places_clause(f: Filter, filters: Filters, scope: Scope, bind: Params) -> s
         return None
     at = f"list_contains({bind('places', list(filters.places))}::VARCHAR[], {Model.location})"
     radius, centres = filters.radius_km, scope.opts.centres
-    near = [geo.within_sql(centres[p], radius, bind) for p in filters.places if radius and p in centres]
+    near = [
+        geo.within_sql(centres[p], radius, bind, scope.opts.points) for p in filters.places if radius and p in centres
+    ]
     bind.costly = bind.costly or bool(radius)
     return f"({' OR '.join([at, *near])})"
 

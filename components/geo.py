@@ -132,9 +132,18 @@ def _box(lat: float, lon: float, km: float, outer: bool) -> list[float]:
     return [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
 
 
-def within_sql(centre: tuple[float, float], radius_km: float, bind: Callable[[str, object], str]) -> str:
-    """Within radius_km of a point: a box that holds the circle first (cheap); inside the square the circle holds,
-    a point is surely within; the ellipsoidal distance is computed only for the points between the two."""
+def within_sql(
+    centre: tuple[float, float],
+    radius_km: float,
+    bind: Callable[[str, object], str],
+    points: tuple[np.ndarray, np.ndarray] | None = None,
+) -> str:
+    """Within radius_km of a point: a box that holds the circle first (cheap), then the distance.
+
+    Given the store's distinct `points`, the distance is measured on each of them here (the same formula as the
+    store's macro: there are thousands of points where there are millions of events) and the events are matched on
+    the points within. Without them, in SQL: inside the square the circle holds, a point is surely within; the
+    ellipsoidal distance is computed only for the points between the two."""
     lat, lon = centre
 
     def box(edges: list[float]) -> str:
@@ -147,7 +156,15 @@ def within_sql(centre: tuple[float, float], radius_km: float, bind: Callable[[st
         to = f"{bind('near', lat)}, {bind('near', lon)}"
         return f"distance_km({Model.latitude}, {Model.longitude}, {to}) <= {bind('near', radius_km)}"
 
-    outer = box(_box(lat, lon, radius_km, outer=True))
+    edges = _box(lat, lon, radius_km, outer=True)
+    outer = box(edges)
+    if points is not None:
+        lats, lons = points
+        boxed = (lats >= edges[0]) & (lats <= edges[1]) & (lons >= edges[2]) & (lons <= edges[3])
+        near = km(lats[boxed], lons[boxed], lat, lon) <= radius_km
+        kept = bind("near", lats[boxed][near].tolist()), bind("near", lons[boxed][near].tolist())
+        within = f"SELECT unnest({kept[0]}::DOUBLE[]), unnest({kept[1]}::DOUBLE[])"  # each point, paired
+        return f"({outer} AND ({Model.latitude}, {Model.longitude}) IN ({within}))"
     if radius_km > INNER_BOX_UP_TO_KM:
         return f"({outer} AND {distance()})"
     inner = box(_box(lat, lon, radius_km / math.sqrt(2) * 0.99, outer=False))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from components.actors import Registry
@@ -79,7 +80,17 @@ def options(
         found_in=found_in,
         centres=_centres(reader, marks, marks_params, places),
         days=(first or today, last or today),
+        points=_points(reader),
     )
+
+
+def _points(reader: Reader) -> tuple[np.ndarray, np.ndarray]:
+    """Every distinct point of every version of an event (a radius as of a day measures the versions known then)."""
+    found = reader.df(
+        f"SELECT DISTINCT {Model.latitude}, {Model.longitude} FROM {Model.file} "
+        f"WHERE {Model.latitude} IS NOT NULL AND {Model.longitude} IS NOT NULL"
+    )
+    return found[Model.latitude].to_numpy(dtype=float), found[Model.longitude].to_numpy(dtype=float)
 
 
 def _centres(reader: Reader, marks: str, params: dict, places: pd.DataFrame) -> dict[str, tuple[float, float]]:
