@@ -5,12 +5,13 @@ ways of counting; the events as known on a day; and the weekly counts and force 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from builders import TEXT, store_of, write_dataset
-from monitor import BEFORE_SECOND, SINCE, WEEK_1, monitor_store
+from monitor import BEFORE_SECOND, SINCE, WEEK_1, lay_out, monitor_store
 
 from components import filters, snapshot
 from components.charts import changes as words
@@ -114,6 +115,21 @@ def test_the_view_filters_every_section_deleted_events_included(fortnight):
     assert ids(near.new) == {"LBY96111", "LBY-A900-0001"} and ids(near.revised) == {"LBY96104"}
     with pytest.raises(ValueError, match="current"):
         changes.changes(fortnight.store, Where("dataset = 'ACLED'"), SINCE, REPORTED)
+
+
+def test_an_event_deleted_twice_at_one_time_cites_one_deletion_whole(tmp_path):
+    """A second deletions file deleting the drone strike at the same time: its line says one file and that file's own
+    line (the file last in order), never one file's name with the other's line."""
+    data, seeds = lay_out(tmp_path)
+    folder = data / "sources" / "acled-deletions"
+    again = "event_id_cnty,deleted_timestamp\nLBY96199,1615507200\nLBY96188,1615507200\nLBY96105,1615507200\n"
+    (folder / "acled_deletions_again.csv").write_text(again, encoding="utf-8")
+    sidecar = {"format": "acled-deletions", "imported_at": "2021-03-15T09:06:00+00:00", "original": "a repeated pull"}
+    (folder / "acled_deletions_again.csv.meta.json").write_text(json.dumps(sidecar), encoding="utf-8")
+    prepared = snapshot.prepare(store_of(data, seeds, tmp_path))
+    [line] = changes.changes(prepared.store, view(prepared), SINCE, REPORTED).deleted.itertuples()
+    cited = (line.event_id, line.deletion_file.rsplit("/", 1)[-1], line.deletion_line)
+    assert cited == ("LBY96105", "acled_deletions_again.csv", 4)
 
 
 def test_a_short_list_keeps_its_totals(fortnight):

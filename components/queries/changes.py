@@ -295,7 +295,9 @@ def deleted_events(ask: Ask) -> tuple[pd.DataFrame, int]:
     ask.keep(
         "cm_gone",
         f"""WITH d AS (SELECT dataset, event_id, max(deleted) AS deleted,
-                              arg_max(source_file, deleted) AS deletion_file, arg_max(line, deleted) AS deletion_line
+                              -- file and line of one deletion: the latest, a tie to the file and line last in order
+                              arg_max(source_file, (deleted, source_file, line)) AS deletion_file,
+                              arg_max(line, (deleted, source_file, line)) AS deletion_line
                        FROM {DELETIONS} WHERE {gone} >= $cm_since{ask.upto(gone)} GROUP BY dataset, event_id),
                  last AS (SELECT rowid AS rid, uid, dataset, event_id, version FROM {EVENTS}
                           WHERE (dataset, event_id) IN (SELECT dataset, event_id FROM d){known}
