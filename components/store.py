@@ -22,6 +22,7 @@ import shutil
 import threading
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -49,6 +50,17 @@ from components.sql import execute, ident, single
 
 CURRENT, WRITE_LOCK = "CURRENT", "write.lock"
 GENERATION = re.compile(r"events-(\d{6,})\.duckdb")
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a generation records of itself: its meta table, its summaries' parameters, the files it holds (size,
+    mtime, checksum) and those it could not read (size, mtime)."""
+
+    meta: dict[str, str]
+    summaries: dict | None
+    known: dict[str, tuple]
+    failed: dict[str, tuple]
 
 
 class StoreError(Exception):
@@ -130,7 +142,7 @@ class Store:
         self.generation = ""
         self._same: set[tuple] = set()  # stamps seen to have the bytes this generation holds (a touch, a copy)
         self._curated: tuple[str, Dataset, Registry] | None = None
-        self._recorded: tuple[str, dict | None] = ("", None)  # a generation, and what its summaries were built with
+        self._recorded: tuple[str, Recorded | None] = ("", None)  # a generation, and what it records of itself
         self._adopt()
 
     # -- generations ------------------------------------------------------------------------------------------
@@ -173,33 +185,44 @@ class Store:
         """Where this process's big queries may spill: a folder of its own (two readers never share a temp file)."""
         return self.folder / "tmp" / f"reader-{os.getpid()}"
 
-    def _meta(self, key: str) -> str | None:
-        """A value of the current generation's meta table."""
-        found = self.rows("SELECT value FROM meta WHERE key = ?", [key]) if self._root else []
-        return found[0][0] if found else None
+    def _records(self) -> Recorded:
+        """What the current generation records of itself: its meta table, the files it holds and those it could not
+        read. Read once per generation: a published one never changes, and every rerun asks (`_stale`)."""
+        name, found = self._recorded
+        if found is None or name != self.generation or not name:
+            meta = dict(self.rows("SELECT key, value FROM meta")) if self._root else {}
+            known, failed = {}, {}
+            if meta.get("schema") == SCHEMA_VERSION:  # an older schema's tables may differ: it is rebuilt anyway
+                files = f"SELECT source_file, size, mtime_ns, sha256 FROM {StoredFiles.file}"
+                known = {r[0]: r[1:] for r in self.rows(files)}
+                failed = {
+                    r[0]: r[1:] for r in self.rows(f"SELECT source_file, size, mtime_ns FROM {StoredUnreadable.file}")
+                }
+            found = Recorded(meta, summaries.read_recorded(meta.get(summaries.META)), known, failed)
+            self._recorded = (self.generation, found)
+        return found
 
     def summaries(self) -> dict | None:
-        """What the current generation's summaries of the views were built with (None: it has none). Read once per
-        generation: a published one never changes, and every rerun asks."""
-        name = self.generation
-        if self._recorded[0] != name or not name:
-            self._recorded = (name, summaries.read_recorded(self._meta(summaries.META)))
-        return self._recorded[1]
+        """What the current generation's summaries of the views were built with (None: it has none)."""
+        return self._records().summaries if self._root else None
 
     def _stale(self) -> bool:
-        """True when the files say something the current generation does not hold (cheap: stats, two queries)."""
-        if self._root is None or self._meta("schema") != SCHEMA_VERSION or self.summaries() is None:
+        """True when the files say something the current generation does not hold (cheap: stats, and what the
+        generation records, read once)."""
+        if self._root is None:
             return True
-        if self._meta("folders") != folders_key(self.data, self.seeds):
+        recorded = self._records()
+        meta = recorded.meta
+        if meta.get("schema") != SCHEMA_VERSION or recorded.summaries is None:
             return True
-        curated = curated_change(self.data, self.seeds, self._meta("curated_stamp"), self._same)
+        if meta.get("folders") != folders_key(self.data, self.seeds):
+            return True
+        curated = curated_change(self.data, self.seeds, meta.get("curated_stamp"), self._same)
         if curated is not None:
-            if curated.digest != self._meta("curated"):
+            if curated.digest != meta.get("curated"):
                 return True
             self._same.add(curated.seen)
-        known = {r[0]: r[1:] for r in self.rows(f"SELECT source_file, size, mtime_ns, sha256 FROM {StoredFiles.file}")}
-        failed = {r[0]: r[1:] for r in self.rows(f"SELECT source_file, size, mtime_ns FROM {StoredUnreadable.file}")}
-        for change in dataset_changes(self.data, known, failed, self._same):
+        for change in dataset_changes(self.data, recorded.known, recorded.failed, self._same):
             if not change.touched:
                 return True
             self._same.add(change.seen)  # the same bytes, touched: not worth a generation
