@@ -189,7 +189,8 @@ class Store:
         """What the current generation records of itself: its meta table, the files it holds and those it could not
         read. Read once per generation: a published one never changes, and every rerun asks (`_stale`)."""
         name, found = self._recorded
-        if found is None or name != self.generation or not name:
+        current = self.generation
+        if found is None or name != current or not current:
             meta = dict(self.rows("SELECT key, value FROM meta")) if self._root else {}
             known, failed = {}, {}
             if meta.get("schema") == SCHEMA_VERSION:  # an older schema's tables may differ: it is rebuilt anyway
@@ -199,7 +200,8 @@ class Store:
                     r[0]: r[1:] for r in self.rows(f"SELECT source_file, size, mtime_ns FROM {StoredUnreadable.file}")
                 }
             found = Recorded(meta, summaries.read_recorded(meta.get(summaries.META)), known, failed)
-            self._recorded = (self.generation, found)
+            if self.generation == current:  # kept unless another session's rerun took a newer one meanwhile
+                self._recorded = (current, found)
         return found
 
     def summaries(self) -> dict | None:
