@@ -369,6 +369,11 @@ class Store:
 
     # -- writing ----------------------------------------------------------------------------------------------
 
+    def current(self) -> bool:
+        """Whether the newest generation holds what the files say (nothing to build)."""
+        self._adopt()
+        return not self._stale()
+
     def refresh(self, progress: Report = quiet, wait: bool | None = None) -> bool:
         """Take the newest generation, and build the next one when the files changed; True when the events did.
 

@@ -5,8 +5,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from apptest import charts, forces_table, metrics, ok, params, shown, start, table
-from builders import copy_data, copy_seeds, use_data, write_dataset
+from apptest import APP, charts, forces_table, metrics, ok, params, shown, start, table
+from builders import copy_data, copy_seeds, store_of, use_data, write_dataset
 from streamlit.testing.v1 import AppTest
 
 from components import exports
@@ -306,3 +306,26 @@ def test_the_digest_page_opens_from_its_link():
     assert "Watchlists" in [h.value for h in at.header]
     assert not at.get("plotly_chart") or all("When —" not in c.proto.spec for c in at.get("plotly_chart"))
     assert params(at)["view"] == ["digest"]
+
+
+def test_serve_opens_the_store_and_counts_its_options_before_the_first_page(tmp_path, monkeypatch):
+    """`conflict-monitor serve` fills the caches the first page reads (cache.warm): that page then counts no option
+    again. A store its files have moved on from is left to the first page (which shows its bar): nothing is built."""
+    from components.pages import cache
+
+    data, seeds = copy_data(tmp_path / "data"), copy_seeds(tmp_path / "seeds")
+    use_data(monkeypatch, data, seeds, tmp_path / "store")
+    store_of(data, seeds, tmp_path)  # a team's store, built before the server restarts
+    assert cache.warm()
+
+    def counted_again(store: object) -> None:
+        """The options of a store the server has already prepared."""
+        raise AssertionError("the first page prepared the store again")
+
+    monkeypatch.setattr(cache, "prepare", counted_again)
+    assert metrics(ok(AppTest.from_file(APP, default_timeout=60).run()))["Events shown"] == "11"
+    current = (tmp_path / "store" / "CURRENT").read_text()
+    with (data / "events.csv").open("a", encoding="utf-8") as events:  # an analyst's edit, not yet in the store
+        events.write((data / "events.csv").read_text(encoding="utf-8").splitlines()[-1].replace("LBY-", "LBY-X", 1))
+        events.write("\n")
+    assert not cache.warm() and (tmp_path / "store" / "CURRENT").read_text() == current

@@ -6,6 +6,7 @@ too (cache_resource: never copied, never changed once built), keyed by the store
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pandas as pd
@@ -49,6 +50,27 @@ def store() -> Store:
     if bar:
         bar[0].empty()
     return opened
+
+
+def warm() -> bool:
+    """Open the store and count its filter options before the server takes its first page (`conflict-monitor serve`),
+    so that the first analyst after a restart does not wait for them; True when done. A store the files have moved
+    on from (or that cannot be opened) is left to the first page, which shows its progress bar or its error."""
+    data = data_dir()
+    # The caches are Streamlit's own, filled before its runtime exists: it warns, once per call, that no script runs.
+    bare = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    level = bare.level
+    bare.setLevel(logging.ERROR)
+    try:
+        opened = _open(str(data), str(seeds_dir()), str(store_path(data)))
+        if not opened.current():
+            return False
+        prepared(opened, opened.key)
+    except StoreError:
+        return False
+    finally:
+        bare.setLevel(level)
+    return True
 
 
 @st.cache_resource(max_entries=4, show_spinner="Counting the events…")
