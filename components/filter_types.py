@@ -102,6 +102,7 @@ class Where:
     reads: frozenset[str] | None = None  # the columns it reads (None: not known, or the versions' history)
     summaries: dict | None = None  # what the store's summaries were built with (None: none to read)
     whole: Where | None = None  # for the row ids a costly condition kept: that condition (a summary may evaluate it)
+    kept: str | None = None  # ... and the table of those rows, with the columns of summaries.KEPT
 
     def __str__(self) -> str:
         return self.sql

@@ -141,9 +141,10 @@ def select(prepared: Prepared, chosen: Filters, draw: bool = False) -> Selection
     with ThreadPoolExecutor(max_workers=len(views)) as pool:
         running = {i: pool.submit(view, reader, where) for i, (view, _) in enumerate(views) if direct[i]}
         if not all(direct):
-            with store.narrowed(reader, where.sql, where.params) as sql:
-                # the kept rows carry the condition's values; a summary that holds its columns evaluates it whole
-                narrowed = Where(sql, summaries=where.summaries, whole=where)
+            with store.narrowed(reader, where.sql, where.params) as (sql, table):
+                # a summary that holds the condition's columns evaluates it whole; the timeline and the events table
+                # read the kept rows themselves
+                narrowed = Where(sql, summaries=where.summaries, whole=where, kept=table)
                 running.update({i: pool.submit(view, reader, narrowed) for i, (view, _) in enumerate(views)
                                 if not direct[i]})  # fmt: skip
                 wait(running.values())  # the kept rows are dropped once every view has read them

@@ -313,14 +313,16 @@ class Store:
         return self.pinned().value(sql, params)
 
     @contextlib.contextmanager
-    def narrowed(self, reader: Pinned, sql: str, params: dict) -> Iterator[str]:
-        """The row ids matching a costly condition (a distance, a list of names), computed once into a table of the
+    def narrowed(self, reader: Pinned, sql: str, params: dict) -> Iterator[tuple[str, str]]:
+        """The rows matching a costly condition (a distance, a list of names), computed once into a table of the
         process's scratch database, which every cursor of the reader's generation sees: views then run side by side
-        on it, each joining on it (the condition given) instead of computing the condition again."""
+        on it instead of computing the condition again. Yields the condition on the events (their row id among the
+        kept), and the table, whose rows carry summaries.KEPT (what the timeline groups and the events table sorts)."""
         table = f"scratch.chosen_{uuid.uuid4().hex}"
-        reader.rows(f"CREATE TABLE {table} AS SELECT rowid AS rid FROM {Model.file} WHERE {sql}", params)
+        kept = ", ".join(summaries.KEPT)
+        reader.rows(f"CREATE TABLE {table} AS SELECT rowid AS rid, {kept} FROM {Model.file} WHERE {sql}", params)
         try:
-            yield f"{Model.file}.rowid IN (SELECT rid FROM {table})"
+            yield f"{Model.file}.rowid IN (SELECT rid FROM {table})", table
         finally:
             reader.rows(f"DROP TABLE IF EXISTS {table}")
 

@@ -15,7 +15,7 @@ from builders import shipped, store_of
 from components import filters, snapshot
 from components.charts.forces import EVIDENCE
 from components.filter_types import ALL, Filters
-from components.queries import forces, places, summaries, timeline
+from components.queries import events, forces, places, summaries, timeline
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VIEWS = {
@@ -130,6 +130,24 @@ def test_the_selection_reads_the_summaries_and_draws_what_the_events_give(big):
     for one, other in [(narrowed.map, unsummarised.map), (narrowed.timeline, unsummarised.timeline)]:
         assert same(one, other)
     assert narrowed.forces.astype(str).equals(unsummarised.forces.astype(str))
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [Filters(places=("Sirte",), radius_km=50.0), Filters(actors=("Protesters (Libya)",)),
+     Filters(actors=("Turkey",), places=("Tripoli",), radius_km=100.0, extent=ALL)],
+    ids=["a distance", "a name", "a name near a place, every event"],
+)  # fmt: skip
+def test_a_costly_condition_s_kept_rows_give_the_timeline_and_the_table_the_events_give(big, chosen):
+    """The rows a costly condition kept carry what the timeline groups and the events table sorts: the timeline and
+    the first page of the table read from them are those read from the events with the whole condition."""
+    shown = snapshot.select(big, chosen)
+    where = shown.where
+    assert where.costly
+    direct = timeline.timeline_data(big.store, where, shown.anchors, chosen.extent)
+    assert same(shown.timeline, direct) and len(direct.marks) > 0
+    first = events.page(big.store, where, 0, events.PAGE_ROWS)
+    assert shown.first_page.astype(str).equals(first.astype(str)) and len(first) > 0
 
 
 def test_row_ids_the_summaries_keep_survive_rows_deleted_before_them(tmp_path):

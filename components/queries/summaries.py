@@ -21,6 +21,9 @@ from components.schema import Model
 
 # What a condition may read to run on any summary: `current` (a summary holds current versions only, and says so).
 FILTERED = ("current", Model.country, Model.dataset, Model.event_type, Model.actor_bits)
+# What the rows a costly condition kept carry besides their row id (Store.narrowed): the columns the timeline's rows
+# read and the events table orders by, so that those two views group and sort the kept rows, not the events.
+KEPT = (Model.lane, Model.backer, Model.event_type, Model.start_date, Model.end_date)
 # The anchors, read the same way by the page (snapshot.prepare) and by the writer that builds the summaries.
 MILESTONES = f"SELECT * FROM {Model.file} WHERE current AND milestone <> ''"
 LATEST = f"SELECT max(reported) FROM {Model.file} WHERE current"
@@ -37,6 +40,7 @@ class Summary:
     combine: str  # SQL aggregates over `rows` (or over a summary's groups): the same text combines either
     needs: tuple[str, ...] = ()  # the parameters `rows` reads, fixed when the summary is built
     serves: tuple[str, ...] = ()  # its keys that are the events' own columns, which a condition may read as well
+    reads: tuple[str, ...] | None = None  # the events' columns `keys` and `rows` read (None: not declared)
 
     def build(self) -> str:
         """The SELECT that makes the summary from the current events (its parameters: `bind`)."""
@@ -72,6 +76,7 @@ TIMELINE = Summary(
             month <> date_trunc('month', end_date)::DATE AS spans_month""",
     combine="sum(n) AS n, min(earliest) AS earliest, max(latest) AS latest",
     needs=("first_day", "last_day"),
+    reads=(Model.lane, Model.backer, Model.event_type, Model.start_date, Model.end_date),
 )
 # The forces table: per list of forces (as their bits), place and basis, the newest event: its report, then its last
 # day, then the row read last (a struct compares field by field: ties never pick a row at random).
@@ -135,4 +140,6 @@ def source(
     if serves(summary, where) and all(built[n] == wanted[n] for n in summary.needs if reads is None or n in reads):
         condition = where.whole or where
         return f"(SELECT * FROM {summary.table} WHERE {condition})", dict(condition.params)
+    if where.kept is not None and summary.reads is not None and set(summary.reads) <= set(KEPT):
+        return f"(SELECT *, {summary.rows} FROM {where.kept})", summary.bind(wanted)  # the kept rows, whole
     return f"(SELECT *, {summary.rows} FROM {Model.file} WHERE {where})", where.bind(**summary.bind(wanted))
