@@ -21,9 +21,6 @@ from components.schema import Model
 
 # What a condition may read to run on any summary: `current` (a summary holds current versions only, and says so).
 FILTERED = ("current", Model.country, Model.dataset, Model.event_type, Model.actor_bits)
-# What the rows a costly condition kept carry besides their row id (Store.narrowed): the columns the timeline's rows
-# read and the events table orders by, so that those two views group and sort the kept rows, not the events.
-KEPT = (Model.lane, Model.backer, Model.event_type, Model.start_date, Model.end_date)
 # The anchors, read the same way by the page (snapshot.prepare) and by the writer that builds the summaries.
 MILESTONES = f"SELECT * FROM {Model.file} WHERE current AND milestone <> ''"
 LATEST = f"SELECT max(reported) FROM {Model.file} WHERE current"
@@ -78,6 +75,9 @@ TIMELINE = Summary(
     needs=("first_day", "last_day"),
     reads=(Model.lane, Model.backer, Model.event_type, Model.start_date, Model.end_date),
 )
+# What the rows a costly condition kept carry besides their row id (Store.narrowed): the columns the timeline reads,
+# the events table's sort keys among them, so that those two views group and sort the kept rows, not the events.
+KEPT = TIMELINE.reads
 # The forces table: per list of forces (as their bits), place and basis, the newest event: its report, then its last
 # day, then the row read last (a struct compares field by field: ties never pick a row at random).
 FORCES = Summary(
