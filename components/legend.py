@@ -94,7 +94,7 @@ def per_state_rows(backers: pd.Series, actors: pd.DataFrame) -> Iterator[tuple[s
     foreign force is drawn above it. Each with its label as plotly text, its colour, its marks' positions and its
     legend rank (the legend lists the states first, in registry order, then 'none named')."""
     legend = key(actors)
-    rows = pd.Series(backers.to_numpy()).groupby(backers.to_numpy(), sort=False).indices  # each state's, in one pass
+    rows = backers.groupby(backers.to_numpy(), sort=False).indices  # each state's positions, in one pass
     for backer in sorted((b for b in legend.colours if b in rows), key=lambda b: b != ""):
         yield backer, legend.labels[backer], legend.colours[backer], rows[backer], legend.ranks[backer]
 
